@@ -1,0 +1,67 @@
+# Common Ground: the two commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+LANGS := es zh_Hans vi
+
+.PHONY: run test install install-test compile-translations translations lint format migrate demo serve clean bench
+
+run: install compile-translations migrate demo serve
+
+test: install-test compile-translations lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+.stamp-install: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+.stamp-install-test: .stamp-install pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: .stamp-install
+
+install-test: .stamp-install-test
+
+# Compiled catalogs (.mo) are build output: never committed, never edited by hand.
+compile-translations: install
+	$(BIN)/pybabel compile --use-fuzzy=false -d translations --statistics 2>&1 | grep -v "^compiling" || true
+	@$(BIN)/pybabel compile -d translations > /dev/null
+
+# After changing user-visible strings: extract them and merge into every catalog, then translate.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project "Common Ground" --copyright-holder "Common Ground" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+# Start a catalog for a new language: make translations-init LANG=ko
+translations-init: install
+	$(BIN)/pybabel init -i translations/messages.pot -d translations -l $(LANG)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: install
+	$(FLASK) demo
+
+serve: install
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+bench: install-test compile-translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .stamp-* instance

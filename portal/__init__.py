@@ -1,0 +1,77 @@
+"""Common Ground: a community engagement portal for districts that budget per pupil."""
+
+from datetime import timedelta
+
+from flask import Flask, g
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal import i18n
+from portal.config import Config
+from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    """Build an app; `config` is a Config or a dict of overrides to the environment's settings."""
+    if not isinstance(config, Config):
+        config = Config(**(config or {}))
+    config.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config)
+    app.permanent_session_lifetime = timedelta(days=config.SESSION_LIFETIME_DAYS)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_district_timezone)
+    _init_login(app)
+
+    from portal import models  # noqa: F401 - register every table with the metadata
+    from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.manage import bp as manage_bp
+    from portal.blueprints.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(manage_bp, url_prefix="/manage")
+
+    from portal import cli, errors, web
+
+    web.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _district_timezone() -> str:
+    district = getattr(g, "district", None)
+    return district.timezone if district is not None else "UTC"
+
+
+def _init_login(app: Flask) -> None:
+    from portal.services.accounts import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.login_message_category = "info"
+    # The cookie carries a session token checked against the database on every request.
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return load_session_user(token)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, write-ahead log for concurrent readers, wait on locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,1 @@
+"""One blueprint per domain: public pages, sign-in, and the staff workspace."""

@@ -1,0 +1,117 @@
+"""Signing in and out, and the list of devices an account is signed in on."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.blueprints.auth import bp
+from portal.blueprints.auth.forms import SignInForm
+from portal.extensions import db
+from portal.models import LoginSession
+from portal.models.accounts import hash_token
+from portal.models.base import utcnow
+from portal.services import accounts
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after sign-in (no open redirects)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("manage.index")
+
+
+def _policy() -> accounts.ThrottlePolicy:
+    cfg = current_app.config
+    return accounts.ThrottlePolicy(
+        max_failures_per_email=cfg["SIGNIN_MAX_FAILURES_PER_EMAIL"],
+        max_failures_per_client=cfg["SIGNIN_MAX_FAILURES_PER_CLIENT"],
+        window=timedelta(minutes=cfg["SIGNIN_WINDOW_MINUTES"]),
+    )
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """E-mail and password sign-in, slowed down after repeated failures."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        client = accounts.client_fingerprint(request.remote_addr, current_app.secret_key)
+        result = accounts.sign_in(form.email.data, form.password.data, client, _policy())
+        if result.user is not None:
+            lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
+            accounts.start_session(result.user, request.headers.get("User-Agent", ""), lifetime)
+            db.session.commit()
+            login_user(result.user, remember=form.remember.data, duration=lifetime)
+            flash(_("Welcome, %(name)s.", name=result.user.name), "success")
+            return redirect(_safe_next(request.args.get("next")), code=303)
+        db.session.commit()  # the failed attempt counts toward the limit
+        status = 429 if result.failure == "throttled" else 422
+        if result.failure == "throttled":
+            form.form_errors.append(
+                ngettext(
+                    "Too many failed attempts. Please try again in %(num)d minute.",
+                    "Too many failed attempts. Please try again in %(num)d minutes.",
+                    result.retry_after_minutes,
+                )
+            )
+        else:
+            form.form_errors.append(_("That e-mail address and password do not match an account."))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    """Sign this device out and revoke its session."""
+    accounts.revoke_session(current_user.login_token)
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("public.index"), code=303)
+
+
+@bp.get("/sessions")
+@login_required
+def sessions():
+    """Devices this account is signed in on."""
+    rows = accounts.active_sessions(current_user.id)
+    return render_template(
+        "auth/sessions.html", rows=rows, current_hash=hash_token(current_user.login_token)
+    )
+
+
+@bp.post("/sessions/<int:session_id>/revoke")
+@login_required
+def revoke(session_id: int):
+    """Sign one of my other devices out."""
+    row = db.session.get(LoginSession, session_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.session.commit()
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("auth.sessions"), code=303)
+
+
+@bp.post("/sessions/revoke-others")
+@login_required
+def revoke_others():
+    """Sign out everywhere except this device."""
+    count = accounts.revoke_all_sessions(current_user.id, except_token=current_user.login_token)
+    db.session.commit()
+    flash(
+        ngettext("%(num)d other device signed out.", "%(num)d other devices signed out.", count),
+        "success",
+    )
+    return redirect(url_for("auth.sessions"), code=303)

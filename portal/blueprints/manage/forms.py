@@ -1,0 +1,111 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.i18n import LANGUAGES
+from portal.models.accounts import ROLE_LABELS
+from portal.models.district import LEVEL_LABELS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            Optional(),
+            Length(min=10, max=200, message=_l("Use at least 10 characters.")),
+        ],
+        description=_l("At least 10 characters. Leave empty to keep the current password."),
+    )
+    preferred_locale = SelectField(
+        _l("Language for e-mail and documents"),
+        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+    )
+    roles = MultiCheckboxField(
+        _l("Roles"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
+    schools = MultiCheckboxField(
+        _l("Schools (for principals and committee members)"), coerce=int, choices=[]
+    )
+    is_active = BooleanField(_l("Account is active"), default=True)
+
+
+class SchoolForm(FlaskForm):
+    name = StringField(
+        _l("School name"),
+        validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
+    )
+    slug = StringField(
+        _l("Web address name"),
+        validators=[
+            DataRequired(message=_l("Enter a web address name.")),
+            Length(max=80),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message=_l("Use lowercase letters, digits and single hyphens only."),
+            ),
+        ],
+    )
+    level = SelectField(
+        _l("Level"), choices=[(lv.value, label) for lv, label in LEVEL_LABELS.items()]
+    )
+    address = StringField(_l("Address"), validators=[Length(max=300)])
+    enrollment = IntegerField(
+        _l("Enrollment"),
+        validators=[
+            InputRequired(message=_l("Enter the number of students.")),
+            NumberRange(min=0, max=20000, message=_l("Enter a number from 0 to 20,000.")),
+        ],
+    )
+    source_locale = SelectField(
+        _l("Language the description was written in"),
+        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+    )
+
+
+def description_field_name(code: str) -> str:
+    return f"description_{code}"
+
+
+# One description box per language, added to the class so WTForms binds them.
+for _code, _lang in LANGUAGES.items():
+    setattr(
+        SchoolForm,
+        description_field_name(_code),
+        TextAreaField(_lang.native_name, validators=[Length(max=4000)]),
+    )

@@ -1,0 +1,159 @@
+"""The staff workspace: dashboard, accounts and roles, schools."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.blueprints.manage import bp
+from portal.blueprints.manage.forms import SchoolForm, UserForm, description_field_name
+from portal.extensions import db
+from portal.htmx import render
+from portal.i18n import LANGUAGES
+from portal.models import Role, School, User
+from portal.permissions import role_required
+from portal.services.accounts import RoleAssignmentError, active_sessions, revoke_all_sessions
+from portal.services.schools import school_by_slug, search_schools
+from portal.services.users import list_users, save_user, school_choices
+
+
+@bp.get("/")
+@role_required()
+def index():
+    """What this account can do, by role."""
+    return render_template("manage/index.html")
+
+
+@bp.get("/users")
+@role_required(Role.ADMIN)
+def users():
+    """Every account, searchable by name or e-mail."""
+    query = request.args.get("q", "")
+    return render(
+        "manage/users.html",
+        "manage/_user_rows.html",
+        "user-rows",
+        users=list_users(query),
+        query=query,
+    )
+
+
+def _user_form(user: User | None) -> UserForm:
+    form = UserForm(obj=user)
+    form.schools.choices = school_choices(g.district.id)
+    if user is not None and not form.is_submitted():
+        form.roles.data = [role.value for role in user.roles]
+        form.schools.data = sorted({grant.school_id for grant in user.grants if grant.school_id})
+    return form
+
+
+def _save_user_form(user: User | None, template: str):
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            saved = save_user(user, form.data)
+        except RoleAssignmentError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Saved the account of %(name)s.", name=saved.name), "success")
+            return redirect(url_for("manage.users"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(template, form=form, user=user), status
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def create_user():
+    """Create an account and give it roles."""
+    return _save_user_form(None, "manage/user_form.html")
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id: int):
+    """Edit an account's details and roles."""
+    user = db.session.get(User, user_id) or abort(404)
+    return _save_user_form(user, "manage/user_form.html")
+
+
+@bp.get("/users/<int:user_id>/sessions")
+@role_required(Role.ADMIN)
+def user_sessions(user_id: int):
+    """Devices an account is signed in on."""
+    user = db.session.get(User, user_id) or abort(404)
+    return render_template("manage/user_sessions.html", user=user, rows=active_sessions(user.id))
+
+
+@bp.post("/users/<int:user_id>/sessions/revoke")
+@role_required(Role.ADMIN)
+def revoke_user_sessions(user_id: int):
+    """Sign an account out of every device (for a lost phone or a departure)."""
+    user = db.session.get(User, user_id) or abort(404)
+    keep = current_user.login_token if user.id == current_user.id else None
+    revoke_all_sessions(user.id, except_token=keep)
+    db.session.commit()
+    flash(_("%(name)s is signed out of every device.", name=user.name), "success")
+    return redirect(url_for("manage.user_sessions", user_id=user.id), code=303)
+
+
+@bp.get("/schools")
+@role_required(Role.DISTRICT)
+def schools():
+    """The district's schools."""
+    return render_template("manage/schools.html", schools=search_schools(g.district.id))
+
+
+def _school_form(school: School | None) -> SchoolForm:
+    form = SchoolForm(obj=school)
+    if school is not None and not form.is_submitted():
+        for code in LANGUAGES:
+            getattr(form, description_field_name(code)).data = school.description.get(code, "")
+    return form
+
+
+def _save_school_form(school: School | None):
+    form = _school_form(school)
+    if form.validate_on_submit():
+        clash = school_by_slug(form.slug.data)
+        if clash is not None and clash is not school:
+            form.slug.errors.append(_("Another school already uses this web address name."))
+        else:
+            target = school or School(district_id=g.district.id, description={})
+            target.name = form.name.data.strip()
+            target.slug = form.slug.data
+            target.level = form.level.data
+            target.address = (form.address.data or "").strip()
+            target.enrollment = form.enrollment.data
+            target.source_locale = form.source_locale.data
+            target.description = {
+                code: text.strip()
+                for code in LANGUAGES
+                if (text := getattr(form, description_field_name(code)).data or "").strip()
+            }
+            db.session.add(target)
+            db.session.commit()
+            flash(_("Saved %(name)s.", name=target.name), "success")
+            return redirect(url_for("manage.schools"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "manage/school_form.html",
+        form=form,
+        school=school,
+        description_fields=[getattr(form, description_field_name(code)) for code in LANGUAGES],
+    ), status
+
+
+@bp.route("/schools/new", methods=["GET", "POST"])
+@role_required(Role.DISTRICT)
+def create_school():
+    """Add a school."""
+    return _save_school_form(None)
+
+
+@bp.route("/schools/<slug>", methods=["GET", "POST"])
+@role_required(Role.DISTRICT)
+def edit_school(slug: str):
+    """Edit a school's details and its description in each language."""
+    school = school_by_slug(slug) or abort(404)
+    return _save_school_form(school)

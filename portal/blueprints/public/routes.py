@@ -1,0 +1,61 @@
+"""Pages anyone can read, without an account."""
+
+from flask import abort, g, jsonify, render_template, request
+from sqlalchemy import text
+
+from portal.blueprints.public import bp
+from portal.extensions import db
+from portal.htmx import render
+from portal.models import SchoolLevel
+from portal.services.schools import school_by_slug, search_schools
+
+
+@bp.get("/")
+def index():
+    """The district's front page: who we are and a searchable list of schools."""
+    if g.district is None:
+        return render_template("public/not_set_up.html"), 503
+    query = request.args.get("q", "")
+    level = request.args.get("level") or None
+    if level is not None and level not in {lv.value for lv in SchoolLevel}:
+        level = None
+    schools = search_schools(g.district.id, query, level)
+    return render(
+        "public/index.html",
+        "public/_school_list.html",
+        "school-list",
+        schools=schools,
+        query=query,
+        level=level,
+        levels=list(SchoolLevel),
+    )
+
+
+@bp.get("/schools/<slug>")
+def school(slug: str):
+    """A school's overview: the page a parent lands on from a text message."""
+    found = school_by_slug(slug)
+    if found is None or g.district is None or found.district_id != g.district.id:
+        abort(404)
+    return render_template("public/school.html", school=found)
+
+
+@bp.get("/privacy")
+def privacy():
+    """What the portal collects, who sees it, how long it is kept."""
+    return render_template("public/privacy.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: is the database reachable?"""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        db.session.rollback()
+        response = jsonify(status="error", database="unreachable")
+        response.status_code = 503
+    else:
+        response = jsonify(status="ok", database="ok")
+    response.headers["Cache-Control"] = "no-store"
+    return response

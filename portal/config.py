@@ -1,0 +1,56 @@
+"""Settings read from the environment, with defaults that are safe for a laptop demo."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development, see check()
+
+
+def _default_database_url() -> str:
+    instance = PROJECT_ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'commonground.sqlite3'}"
+
+
+class Config:
+    """Configuration for one app instance; tests pass overrides to create_app()."""
+
+    def __init__(self, **overrides):
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET)
+        self.ENV_NAME = env.get("PORTAL_ENV", "development")
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or _default_database_url()
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A request body larger than this is refused with 413 before any view runs.
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
+        self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.ENV_NAME == "production"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        # Anonymous public pages may be cached by browsers and shared caches this long.
+        self.PUBLIC_CACHE_SECONDS = int(env.get("PUBLIC_CACHE_SECONDS", 60))
+        # Sign-in throttling: failures allowed per e-mail address and per client within the window.
+        self.SIGNIN_MAX_FAILURES_PER_EMAIL = 5
+        self.SIGNIN_MAX_FAILURES_PER_CLIENT = 20
+        self.SIGNIN_WINDOW_MINUTES = 15
+        self.SESSION_LIFETIME_DAYS = 14
+        # Static URLs carry a content hash (see web.static_url), so they may be cached for a year.
+        self.SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
+        self.TESTING = False
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def check(self) -> None:
+        """Refuse to run in production with settings that are only fit for a laptop."""
+        if self.ENV_NAME == "production" and self.SECRET_KEY == DEFAULT_SECRET:
+            raise RuntimeError(
+                "Set SECRET_KEY: the default key is refused when PORTAL_ENV=production."
+            )

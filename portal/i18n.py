@@ -1,0 +1,143 @@
+"""Languages: which ones the portal speaks, how a request picks one, and translated content.
+
+UI strings go through Flask-Babel catalogs in translations/. Content typed by people (school
+descriptions now; plans, bulletins, survey items later) is stored per language in a JSON column
+keyed by locale code and read through `translated()`, which falls back to the district's default
+language and says so.
+"""
+
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import g, request
+from flask_babel import get_locale
+
+COOKIE_NAME = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # Babel locale identifier used for catalogs and stored content, e.g. "zh_Hans"
+    tag: str  # BCP 47 tag used in URLs and <html lang>, e.g. "zh-Hans"
+    native_name: str
+
+    @property
+    def direction(self) -> str:
+        return Locale.parse(self.code).text_direction
+
+
+# To add a language: add it here, run `make translations-init LANG=xx`, translate, compile.
+# Right-to-left languages (Arabic) work through `direction`; no template change is needed.
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("en", "en", "English"),
+        Language("es", "es", "Español"),
+        Language("zh_Hans", "zh-Hans", "简体中文"),
+        Language("vi", "vi", "Tiếng Việt"),
+    )
+}
+DEFAULT_LOCALE = "en"
+
+# Tags a browser or a link may use for a language we speak.
+_ALIASES = {
+    "zh": "zh_Hans",
+    "zh-hans": "zh_Hans",
+    "zh_hans": "zh_Hans",
+    "zh-cn": "zh_Hans",
+    "zh-sg": "zh_Hans",
+    "zh-hans-cn": "zh_Hans",
+}
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map a tag from a URL, cookie or header to a locale code we speak, or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value in LANGUAGES:
+        return value
+    lowered = value.lower().replace("_", "-")
+    if lowered in _ALIASES:
+        return _ALIASES[lowered]
+    for code, lang in LANGUAGES.items():
+        if lowered == lang.tag.lower():
+            return code
+    primary = lowered.split("-")[0]
+    if primary in LANGUAGES and primary != "zh":
+        return primary
+    return None
+
+
+def negotiate_accept_language(header_values) -> str | None:
+    """The best language we speak from Accept-Language, in the browser's order of preference."""
+    for value, _quality in header_values:
+        code = normalize_locale(value)
+        if code:
+            return code
+    return None
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector: ?lang=, then the cookie, then Accept-Language, then default."""
+    chosen = getattr(g, "chosen_locale", None)
+    if chosen:
+        return chosen
+    from_cookie = normalize_locale(request.cookies.get(COOKIE_NAME))
+    if from_cookie:
+        return from_cookie
+    from_header = negotiate_accept_language(request.accept_languages)
+    if from_header:
+        return from_header
+    return district_default_locale()
+
+
+def district_default_locale() -> str:
+    district = getattr(g, "district", None)
+    if district is not None and district.default_locale in LANGUAGES:
+        return district.default_locale
+    return DEFAULT_LOCALE
+
+
+def current_language() -> Language:
+    return LANGUAGES.get(str(get_locale()), LANGUAGES[DEFAULT_LOCALE])
+
+
+@dataclass(frozen=True)
+class TranslatedValue:
+    """Text in the reader's language if we have it, else the fallback, and which one it is."""
+
+    text: str
+    locale: str
+    is_fallback: bool
+
+    @property
+    def language(self) -> Language:
+        return LANGUAGES.get(self.locale, Language(self.locale, self.locale, self.locale))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def pick_translation(
+    values: dict | None, wanted: str, fallbacks: tuple[str, ...]
+) -> TranslatedValue:
+    """Choose among per-locale texts: the wanted locale, else each fallback, else any text."""
+    values = values or {}
+    if values.get(wanted, "").strip():
+        return TranslatedValue(values[wanted], wanted, False)
+    for code in (*fallbacks, *sorted(values)):
+        if values.get(code, "").strip():
+            return TranslatedValue(values[code], code, True)
+    return TranslatedValue("", wanted, False)
+
+
+def translated(obj, field: str) -> TranslatedValue:
+    """The `field` of a translatable row in the reader's language, with a visible fallback."""
+    wanted = str(get_locale())
+    fallbacks = (district_default_locale(), getattr(obj, "source_locale", DEFAULT_LOCALE))
+    return pick_translation(getattr(obj, field), wanted, fallbacks)

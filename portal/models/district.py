@@ -1,0 +1,92 @@
+"""The district, its schools and its school years."""
+
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText
+
+
+class SchoolLevel(StrEnum):
+    ELEMENTARY = "elementary"
+    MIDDLE = "middle"
+    HIGH = "high"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return LEVEL_LABELS[self]
+
+
+LEVEL_LABELS = {
+    SchoolLevel.ELEMENTARY: _l("Elementary school"),
+    SchoolLevel.MIDDLE: _l("Middle school"),
+    SchoolLevel.HIGH: _l("High school"),
+    SchoolLevel.OTHER: _l("Other school"),
+}
+
+
+class District(TimestampMixin, TranslatableMixin, db.Model):
+    """The school district that runs this portal (one per installation)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # Content falls back to this language when a translation is missing.
+    default_locale: Mapped[str] = mapped_column(String(16), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    tagline: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+
+    schools: Mapped[list["School"]] = relationship(
+        back_populates="district", order_by="School.name"
+    )
+
+    @classmethod
+    def current(cls) -> "District | None":
+        """The installation's district (the first one created)."""
+        return db.session.scalars(select(cls).order_by(cls.id).limit(1)).first()
+
+
+class School(TimestampMixin, TranslatableMixin, db.Model):
+    """One school site: what a parent looks for first."""
+
+    __table_args__ = (
+        CheckConstraint("enrollment >= 0", name="enrollment_not_negative"),
+        CheckConstraint("level in ('elementary', 'middle', 'high', 'other')", name="level_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    level: Mapped[str] = mapped_column(String(16), default=SchoolLevel.ELEMENTARY.value)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    enrollment: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+
+    district: Mapped[District] = relationship(back_populates="schools")
+
+    @property
+    def level_label(self):
+        return SchoolLevel(self.level).label
+
+
+class SchoolYear(db.Model):
+    """A school year such as 2026-27, the unit every plan, budget and calendar belongs to."""
+
+    __table_args__ = (
+        UniqueConstraint("district_id", "label"),
+        CheckConstraint("starts_on < ends_on", name="starts_before_it_ends"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    is_current: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,145 @@
+"""Request plumbing shared by every page: language, district, security and caching headers."""
+
+import hashlib
+import os
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from flask import Flask, abort, current_app, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import formatting, i18n, permissions
+from portal.models import District, Role
+
+# A strict policy: no inline script or style, nothing from another origin.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_district)
+    app.before_request(_choose_language)
+    app.after_request(_remember_language)
+    app.after_request(_security_headers)
+    app.after_request(_cache_headers)
+    app.context_processor(_template_context)
+    app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.globals["translated"] = i18n.translated
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["url_with_lang"] = url_with_lang
+    app.jinja_env.globals["Role"] = Role
+    app.jinja_env.filters["role_label"] = lambda value: Role(value).label
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _load_district() -> None:
+    if request.endpoint in ("static", "public.healthz"):
+        return
+    g.district = District.current()
+
+
+def _choose_language() -> None:
+    """`?lang=xx` picks the language for this and later visits (remembered in a cookie)."""
+    wanted = request.args.get("lang")
+    if wanted is None:
+        return
+    code = i18n.normalize_locale(wanted)
+    if code is None:
+        g.bad_language = wanted
+        abort(400, description=_("That language is not available."))
+    g.chosen_locale = code
+
+
+def _remember_language(response):
+    code = getattr(g, "chosen_locale", None)
+    if code and request.cookies.get(i18n.COOKIE_NAME) != code:
+        response.set_cookie(
+            i18n.COOKIE_NAME,
+            code,
+            max_age=i18n.COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
+    return response
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response
+
+
+def _cache_headers(response):
+    """Anonymous GETs of public pages may be cached; anything personal must not be.
+
+    Public pages depend on the language (cookie or Accept-Language) and on htmx's headers.
+    """
+    if request.endpoint == "static":
+        return response
+    response.vary.update(("Cookie", "Accept-Language", "HX-Request", "HX-Target"))
+    if "Cache-Control" in response.headers:
+        return response
+    cacheable = (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and (request.endpoint or "").startswith("public.")
+        and not current_user.is_authenticated
+        and "Set-Cookie" not in response.headers
+    )
+    if cacheable:
+        seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
+        response.headers["Cache-Control"] = f"public, max-age={seconds}"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@lru_cache(maxsize=64)
+def _static_digest(path: str, mtime: float) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with its content hash, so browsers may cache it for a year."""
+    path = os.path.join(current_app.static_folder, filename)
+    return url_for("static", filename=filename, v=_static_digest(path, os.path.getmtime(path)))
+
+
+def url_with_lang(tag: str) -> str:
+    """The current page's URL in another language (other query arguments kept)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [tag]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def _template_context() -> dict:
+    language = i18n.current_language()
+    return {
+        "district": getattr(g, "district", None),
+        "languages": i18n.LANGUAGES,
+        "current_language": language,
+        "locale_code": str(get_locale()),
+        "can_manage_users": permissions.can_manage_users(current_user),
+        "can_open_manage": permissions.can_open_manage(current_user),
+    }
