@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from portal import i18n
 from portal.config import Config
-from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.extensions import htmx as htmx_extension
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
@@ -23,8 +24,11 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    from portal import cli, errors, web
+
+    web.init_app(app)  # first: the language is chosen before CSRF or login checks can fail
     csrf.init_app(app)
-    htmx.init_app(app)
+    htmx_extension.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_district_timezone)
     _init_login(app)
 
@@ -37,9 +41,6 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(manage_bp, url_prefix="/manage")
 
-    from portal import cli, errors, web
-
-    web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

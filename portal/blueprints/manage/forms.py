@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -10,9 +9,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -21,9 +20,14 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import email_field
 from portal.i18n import LANGUAGES
 from portal.models.accounts import ROLE_LABELS
 from portal.models.district import LEVEL_LABELS
+
+LANGUAGE_CHOICES = [
+    SelectChoice(code, lang.native_name, {"lang": lang.tag}) for code, lang in LANGUAGES.items()
+]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -36,14 +40,7 @@ class UserForm(FlaskForm):
         _l("Full name"),
         validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
     )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
-            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     password = PasswordField(
         _l("New password"),
         validators=[
@@ -54,10 +51,11 @@ class UserForm(FlaskForm):
     )
     preferred_locale = SelectField(
         _l("Language for e-mail and documents"),
-        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+        choices=LANGUAGE_CHOICES,
     )
     roles = MultiCheckboxField(
-        _l("Roles"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()]
+        _l("Roles"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
     )
     schools = MultiCheckboxField(
         _l("Schools (for principals and committee members)"), coerce=int, choices=[]
@@ -82,7 +80,7 @@ class SchoolForm(FlaskForm):
         ],
     )
     level = SelectField(
-        _l("Level"), choices=[(lv.value, label) for lv, label in LEVEL_LABELS.items()]
+        _l("Level"), choices=[SelectChoice(lv.value, label) for lv, label in LEVEL_LABELS.items()]
     )
     address = StringField(_l("Address"), validators=[Length(max=300)])
     enrollment = IntegerField(
@@ -94,7 +92,7 @@ class SchoolForm(FlaskForm):
     )
     source_locale = SelectField(
         _l("Language the description was written in"),
-        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+        choices=LANGUAGE_CHOICES,
     )
 
 

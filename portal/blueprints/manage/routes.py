@@ -3,6 +3,7 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.blueprints.manage import bp
 from portal.blueprints.manage.forms import SchoolForm, UserForm, description_field_name
@@ -39,7 +40,7 @@ def users():
 
 def _user_form(user: User | None) -> UserForm:
     form = UserForm(obj=user)
-    form.schools.choices = school_choices(g.district.id)
+    form.schools.choices = [SelectChoice(sid, name) for sid, name in school_choices(g.district.id)]
     if user is not None and not form.is_submitted():
         form.roles.data = [role.value for role in user.roles]
         form.schools.data = sorted({grant.school_id for grant in user.grants if grant.school_id})

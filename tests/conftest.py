@@ -1,0 +1,191 @@
+"""Fixtures: an app per database backend, a clean database per test, users per role.
+
+Every test that uses `app` runs once on SQLite and, when TEST_DATABASE_URL is set, once more on
+PostgreSQL. No app context is held while requests run, so each request sees a fresh `g` and
+session, as it would in production.
+"""
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.extensions import db as _db
+from portal.models import District, Role, School, User
+from portal.services.accounts import set_roles
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+PASSWORD = "correct horse battery"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    """An app whose database was built by the Alembic migrations (not create_all)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        url = TEST_DATABASE_URL
+        _reset_postgres(url)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        }
+    )
+    app.backend = request.param
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _clean(app) -> None:
+    with app.app_context():
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        if _db.engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            _db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                _db.session.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
+        _db.session.commit()
+        _db.session.remove()
+
+
+@pytest.fixture
+def clean_app(app):
+    """The app with an empty database, emptied again after the test."""
+    _clean(app)
+    yield app
+    _clean(app)
+
+
+@pytest.fixture
+def ctx(clean_app):
+    """Run a block inside an app context: `with ctx(): ...`."""
+
+    @contextmanager
+    def _ctx():
+        with clean_app.app_context():
+            yield _db.session
+            _db.session.remove()
+
+    return _ctx
+
+
+@pytest.fixture
+def district(clean_app):
+    """A small district: three schools across levels, descriptions in English and Spanish."""
+    with clean_app.app_context():
+        d = District(
+            name="Test Valley Unified",
+            slug="test-valley",
+            default_locale="en",
+            tagline={"en": "Plans and budgets in plain language.", "es": "Planes y presupuestos."},
+        )
+        _db.session.add(d)
+        _db.session.flush()
+        rows = [
+            ("maple-elementary", "Maple Elementary", "elementary", 412, "12 Maple St"),
+            ("cedar-middle", "Cedar Middle School", "middle", 730, "400 Cedar Ave"),
+            ("summit-high", "Summit High School", "high", 1520, "9 Summit Rd"),
+        ]
+        for slug, name, level, enrollment, address in rows:
+            _db.session.add(
+                School(
+                    district_id=d.id,
+                    slug=slug,
+                    name=name,
+                    level=level,
+                    enrollment=enrollment,
+                    address=address,
+                    description={"en": f"About {name}.", "es": f"Acerca de {name}."},
+                )
+            )
+        _db.session.commit()
+        info = {"id": d.id, "slugs": [r[0] for r in rows]}
+        _db.session.remove()
+    return info
+
+
+@pytest.fixture
+def make_user(clean_app, district):
+    """Factory: make_user(Role.PRINCIPAL, schools=["maple-elementary"]) -> e-mail address."""
+    counter = iter(range(1, 10_000))
+
+    def _make(*roles: Role, schools=(), active=True, email=None) -> str:
+        with clean_app.app_context():
+            email = email or f"user{next(counter)}@example.test"
+            user = User(email=email, name=f"Test {email.split('@')[0]}", is_active=active)
+            user.set_password(PASSWORD)
+            school_ids = [
+                s.id
+                for s in _db.session.scalars(_db.select(School).where(School.slug.in_(schools)))
+            ]
+            set_roles(user, [r.value for r in roles], school_ids)
+            _db.session.add(user)
+            _db.session.commit()
+            _db.session.remove()
+        return email
+
+    return _make
+
+
+@pytest.fixture
+def client(clean_app):
+    return clean_app.test_client()
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return client.post(
+        "/auth/sign-in", data={"email": email, "password": password}, follow_redirects=False
+    )
+
+
+@pytest.fixture
+def login_as(clean_app, make_user):
+    """Factory: login_as(Role.ADMIN) -> a test client signed in as a new user with that role."""
+
+    def _login(*roles: Role, schools=("maple-elementary",)):
+        email = make_user(
+            *roles,
+            schools=schools if any(r in (Role.PRINCIPAL, Role.COUNCIL) for r in roles) else (),
+        )
+        c = clean_app.test_client()
+        response = sign_in(c, email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        c.email = email
+        return c
+
+    return _login
+
+
+def hx(target: str, boosted: bool = False) -> dict:
+    """Headers htmx sends for a request aimed at element #target."""
+    headers = {"HX-Request": "true", "HX-Target": target, "HX-Current-URL": "http://localhost/"}
+    if boosted:
+        headers["HX-Boosted"] = "true"
+    return headers
+
+
+def visible_text(html: str) -> str:
+    """The text of a page with tags, scripts and styles removed (for content assertions)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

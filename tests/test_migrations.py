@@ -1,0 +1,28 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from portal.config import PROJECT_ROOT
+from portal.extensions import db
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+
+
+def test_migrations_match_the_models(app):
+    # The `app` fixture built its database with `flask db upgrade`, not create_all().
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "render_as_batch": True}
+        )
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], f"models and migrations disagree: {diff}"
+
+
+def test_one_migration_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1

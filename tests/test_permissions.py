@@ -1,0 +1,72 @@
+"""Who may see what, checked by enumerating every route rather than by spot checks."""
+
+import pytest
+from werkzeug.routing import Rule
+
+from portal.models import Role
+from tests.conftest import hx
+
+PUBLIC_BLUEPRINTS = {"public", "static"}
+# Auth routes anyone may reach (signing in); every other auth route needs an account.
+PUBLIC_ENDPOINTS = {"auth.sign_in"}
+
+
+def _build_url(rule: Rule, slugs: list[str]) -> str:
+    values = {}
+    for arg in rule.arguments:
+        converter = rule._converters[arg].__class__.__name__
+        values[arg] = 1 if converter == "IntegerConverter" else slugs[0]
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _protected_rules(app):
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.split(".")[0]
+        if blueprint in PUBLIC_BLUEPRINTS or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_protected_route_sends_anonymous_visitors_to_sign_in(client, district, clean_app):
+    checked = 0
+    for rule, method in _protected_rules(clean_app):
+        url = _build_url(rule, district["slugs"])
+        for headers in ({}, hx("main")):
+            response = client.open(url, method=method, headers=headers)
+            assert response.status_code in (302, 401, 403), (method, url, response.status_code)
+            if response.status_code == 302:
+                assert "/auth/sign-in" in response.headers["Location"], url
+        checked += 1
+    assert checked >= 12  # the enumeration really found the manage and account routes
+
+
+def test_every_manage_view_declares_its_roles(clean_app):
+    for endpoint, view in clean_app.view_functions.items():
+        if endpoint.startswith("manage."):
+            assert hasattr(view, "required_roles"), f"{endpoint} lacks @role_required"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_only_the_manage_routes_it_may(clean_app, district, login_as, role):
+    c = login_as(role)
+    for rule, method in _protected_rules(clean_app):
+        if not rule.endpoint.startswith("manage."):
+            continue
+        required = clean_app.view_functions[rule.endpoint].required_roles
+        allowed = role == Role.ADMIN or not required or role in required
+        url = _build_url(rule, district["slugs"])
+        response = c.open(url, method=method, data={})
+        if allowed:
+            assert response.status_code != 403, (role, method, url)
+        else:
+            assert response.status_code == 403, (role, method, url, response.status_code)
+            assert "Not allowed" in response.get_data(as_text=True)
+
+
+def test_forbidden_page_is_translated(clean_app, district, login_as):
+    c = login_as(Role.COMMS)
+    response = c.get("/manage/users?lang=es")
+    assert response.status_code == 403
+    assert '<html lang="es"' in response.get_data(as_text=True)
+    assert "Not allowed" not in response.get_data(as_text=True)
