@@ -6,6 +6,7 @@ from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import i18n
 from portal.config import Config
@@ -21,6 +22,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
     app.permanent_session_lifetime = timedelta(days=config.SESSION_LIFETIME_DAYS)
+    if config.TRUSTED_PROXIES:
+        n = config.TRUSTED_PROXIES
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

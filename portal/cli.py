@@ -11,8 +11,21 @@ def init_app(app: Flask) -> None:
         """Load (or refresh) the demo district. Safe to run more than once."""
         from portal.demo import DEMO_PASSWORD, load_demo
 
-        with force_locale("en"):
-            accounts = load_demo()
+        accounts = load_demo()
         click.echo("Demo district loaded. Sign in at /auth/sign-in with:")
-        for email, label in accounts:
-            click.echo(f"  {email:<24} password: {DEMO_PASSWORD:<6} ({label})")
+        with app.test_request_context(), force_locale("en"):
+            for email, role in accounts:
+                click.echo(f"  {email:<24} password: {DEMO_PASSWORD:<6} ({role.label})")
+
+    @app.cli.command("prune")
+    def prune_command():
+        """Delete security records past their retention (run daily from cron)."""
+        from datetime import timedelta
+
+        from portal.extensions import db
+        from portal.services.accounts import prune_security_records
+
+        days = app.config["SECURITY_RECORD_RETENTION_DAYS"]
+        attempts, sessions = prune_security_records(timedelta(days=days))
+        db.session.commit()
+        click.echo(f"Deleted {attempts} sign-in attempts and {sessions} ended sessions.")

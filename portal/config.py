@@ -22,6 +22,8 @@ class Config:
         self.ENV_NAME = env.get("PORTAL_ENV", "development")
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or _default_database_url()
         self.REDIS_URL = env.get("REDIS_URL") or None
+        # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", 0))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # A request body larger than this is refused with 413 before any view runs.
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
@@ -42,6 +44,8 @@ class Config:
         self.SIGNIN_MAX_FAILURES_PER_CLIENT = 20
         self.SIGNIN_WINDOW_MINUTES = 15
         self.SESSION_LIFETIME_DAYS = 14
+        # Sign-in attempts and ended sessions are deleted after this many days (`flask prune`).
+        self.SECURITY_RECORD_RETENTION_DAYS = 30
         # Werkzeug's scrypt with its default cost; tests lower the cost to stay fast.
         self.PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
         # Static URLs carry a content hash (see web.static_url), so they may be cached for a year.

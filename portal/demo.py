@@ -140,8 +140,8 @@ def demo_email(role: Role) -> str:
     return f"{role.value}@demo.test"
 
 
-def load_demo() -> list[tuple[str, str]]:
-    """Create or refresh the demo district. Returns (e-mail, role label) for each demo user."""
+def load_demo() -> list[tuple[str, Role]]:
+    """Create or refresh the demo district. Returns (e-mail, role) for each demo user."""
     district = db.session.scalars(select(District).where(District.slug == DISTRICT["slug"])).first()
     if district is None:
         district = District(slug=DISTRICT["slug"])
@@ -193,6 +193,6 @@ def load_demo() -> list[tuple[str, str]]:
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
         set_roles(user, [role.value], [by_slug[s].id for s in school_slugs])
-        accounts.append((email, str(role.label)))
+        accounts.append((email, role))
     db.session.commit()
     return accounts

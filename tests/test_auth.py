@@ -158,3 +158,42 @@ def test_expired_sessions_sign_out(client, make_user, ctx):
         session.query(LoginSession).one().expires_at = utcnow() - timedelta(seconds=1)
         session.commit()
     assert client.get("/manage/").status_code == 302
+
+
+def test_prune_deletes_only_old_security_records(clean_app, client, make_user, ctx):
+    email = make_user(Role.COMMS)
+    sign_in(client, email, "bad guess")
+    sign_in(client, email)
+    with ctx() as session:
+        old = SignInAttempt(
+            email=email, client="x" * 64, attempted_at=utcnow() - timedelta(days=31)
+        )
+        session.add(old)
+        session.commit()
+    result = clean_app.test_cli_runner().invoke(args=["prune"])
+    assert (
+        result.exit_code == 0 and "Deleted 1 sign-in attempts and 0 ended sessions" in result.output
+    )
+    with ctx() as session:
+        assert session.query(SignInAttempt).count() == 2
+        assert session.query(LoginSession).count() == 1
+    assert client.get("/manage/").status_code == 200  # the live session survived
+
+
+def test_proxy_headers_are_trusted_only_when_configured(clean_app):
+    from flask import request
+
+    from portal import create_app
+
+    seen = {}
+    for proxies in (0, 1):
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": clean_app.config["SQLALCHEMY_DATABASE_URI"],
+                "TRUSTED_PROXIES": proxies,
+            }
+        )
+        app.add_url_rule("/_addr", "addr", lambda: request.remote_addr)
+        response = app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"})
+        seen[proxies] = response.get_data(as_text=True)
+    assert seen == {0: "127.0.0.1", 1: "203.0.113.9"}

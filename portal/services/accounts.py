@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from portal.extensions import db
 from portal.models.accounts import (
@@ -179,3 +179,17 @@ def set_roles(user: User, roles: list[str], school_ids: list[int]) -> None:
     user.grants = kept + [
         RoleGrant(role=role, school_id=sid) for role, sid in sorted(wanted_keys - have, key=str)
     ]
+
+
+def prune_security_records(older_than: timedelta, now=None) -> tuple[int, int]:
+    """Delete old sign-in attempts and sessions that ended long ago. Returns both counts."""
+    cutoff = (now or utcnow()) - older_than
+    attempts = db.session.execute(
+        delete(SignInAttempt).where(SignInAttempt.attempted_at < cutoff)
+    ).rowcount
+    sessions = db.session.execute(
+        delete(LoginSession).where(
+            or_(LoginSession.expires_at < cutoff, LoginSession.revoked_at < cutoff)
+        )
+    ).rowcount
+    return attempts, sessions

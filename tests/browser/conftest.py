@@ -1,0 +1,64 @@
+"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against a live
+server on 127.0.0.1 that shares the test database.
+
+Without /usr/bin/chromium these tests skip with one line; when CI is set a missing browser fails.
+"""
+
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PHONE = {"width": 360, "height": 740}
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "tests/browser" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if browser_items and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            raise pytest.UsageError(
+                f"CI is set but {CHROMIUM} is missing: install Debian's chromium"
+            )
+        skip = pytest.mark.skip(reason=f"browser tests skipped: {CHROMIUM} not installed")
+        for item in browser_items:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, tmp_path_factory):
+    home = tmp_path_factory.mktemp("chromium-home")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+        "env": {**os.environ, "HOME": str(home)},
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def live_server(clean_app):
+    """The app served by a threaded WSGI server on a free loopback port for one test."""
+    server = make_server("127.0.0.1", 0, clean_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
