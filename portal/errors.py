@@ -1,6 +1,6 @@
 """Friendly error pages in the reader's language; never a stack trace."""
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -50,13 +50,6 @@ def render_error(status: int, detail: str | None = None):
     html = render_template(
         "errors/error.html", status=status, title=title, message=message, detail=detail
     )
-    response = app_response(html, status)
-    return response
-
-
-def app_response(html: str, status: int):
-    from flask import make_response
-
     response = make_response(html, status)
     response.vary.update(VARY_HEADERS)
     response.headers["Cache-Control"] = "private, no-store"
@@ -87,8 +80,6 @@ def _http_error(error: HTTPException):
 
 def _unexpected_error(error: Exception):
     db.session.rollback()
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise error

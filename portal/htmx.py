@@ -5,7 +5,7 @@ We use the `flask-htmx` package only to read htmx's request headers (see the REA
 navigation or a history restore, and targets the element the fragment renders.
 """
 
-from flask import make_response, render_template, request
+from flask import make_response, render_template
 
 from portal.extensions import htmx
 
@@ -27,7 +27,3 @@ def render(page: str, fragment: str, target_id: str, status: int = 200, **contex
     response = make_response(render_template(template, **context), status)
     response.vary.update(VARY_HEADERS)
     return response
-
-
-def is_htmx_request() -> bool:
-    return request.headers.get("HX-Request") == "true"

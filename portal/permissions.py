@@ -8,8 +8,6 @@ from flask_login import current_user
 from portal.extensions import login_manager
 from portal.models.accounts import Role
 
-STAFF_ROLES = tuple(Role)
-
 
 def role_required(*roles: Role):
     """Route decorator: anonymous visitors go to sign-in; signed-in users lacking a role get 403.
