@@ -36,6 +36,7 @@ compile-translations: install
 # After changing user-visible strings: extract them and merge into every catalog, then translate.
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--ignore-dirs ".* __pycache__" \
 		--project "Common Ground" --copyright-holder "Common Ground" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 

@@ -32,9 +32,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def init_app(app: Flask) -> None:
     app.before_request(_load_district)
     app.before_request(_choose_language)
-    app.after_request(_remember_language)
-    app.after_request(_security_headers)
+    # Flask runs after_request hooks in reverse order: the cache decision must come last, when
+    # every cookie the response sets is already on it.
     app.after_request(_cache_headers)
+    app.after_request(_security_headers)
+    app.after_request(_remember_language)
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["number"] = formatting.number

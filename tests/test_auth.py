@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from portal.extensions import db
 from portal.models import LoginSession, Role, SignInAttempt, User
 from portal.models.base import utcnow
 from tests.conftest import PASSWORD, sign_in, visible_text
@@ -196,4 +197,6 @@ def test_proxy_headers_are_trusted_only_when_configured(clean_app):
         app.add_url_rule("/_addr", "addr", lambda: request.remote_addr)
         response = app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"})
         seen[proxies] = response.get_data(as_text=True)
+        with app.app_context():
+            db.engine.dispose()
     assert seen == {0: "127.0.0.1", 1: "203.0.113.9"}

@@ -47,6 +47,8 @@ def test_invalid_account_form_writes_nothing_and_explains_beside_the_field(login
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="password-error"' in html
+    assert "Use al menos 10 caracteres." in html
+    admin.get("/?lang=en")  # back to English for the messages below
     no_school = admin.post("/manage/users/new", data=_user_form(schools=[]))
     assert no_school.status_code == 422
     assert "Choose at least one school" in no_school.get_data(as_text=True)

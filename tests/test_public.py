@@ -2,6 +2,7 @@
 
 import re
 
+from portal.extensions import db
 from portal.models import District
 from tests.conftest import hx, visible_text
 
@@ -88,6 +89,8 @@ def test_healthz_reports_an_unreachable_database():
         }
     )
     response = broken.test_client().get("/healthz")
+    with broken.app_context():
+        db.engine.dispose()
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
 

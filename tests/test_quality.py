@@ -80,6 +80,8 @@ def extracted_ids(tmp_path_factory):
             "-k",
             "lazy_gettext",
             "--no-location",
+            "--ignore-dirs",
+            ".* __pycache__",
             "-o",
             str(pot),
             ".",

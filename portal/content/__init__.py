@@ -1,0 +1,1 @@
+"""Built-in content shipped with the portal (templates that staff start from)."""
