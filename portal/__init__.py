@@ -40,10 +40,14 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.blueprints.auth import bp as auth_bp
     from portal.blueprints.manage import bp as manage_bp
     from portal.blueprints.public import bp as public_bp
+    from portal.blueprints.readiness import bp as readiness_bp
+    from portal.blueprints.surveys import bp as surveys_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(readiness_bp)
 
     errors.init_app(app)
     cli.init_app(app)

@@ -2,10 +2,26 @@
 
 from portal.models.accounts import LoginSession, Role, RoleGrant, SignInAttempt, User
 from portal.models.district import District, School, SchoolLevel, SchoolYear
+from portal.models.surveys import (
+    PaperSheetUse,
+    Survey,
+    SurveyAccessCode,
+    SurveyAnswer,
+    SurveyItem,
+    SurveyResponse,
+    SurveyTally,
+)
 
 __all__ = [
     "District",
     "LoginSession",
+    "PaperSheetUse",
+    "Survey",
+    "SurveyAccessCode",
+    "SurveyAnswer",
+    "SurveyItem",
+    "SurveyResponse",
+    "SurveyTally",
     "Role",
     "RoleGrant",
     "School",

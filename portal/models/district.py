@@ -33,6 +33,10 @@ LEVEL_LABELS = {
 class District(TimestampMixin, TranslatableMixin, db.Model):
     """The school district that runs this portal (one per installation)."""
 
+    __table_args__ = (
+        CheckConstraint("small_cell_threshold >= 5", name="small_cells_at_least_five"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -41,6 +45,9 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     tagline: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    # Public breakdowns with fewer responses than this show "fewer than N responses" instead of
+    # numbers, so no one in a small group can be singled out. Never below 5.
+    small_cell_threshold: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
 
     schools: Mapped[list["School"]] = relationship(
         back_populates="district", order_by="School.name"

@@ -1,0 +1,3 @@
+"""Routes of the surveys blueprint."""
+
+from portal.blueprints.surveys import bp  # noqa: F401
