@@ -92,6 +92,12 @@ def upgrade():
         batch_op.create_index('ix_survey_response_survey_role', ['survey_id', 'respondent_role'], unique=False)
         batch_op.create_index('ix_survey_response_survey_school', ['survey_id', 'school_id'], unique=False)
 
+    op.create_table('survey_submission_receipt',
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_submission_receipt_survey_id_survey'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('survey_id', 'token_hash', name=op.f('pk_survey_submission_receipt'))
+    )
     op.create_table('survey_school',
     sa.Column('survey_id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -148,6 +154,7 @@ def downgrade():
 
     op.drop_table('survey_answer')
     op.drop_table('survey_school')
+    op.drop_table('survey_submission_receipt')
     with op.batch_alter_table('survey_response', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_response_survey_school')
         batch_op.drop_index('ix_survey_response_survey_role')

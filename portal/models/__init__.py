@@ -9,6 +9,7 @@ from portal.models.surveys import (
     SurveyAnswer,
     SurveyItem,
     SurveyResponse,
+    SurveySubmissionReceipt,
     SurveyTally,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyItem",
     "SurveyResponse",
+    "SurveySubmissionReceipt",
     "SurveyTally",
     "Role",
     "RoleGrant",

@@ -315,3 +315,15 @@ class PaperSheetUse(db.Model):
         ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
     )
     sheet_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class SurveySubmissionReceipt(db.Model):
+    """A form's one-time token, spent when its answers are stored: a double submit stores nothing.
+
+    The token is random per form load and points at no response.
+    """
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
