@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import i18n
 from portal.config import Config
-from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.extensions import htmx as htmx_extension
 
 
@@ -32,6 +32,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     web.init_app(app)  # first: the language is chosen before CSRF or login checks can fail
     csrf.init_app(app)
+    limiter.init_app(app)
     htmx_extension.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_district_timezone)
     _init_login(app)

@@ -23,6 +23,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or _default_database_url()
         self.REDIS_URL = env.get("REDIS_URL") or None
         # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        # Survey answers accepted per client address (flood protection, not identity).
+        self.SURVEY_SUBMIT_RATE_LIMIT = env.get("SURVEY_SUBMIT_RATE_LIMIT", "30 per hour")
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", 0))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # A request body larger than this is refused with 413 before any view runs.

@@ -182,6 +182,10 @@ def load_demo() -> list[tuple[str, Role]]:
         year.starts_on, year.ends_on, year.is_current = start, end, current
     db.session.flush()
 
+    from portal.demo_surveys import load_survey_demo
+
+    load_survey_demo(district.id)
+
     accounts = []
     for role, name, school_slugs in USERS:
         email = demo_email(role)

@@ -9,6 +9,13 @@ from portal.extensions import login_manager
 from portal.models.accounts import Role
 
 
+def public(view):
+    """Mark a view as open to anyone. Every view is either public or declares its roles; the
+    route-enumeration tests read these marks."""
+    view.is_public = True
+    return view
+
+
 def role_required(*roles: Role):
     """Route decorator: anonymous visitors go to sign-in; signed-in users lacking a role get 403.
 

@@ -6,10 +6,6 @@ from werkzeug.routing import Rule
 from portal.models import Role
 from tests.conftest import hx
 
-PUBLIC_BLUEPRINTS = {"public", "static"}
-# Auth routes anyone may reach (signing in); every other auth route needs an account.
-PUBLIC_ENDPOINTS = {"auth.sign_in"}
-
 
 def _build_url(rule: Rule, slugs: list[str]) -> str:
     values = {}
@@ -21,8 +17,8 @@ def _build_url(rule: Rule, slugs: list[str]) -> str:
 
 def _protected_rules(app):
     for rule in app.url_map.iter_rules():
-        blueprint = rule.endpoint.split(".")[0]
-        if blueprint in PUBLIC_BLUEPRINTS or rule.endpoint in PUBLIC_ENDPOINTS:
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint == "static" or getattr(view, "is_public", False):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method
@@ -41,19 +37,30 @@ def test_every_protected_route_sends_anonymous_visitors_to_sign_in(client, distr
     assert checked >= 12  # the enumeration really found the manage and account routes
 
 
-def test_every_manage_view_declares_its_roles(clean_app):
+def test_every_view_is_public_or_declares_its_roles(clean_app):
     for endpoint, view in clean_app.view_functions.items():
-        if endpoint.startswith("manage."):
-            assert hasattr(view, "required_roles"), f"{endpoint} lacks @role_required"
+        if endpoint == "static":
+            continue
+        declared = getattr(view, "is_public", False) or hasattr(view, "required_roles")
+        assert declared, f"{endpoint} is neither @public nor @role_required"
+
+
+def test_public_pages_are_few_and_known(clean_app):
+    public_endpoints = {
+        e for e, v in clean_app.view_functions.items() if getattr(v, "is_public", False)
+    }
+    assert {"public.index", "public.school", "auth.sign_in"} <= public_endpoints
+    assert not any(e.startswith("manage.") for e in public_endpoints)
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_reaches_only_the_manage_routes_it_may(clean_app, district, login_as, role):
     c = login_as(role)
     for rule, method in _protected_rules(clean_app):
-        if not rule.endpoint.startswith("manage."):
-            continue
-        required = clean_app.view_functions[rule.endpoint].required_roles
+        view = clean_app.view_functions[rule.endpoint]
+        if not rule.rule.startswith("/manage") or getattr(view, "confidential", False):
+            continue  # confidential views answer 404, not 403: their own tests cover them
+        required = view.required_roles
         allowed = role == Role.ADMIN or not required or role in required
         url = _build_url(rule, district["slugs"])
         response = c.open(url, method=method, data={})

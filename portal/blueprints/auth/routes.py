@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import SignInForm
@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models import LoginSession
 from portal.models.accounts import hash_token
 from portal.models.base import utcnow
+from portal.permissions import public, role_required
 from portal.services import accounts
 
 
@@ -36,6 +37,7 @@ def _policy() -> accounts.ThrottlePolicy:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public
 def sign_in():
     """E-mail and password sign-in, slowed down after repeated failures."""
     if current_user.is_authenticated:
@@ -70,7 +72,7 @@ def sign_in():
 
 
 @bp.post("/sign-out")
-@login_required
+@role_required()
 def sign_out():
     """Sign this device out and revoke its session."""
     accounts.revoke_session(current_user.login_token)
@@ -81,7 +83,7 @@ def sign_out():
 
 
 @bp.get("/sessions")
-@login_required
+@role_required()
 def sessions():
     """Devices this account is signed in on."""
     rows = accounts.active_sessions(current_user.id)
@@ -91,7 +93,7 @@ def sessions():
 
 
 @bp.post("/sessions/<int:session_id>/revoke")
-@login_required
+@role_required()
 def revoke(session_id: int):
     """Sign one of my other devices out."""
     row = db.session.get(LoginSession, session_id)
@@ -105,7 +107,7 @@ def revoke(session_id: int):
 
 
 @bp.post("/sessions/revoke-others")
-@login_required
+@role_required()
 def revoke_others():
     """Sign out everywhere except this device."""
     count = accounts.revoke_all_sessions(current_user.id, except_token=current_user.login_token)

@@ -7,10 +7,12 @@ from portal.blueprints.public import bp
 from portal.extensions import db
 from portal.htmx import render
 from portal.models import SchoolLevel
+from portal.permissions import public
 from portal.services.schools import school_by_slug, search_schools
 
 
 @bp.get("/")
+@public
 def index():
     """The district's front page: who we are and a searchable list of schools."""
     if g.district is None:
@@ -32,6 +34,7 @@ def index():
 
 
 @bp.get("/schools/<slug>")
+@public
 def school(slug: str):
     """A school's overview: the page a parent lands on from a text message."""
     found = school_by_slug(slug)
@@ -41,12 +44,14 @@ def school(slug: str):
 
 
 @bp.get("/privacy")
+@public
 def privacy():
     """What the portal collects, who sees it, how long it is kept."""
     return render_template("public/privacy.html")
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """For load balancers: is the database reachable?"""
     try:

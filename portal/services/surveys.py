@@ -1,0 +1,351 @@
+"""Tier 1 survey rules: building a survey, validating and storing responses, access codes,
+paper sheet codes. Plain functions; the caller commits.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from portal.content import ssfr_survey
+from portal.extensions import db
+from portal.i18n import LANGUAGES
+from portal.models.surveys import (
+    AGREEMENT_SCALE,
+    DONT_KNOW,
+    Channel,
+    ItemKind,
+    PaperSheetUse,
+    RespondentRole,
+    Survey,
+    SurveyAccessCode,
+    SurveyAnswer,
+    SurveyArea,
+    SurveyItem,
+    SurveyPhase,
+    SurveyResponse,
+    SurveySubmissionReceipt,
+    SurveyTally,
+)
+
+AREA_ORDER = {area.value: index for index, area in enumerate(SurveyArea)}
+DISTRICT_WIDE = "district"
+COMMENT_MAX = 2000
+ITEM_FIELD = re.compile(r"^item-(\d+)$")
+
+
+def item_field(item_id: int) -> str:
+    return f"item-{item_id}"
+
+
+def add_item(survey: Survey, area: str, kind: str, prompt: dict, key: str = "", options=None):
+    """Append an item to an area of a survey."""
+    position = 1 + max((i.position for i in survey.items if i.area == area), default=0)
+    item = SurveyItem(
+        area=area,
+        area_order=AREA_ORDER.get(area, len(AREA_ORDER)),
+        position=position,
+        kind=kind,
+        key=key,
+        prompt=dict(prompt),
+        options=list(options or []),
+        source_locale="en",
+    )
+    survey.items.append(item)
+    return item
+
+
+def create_from_template(district_id: int, slug: str, opens_at: datetime, closes_at: datetime):
+    """A new draft survey holding the SSFR template: six areas, their items, a closing comment."""
+    survey = Survey(
+        district_id=district_id,
+        slug=slug,
+        title=dict(ssfr_survey.TITLE),
+        intro=dict(ssfr_survey.INTRO),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        state="draft",
+        covers_all_schools=True,
+        results_public=False,
+        requires_access_code=False,
+        source_locale="en",
+    )
+    for area, items in ssfr_survey.ITEMS.items():
+        for key, prompt in items:
+            add_item(survey, area, ItemKind.AGREEMENT.value, prompt, key=key)
+    key, prompt = ssfr_survey.CLOSING_COMMENT
+    add_item(survey, SurveyArea.EFFICIENCY.value, ItemKind.COMMENT.value, prompt, key=key)
+    db.session.add(survey)
+    return survey
+
+
+# --- submissions ---------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    """A validated response, ready to store."""
+
+    role: str
+    school_id: int | None
+    language: str
+    answers: list[dict] = field(default_factory=list)
+
+
+class SubmissionError(ValueError):
+    """Answers that cannot be stored; `errors` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def validate_respondent(survey: Survey, form) -> tuple[dict, dict]:
+    """Check the "about you" answers. Returns (values, errors)."""
+    errors, values = {}, {}
+    role = form.get("role", "")
+    if role not in {r.value for r in RespondentRole}:
+        errors["role"] = _("Choose the description that fits you best.")
+    values["role"] = role
+    school = form.get("school", "")
+    if school == DISTRICT_WIDE:
+        values["school_id"] = None
+    elif school.isdigit() and int(school) in {s.id for s in covered_schools(survey)}:
+        values["school_id"] = int(school)
+    else:
+        errors["school"] = _("Choose a school from the list, or the whole district.")
+        values["school_id"] = None
+    language = form.get("language", "")
+    if language not in LANGUAGES:
+        errors["language"] = _("Choose a language from the list.")
+    values["language"] = language
+    return values, errors
+
+
+def validate_items(survey: Survey, form, items=None) -> tuple[list[dict], dict]:
+    """Check answers to `items` (default: all). Unknown item fields are an error."""
+    by_id = {item.id: item for item in survey.items}
+    errors, answers = {}, []
+    for name in form:
+        match = ITEM_FIELD.match(name)
+        if name.startswith("item-") and (not match or int(match.group(1)) not in by_id):
+            errors["form"] = _("This form does not match the survey. Please reload the page.")
+    for item in items if items is not None else survey.items:
+        raw = (form.get(item_field(item.id)) or "").strip()
+        if not raw:
+            continue
+        if item.kind == ItemKind.AGREEMENT:
+            if raw == DONT_KNOW:
+                answers.append({"item_id": item.id, "dont_know": True})
+            elif raw.isdigit() and int(raw) in AGREEMENT_SCALE:
+                answers.append({"item_id": item.id, "score": int(raw)})
+            else:
+                errors[item_field(item.id)] = _("Choose one of the answers.")
+        elif item.kind == ItemKind.CHOICE:
+            if raw in {option["value"] for option in item.options}:
+                answers.append({"item_id": item.id, "choice": raw})
+            else:
+                errors[item_field(item.id)] = _("Choose one of the answers.")
+        else:
+            if len(raw) > COMMENT_MAX:
+                errors[item_field(item.id)] = _(
+                    "Please keep your comment under %(num)d characters.", num=COMMENT_MAX
+                )
+            else:
+                answers.append({"item_id": item.id, "comment": raw})
+    return answers, errors
+
+
+def validate_submission(survey: Survey, form) -> Submission:
+    """Validate a whole response from form data, or raise SubmissionError."""
+    values, errors = validate_respondent(survey, form)
+    answers, item_errors = validate_items(survey, form)
+    errors.update(item_errors)
+    if errors:
+        raise SubmissionError(errors)
+    return Submission(values["role"], values["school_id"], values["language"], answers)
+
+
+def covered_schools(survey: Survey):
+    if survey.covers_all_schools:
+        from portal.models import School
+
+        return list(
+            db.session.scalars(
+                select(School).where(School.district_id == survey.district_id).order_by(School.name)
+            )
+        )
+    return list(survey.schools)
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def record_response(
+    survey: Survey,
+    submission: Submission,
+    channel: Channel,
+    *,
+    receipt_token: str | None = None,
+    access_code: str | None = None,
+    sheet_code: str | None = None,
+    entered_by_id: int | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> SurveyResponse:
+    """Store one response and bump the tallies, in the caller's transaction.
+
+    Raises SubmissionError when the survey is not open (online only), the receipt, access code or
+    sheet code was already used, or no code was given where one is required. Nothing is written
+    in that case: every check happens before the first insert, and the unique keys catch races.
+    """
+    if channel == Channel.ONLINE and survey.phase(now) != SurveyPhase.OPEN:
+        raise SubmissionError({"form": _("This survey is not open for answers.")})
+    if survey.requires_access_code and channel == Channel.ONLINE:
+        _spend_access_code(survey, access_code)
+    if sheet_code is not None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(PaperSheetUse(survey_id=survey.id, sheet_code=sheet_code))
+        except IntegrityError:
+            raise SubmissionError(
+                {"sheet_code": _("This sheet has already been entered.")}
+            ) from None
+    if receipt_token:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    SurveySubmissionReceipt(
+                        survey_id=survey.id, token_hash=hash_code(receipt_token)
+                    )
+                )
+        except IntegrityError:
+            raise SubmissionError(
+                {"form": _("These answers were already received. Thank you!")}
+            ) from None
+    response = SurveyResponse(
+        survey_id=survey.id,
+        channel=channel.value,
+        respondent_role=submission.role,
+        school_id=submission.school_id,
+        language=submission.language,
+        submitted_on=today or date.today(),
+        entered_by_id=entered_by_id,
+        answers=[SurveyAnswer(**answer) for answer in submission.answers],
+    )
+    db.session.add(response)
+    _bump_tallies(survey.id, submission, channel)
+    return response
+
+
+def _spend_access_code(survey: Survey, code: str | None) -> None:
+    if not code or not code.strip():
+        raise SubmissionError({"access_code": _("Enter the access code you were given.")})
+    # One UPDATE both checks and spends the code, so two people cannot use it at once.
+    spent = db.session.execute(
+        update(SurveyAccessCode)
+        .where(
+            SurveyAccessCode.survey_id == survey.id,
+            SurveyAccessCode.code_hash == hash_code(code),
+            SurveyAccessCode.used.is_(False),
+        )
+        .values(used=True)
+    ).rowcount
+    if spent != 1:
+        raise SubmissionError(
+            {"access_code": _("This access code is not valid or has already been used.")}
+        )
+
+
+def tally_answer_key(answer: dict) -> str | None:
+    if answer.get("dont_know"):
+        return DONT_KNOW
+    if answer.get("score") is not None:
+        return str(answer["score"])
+    if answer.get("choice") is not None:
+        return f"c:{answer['choice']}"
+    return None  # comments are read, not counted
+
+
+def _bump_tallies(survey_id: int, submission: Submission, channel: Channel) -> None:
+    keys = Counter()
+    for answer in submission.answers:
+        value = tally_answer_key(answer)
+        if value is not None:
+            keys[(answer["item_id"], value)] += 1
+    if not keys:
+        return
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    rows = [
+        {
+            "survey_id": survey_id,
+            "item_id": item_id,
+            "respondent_role": submission.role,
+            "school_id": submission.school_id or 0,
+            "language": submission.language,
+            "channel": channel.value,
+            "answer": value,
+            "count": count,
+        }
+        for (item_id, value), count in sorted(keys.items())  # one lock order: no deadlocks
+    ]
+    stmt = insert(SurveyTally).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[
+            "survey_id",
+            "item_id",
+            "respondent_role",
+            "school_id",
+            "language",
+            "channel",
+            "answer",
+        ],
+        set_={"count": SurveyTally.count + stmt.excluded.count},
+    )
+    db.session.execute(stmt)
+
+
+# --- access codes and paper sheet codes ----------------------------------------------------
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed by hand
+
+
+def generate_access_codes(survey: Survey, count: int, batch_label: str) -> list[str]:
+    """Create `count` one-time codes; only their hashes are stored. Returns the codes to print."""
+    codes = set()
+    while len(codes) < count:
+        codes.add("".join(secrets.choice(CODE_ALPHABET) for _ in range(8)))
+    for code in sorted(codes):
+        db.session.add(
+            SurveyAccessCode(
+                survey_id=survey.id, code_hash=hash_code(code), batch_label=batch_label
+            )
+        )
+    return sorted(codes)
+
+
+def sheet_code(secret: str, survey_id: int, serial: int) -> str:
+    """The code printed on paper sheet `serial`: the serial and a keyed check, e.g. "0042-K7Q"."""
+    digest = hmac.new(secret.encode(), f"{survey_id}:{serial}".encode(), hashlib.sha256).digest()
+    check = "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:3])
+    return f"{serial:04d}-{check}"
+
+
+def parse_sheet_code(secret: str, survey_id: int, raw: str) -> str | None:
+    """The normalized sheet code if `raw` is one we printed for this survey, else None."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*-?\s*([A-Za-z0-9]{3})\s*", raw or "")
+    if not match:
+        return None
+    expected = sheet_code(secret, survey_id, int(match.group(1)))
+    given = f"{int(match.group(1)):04d}-{match.group(2).upper()}"
+    return expected if hmac.compare_digest(expected, given) else None
