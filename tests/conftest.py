@@ -7,11 +7,13 @@ session, as it would in production.
 
 import os
 import re
+import threading
 from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db as _db
@@ -46,6 +48,8 @@ def app(request, tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            # Every test client is 127.0.0.1: the flood limit is exercised in its own test.
+            "SURVEY_SUBMIT_RATE_LIMIT": "100000 per hour",
         }
     )
     app.backend = request.param
@@ -189,3 +193,22 @@ def visible_text(html: str) -> str:
     """The text of a page with tags, scripts and styles removed (for content assertions)."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def live_server(clean_app):
+    """The app served by a threaded WSGI server on a free loopback port for one test."""
+    server = make_server("127.0.0.1", 0, clean_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def survey_id(clean_app, district):
+    """A published, open survey from the SSFR template (slug "ssfr-test"), public results."""
+    from tests.survey_helpers import make_survey
+
+    return make_survey(clean_app, district["id"], results_public=True)

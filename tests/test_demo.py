@@ -8,14 +8,40 @@ from tests.conftest import sign_in
 ROLES = ["admin", "district", "comms", "principal", "council", "facilitator"]
 
 
-@pytest.fixture
-def demo_loaded(clean_app):
-    runner = clean_app.test_cli_runner()
+@pytest.fixture(scope="module")
+def demo_loaded(app):
+    """The demo loaded twice (it must be safe to), once per backend for this whole module."""
+    from tests.conftest import _clean
+
+    _clean(app)
+    runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
-    return first.output
+    yield first.output
+    _clean(app)
+
+
+@pytest.fixture
+def clean_app(app):
+    """Here the demo stays loaded between tests (they only read it)."""
+    return app
+
+
+@pytest.fixture
+def ctx(app):
+    from contextlib import contextmanager
+
+    from portal.extensions import db
+
+    @contextmanager
+    def _ctx():
+        with app.app_context():
+            yield db.session
+            db.session.remove()
+
+    return _ctx
 
 
 def test_demo_is_realistic_and_idempotent(demo_loaded, ctx):
@@ -45,3 +71,31 @@ def test_demo_pages_answer_in_every_language(demo_loaded, clean_app):
         assert c.get(path).status_code == 200, path
     spanish = c.get("/schools/cesar-chavez-elementary?lang=es").get_data(as_text=True)
     assert "Una escuela de barrio" in spanish
+
+
+def test_demo_has_an_open_survey_with_varied_responses_and_a_closed_baseline(demo_loaded, ctx):
+    from portal.models import Survey, SurveyResponse
+
+    with ctx() as session:
+        current = session.query(Survey).filter_by(slug="readiness-2026").one()
+        baseline = session.query(Survey).filter_by(slug="readiness-2025").one()
+        assert current.phase() == "open" and baseline.phase() == "closed"
+        assert current.baseline_id == baseline.id
+        responses = session.query(SurveyResponse).filter_by(survey_id=current.id).all()
+        assert 200 <= len(responses) <= 1000
+        assert {r.channel for r in responses} == {"online", "paper", "meeting"}
+        assert {r.language for r in responses} == {"en", "es", "zh_Hans", "vi"}
+        assert len({r.respondent_role for r in responses}) >= 6
+        assert len({r.school_id for r in responses}) >= 9
+        assert session.query(SurveyResponse).filter_by(survey_id=baseline.id).count() > 100
+
+
+def test_demo_results_page_shows_a_suppressed_small_school(demo_loaded, clean_app):
+    from portal.models import School
+
+    with clean_app.app_context():
+        small = School.query.filter_by(slug="bridgeway-continuation").one().id
+    c = clean_app.test_client()
+    body = c.get(f"/surveys/readiness-2026/results?school={small}").get_data(as_text=True)
+    assert "Fewer than 10 people in this group answered" in body
+    assert "Average" in c.get("/surveys/readiness-2026/results").get_data(as_text=True)

@@ -175,6 +175,24 @@ def validate_submission(survey: Survey, form) -> Submission:
     return Submission(values["role"], values["school_id"], values["language"], answers)
 
 
+def open_surveys(district_id: int, school_id: int | None = None, now=None) -> list[Survey]:
+    """Published surveys open right now; with a school, only those that cover it."""
+    from portal.models.base import utcnow
+
+    now = now or utcnow()
+    surveys = db.session.scalars(
+        select(Survey)
+        .where(
+            Survey.district_id == district_id,
+            Survey.state == "published",
+            Survey.opens_at <= now,
+            Survey.closes_at > now,
+        )
+        .order_by(Survey.closes_at)
+    )
+    return [s for s in surveys if school_id is None or s.covers(school_id)]
+
+
 def covered_schools(survey: Survey):
     if survey.covers_all_schools:
         from portal.models import School

@@ -5,10 +5,8 @@ Without /usr/bin/chromium these tests skip with one line; when CI is set a missi
 """
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
@@ -51,14 +49,3 @@ def browser_type_launch_args(browser_type_launch_args, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-def live_server(clean_app):
-    """The app served by a threaded WSGI server on a free loopback port for one test."""
-    server = make_server("127.0.0.1", 0, clean_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)

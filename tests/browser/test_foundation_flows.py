@@ -24,7 +24,8 @@ def assert_accessible(page):
 
 
 TAP_TARGETS = (
-    "button, summary, select, input:not([type=hidden]):not([type=checkbox]), "
+    "button, summary, select, label.check, "
+    "input:not([type=hidden]):not([type=checkbox]):not([type=radio]), "
     "nav a, .card > a, .button"
 )
 SMALL_TARGETS_JS = """(selector) => [...document.querySelectorAll(selector)]

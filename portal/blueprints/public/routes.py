@@ -9,6 +9,7 @@ from portal.htmx import render
 from portal.models import SchoolLevel
 from portal.permissions import public
 from portal.services.schools import school_by_slug, search_schools
+from portal.services.surveys import open_surveys
 
 
 @bp.get("/")
@@ -30,6 +31,7 @@ def index():
         query=query,
         level=level,
         levels=list(SchoolLevel),
+        open_surveys=open_surveys(g.district.id),
     )
 
 
@@ -40,7 +42,9 @@ def school(slug: str):
     found = school_by_slug(slug)
     if found is None or g.district is None or found.district_id != g.district.id:
         abort(404)
-    return render_template("public/school.html", school=found)
+    return render_template(
+        "public/school.html", school=found, open_surveys=open_surveys(g.district.id, found.id)
+    )
 
 
 @bp.get("/privacy")
