@@ -89,8 +89,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_response'))
     )
     with op.batch_alter_table('survey_response', schema=None) as batch_op:
-        batch_op.create_index('ix_survey_response_survey_role', ['survey_id', 'respondent_role'], unique=False)
-        batch_op.create_index('ix_survey_response_survey_school', ['survey_id', 'school_id'], unique=False)
+        batch_op.create_index('ix_survey_response_role_counts', ['survey_id', 'respondent_role', 'channel', 'language'], unique=False)
+        batch_op.create_index('ix_survey_response_school_counts', ['survey_id', 'school_id', 'channel', 'language', 'respondent_role'], unique=False)
+        batch_op.create_index('ix_survey_response_counts', ['survey_id', 'channel', 'language', 'respondent_role'], unique=False)
 
     op.create_table('survey_submission_receipt',
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -135,6 +136,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_tally_survey_id_survey'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('survey_id', 'item_id', 'respondent_role', 'school_id', 'language', 'channel', 'answer', name=op.f('pk_survey_tally'))
     )
+    with op.batch_alter_table('survey_tally', schema=None) as batch_op:
+        batch_op.create_index('ix_survey_tally_item_answer', ['survey_id', 'item_id', 'answer', 'count'], unique=False)
+
     with op.batch_alter_table('district', schema=None) as batch_op:
         batch_op.add_column(sa.Column('small_cell_threshold', sa.Integer(), nullable=False, server_default='10'))
         batch_op.create_check_constraint('small_cells_at_least_five', 'small_cell_threshold >= 5')
@@ -148,6 +152,9 @@ def downgrade():
         batch_op.drop_constraint('ck_district_small_cells_at_least_five', type_='check')
         batch_op.drop_column('small_cell_threshold')
 
+    with op.batch_alter_table('survey_tally', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_tally_item_answer')
+
     op.drop_table('survey_tally')
     with op.batch_alter_table('survey_answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_answer_response_id'))
@@ -156,8 +163,9 @@ def downgrade():
     op.drop_table('survey_school')
     op.drop_table('survey_submission_receipt')
     with op.batch_alter_table('survey_response', schema=None) as batch_op:
-        batch_op.drop_index('ix_survey_response_survey_school')
-        batch_op.drop_index('ix_survey_response_survey_role')
+        batch_op.drop_index('ix_survey_response_counts')
+        batch_op.drop_index('ix_survey_response_school_counts')
+        batch_op.drop_index('ix_survey_response_role_counts')
 
     op.drop_table('survey_response')
     with op.batch_alter_table('survey_item', schema=None) as batch_op:

@@ -236,8 +236,20 @@ class SurveyResponse(db.Model):
     """One person's answers. Deliberately holds nothing that identifies them."""
 
     __table_args__ = (
-        Index("ix_survey_response_survey_role", "survey_id", "respondent_role"),
-        Index("ix_survey_response_survey_school", "survey_id", "school_id"),
+        # Covering indexes: the results page counts responses by channel, language and role,
+        # overall or for one role or one school, without reading the table itself.
+        Index("ix_survey_response_counts", "survey_id", "channel", "language", "respondent_role"),
+        Index(
+            "ix_survey_response_role_counts", "survey_id", "respondent_role", "channel", "language"
+        ),
+        Index(
+            "ix_survey_response_school_counts",
+            "survey_id",
+            "school_id",
+            "channel",
+            "language",
+            "respondent_role",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -281,6 +293,11 @@ class SurveyTally(db.Model):
     Results read these few thousand rows instead of every answer, so they stay fast at 100,000
     responses. `answer` is "1".."4", "dk", or "c:<option value>"; school_id 0 means district-wide.
     """
+
+    __table_args__ = (
+        # Sums per item and answer read only this index.
+        Index("ix_survey_tally_item_answer", "survey_id", "item_id", "answer", "count"),
+    )
 
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
