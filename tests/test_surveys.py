@@ -274,3 +274,10 @@ def test_surveys_are_listed_and_linked_from_home_and_school_pages(client, survey
     for path in ("/", "/schools/maple-elementary"):
         html = client.get(path).get_data(as_text=True)
         assert "/surveys/ssfr-test" in html and "Have your say" in html, path
+
+
+def test_privacy_page_says_exactly_what_the_survey_stores(client, district):
+    page = visible_text(client.get("/privacy").get_data(as_text=True))
+    assert "cg_answered" in page
+    assert "Never your name, e-mail, network address, a cookie, a session or an access code" in page
+    assert "groups of at least 10 people" in page
