@@ -182,9 +182,10 @@ def load_demo() -> list[tuple[str, Role]]:
         year.starts_on, year.ends_on, year.is_current = start, end, current
     db.session.flush()
 
+    from portal.demo_readiness import load_readiness_demo
     from portal.demo_surveys import load_survey_demo
 
-    load_survey_demo(district.id)
+    current_survey = load_survey_demo(district.id)
 
     accounts = []
     for role, name, school_slugs in USERS:
@@ -198,5 +199,7 @@ def load_demo() -> list[tuple[str, Role]]:
         user.set_password(DEMO_PASSWORD)
         set_roles(user, [role.value], [by_slug[s].id for s in school_slugs])
         accounts.append((email, role))
+    db.session.flush()
+    load_readiness_demo(district.id, current_survey.id)
     db.session.commit()
     return accounts

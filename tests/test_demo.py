@@ -54,7 +54,7 @@ def test_demo_is_realistic_and_idempotent(demo_loaded, ctx):
         assert {s.level for s in schools} >= {"elementary", "middle", "high"}
         assert all(s.enrollment > 0 for s in schools)
         assert sum(1 for s in schools if s.description.get("es")) >= 4
-        assert session.query(User).count() == len(ROLES)
+        assert session.query(User).count() == len(ROLES) + 3  # three more officials for Tier 2
         assert session.query(SchoolYear).filter_by(is_current=True).count() == 1
 
 
@@ -99,3 +99,22 @@ def test_demo_results_page_shows_a_suppressed_small_school(demo_loaded, clean_ap
     body = c.get(f"/surveys/readiness-2026/results?school={small}").get_data(as_text=True)
     assert "Fewer than 10 people in this group answered" in body
     assert "Average" in c.get("/surveys/readiness-2026/results").get_data(as_text=True)
+
+
+def test_demo_has_a_readiness_assessment_across_the_tiers(demo_loaded, ctx):
+    from portal.models import (
+        Interview,
+        InterviewObservation,
+        InventoryAnswer,
+        ReadinessAssessment,
+        RoundtableNote,
+    )
+
+    with ctx() as session:
+        assessment = session.query(ReadinessAssessment).one()
+        assert assessment.tier1_survey_id is not None and assessment.public_summary_published
+        answers = session.query(InventoryAnswer).filter_by(assessment_id=assessment.id).all()
+        assert len({a.user_id for a in answers}) >= 3
+        assert session.query(RoundtableNote).filter_by(contentious=True).count() >= 1
+        assert session.query(Interview).count() >= 5
+        assert session.query(InterviewObservation).count() >= 5

@@ -2,6 +2,15 @@
 
 from portal.models.accounts import LoginSession, Role, RoleGrant, SignInAttempt, User
 from portal.models.district import District, School, SchoolLevel, SchoolYear
+from portal.models.readiness import Interview as Interview
+from portal.models.readiness import (
+    InterviewObservation,
+    InterviewQuestion,
+    InventoryAnswer,
+    InventoryInvite,
+    ReadinessAssessment,
+    RoundtableNote,
+)
 from portal.models.surveys import (
     PaperSheetUse,
     Survey,
@@ -15,6 +24,13 @@ from portal.models.surveys import (
 
 __all__ = [
     "District",
+    "Interview",
+    "InterviewObservation",
+    "InterviewQuestion",
+    "InventoryAnswer",
+    "InventoryInvite",
+    "ReadinessAssessment",
+    "RoundtableNote",
     "LoginSession",
     "PaperSheetUse",
     "Survey",
