@@ -150,3 +150,26 @@ def test_manage_home_lists_what_the_role_can_do(login_as):
     assert "Accounts and roles" in admin and "Schools" in admin
     comms = login_as(Role.COMMS).get("/manage/").get_data(as_text=True)
     assert "Accounts and roles" not in comms
+
+
+def test_admin_sets_the_privacy_threshold_never_below_five(login_as, ctx):
+    from portal.models import District
+
+    admin = login_as(Role.ADMIN)
+    form = {
+        "name": "Test Valley Unified",
+        "default_locale": "en",
+        "timezone": "America/Chicago",
+        "small_cell_threshold": "12",
+        "tagline_en": "Plans in plain language.",
+    }
+    assert admin.post("/manage/district", data=form).status_code == 303
+    with ctx() as session:
+        district = session.query(District).one()
+        assert (district.small_cell_threshold, district.timezone) == (12, "America/Chicago")
+    low = admin.post("/manage/district", data=dict(form, small_cell_threshold="4"))
+    assert low.status_code == 422 and "from 5 to 100" in low.get_data(as_text=True)
+    bad_tz = admin.post("/manage/district", data=dict(form, timezone="Mars/Olympus"))
+    assert bad_tz.status_code == 422
+    with ctx() as session:
+        assert session.query(District).one().small_cell_threshold == 12

@@ -114,6 +114,7 @@ def test_admin_signs_in_on_a_phone_and_manages_accounts(page, live_server, make_
         "/manage/",
         "/manage/schools",
         "/manage/schools/maple-elementary",
+        "/manage/district",
         "/auth/sessions",
     ):
         page.goto(f"{live_server}{path}")

@@ -107,3 +107,34 @@ for _code, _lang in LANGUAGES.items():
         description_field_name(_code),
         TextAreaField(_lang.native_name, validators=[Length(max=4000)]),
     )
+
+
+class DistrictForm(FlaskForm):
+    name = StringField(
+        _l("District name"),
+        validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
+    )
+    default_locale = SelectField(
+        _l("Main language (shown when a translation is missing)"), choices=LANGUAGE_CHOICES
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(message=_l("Enter a time zone.")), Length(max=64)],
+        description=_l("For example America/Los_Angeles."),
+    )
+    small_cell_threshold = IntegerField(
+        _l("Smallest group shown in public results"),
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(min=5, max=100, message=_l("Enter a number from 5 to 100.")),
+        ],
+        description=_l("Groups with fewer responses show “fewer than N”. Never below 5."),
+    )
+
+
+for _code, _lang in LANGUAGES.items():
+    setattr(
+        DistrictForm,
+        f"tagline_{_code}",
+        StringField(_lang.native_name, validators=[Length(max=300)]),
+    )

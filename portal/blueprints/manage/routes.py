@@ -6,7 +6,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.blueprints.manage import bp
-from portal.blueprints.manage.forms import SchoolForm, UserForm, description_field_name
+from portal.blueprints.manage.forms import (
+    DistrictForm,
+    SchoolForm,
+    UserForm,
+    description_field_name,
+)
 from portal.extensions import db
 from portal.htmx import render
 from portal.i18n import LANGUAGES
@@ -158,3 +163,40 @@ def edit_school(slug: str):
     """Edit a school's details and its description in each language."""
     school = school_by_slug(slug) or abort(404)
     return _save_school_form(school)
+
+
+@bp.route("/district", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def district_settings():
+    """The district's name, main language, time zone, privacy threshold and tagline."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    district = g.district
+    form = DistrictForm(obj=district)
+    if not form.is_submitted():
+        for code in LANGUAGES:
+            getattr(form, f"tagline_{code}").data = district.tagline.get(code, "")
+    elif form.validate():
+        try:
+            ZoneInfo(form.timezone.data.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            form.timezone.errors.append(_("This is not a time zone we know."))
+        else:
+            district.name = form.name.data.strip()
+            district.default_locale = form.default_locale.data
+            district.timezone = form.timezone.data.strip()
+            district.small_cell_threshold = form.small_cell_threshold.data
+            district.tagline = {
+                code: text.strip()
+                for code in LANGUAGES
+                if (text := getattr(form, f"tagline_{code}").data or "").strip()
+            }
+            db.session.commit()
+            flash(_("District settings saved."), "success")
+            return redirect(url_for("manage.district_settings"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "manage/district.html",
+        form=form,
+        tagline_fields=[getattr(form, f"tagline_{code}") for code in LANGUAGES],
+    ), status
