@@ -30,7 +30,7 @@ install-test: .stamp-install-test
 
 # Compiled catalogs (.mo) are build output: never committed, never edited by hand.
 compile-translations: install
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations --statistics 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d translations --statistics 2>&1 | grep -v "^compiling" || true
 	@$(BIN)/pybabel compile -d translations > /dev/null
 
 # After changing user-visible strings: extract them and merge into every catalog, then translate.

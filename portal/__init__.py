@@ -38,6 +38,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     _init_login(app)
 
     from portal import models  # noqa: F401 - register every table with the metadata
+    from portal.blueprints.allocation import bp as allocation_bp
     from portal.blueprints.auth import bp as auth_bp
     from portal.blueprints.manage import bp as manage_bp
     from portal.blueprints.public import bp as public_bp
@@ -49,6 +50,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.register_blueprint(manage_bp, url_prefix="/manage")
     app.register_blueprint(surveys_bp)
     app.register_blueprint(readiness_bp)
+    app.register_blueprint(allocation_bp)
 
     errors.init_app(app)
     cli.init_app(app)

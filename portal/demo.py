@@ -182,6 +182,7 @@ def load_demo() -> list[tuple[str, Role]]:
         year.starts_on, year.ends_on, year.is_current = start, end, current
     db.session.flush()
 
+    from portal.demo_allocation import load_allocation_demo
     from portal.demo_readiness import load_readiness_demo
     from portal.demo_surveys import load_survey_demo
 
@@ -201,5 +202,6 @@ def load_demo() -> list[tuple[str, Role]]:
         accounts.append((email, role))
     db.session.flush()
     load_readiness_demo(district.id, current_survey.id)
+    load_allocation_demo(district.id)
     db.session.commit()
     return accounts

@@ -9,6 +9,7 @@ import os
 import re
 import threading
 from contextlib import contextmanager
+from html import unescape
 
 import pytest
 from flask_migrate import upgrade
@@ -192,7 +193,7 @@ def hx(target: str, boosted: bool = False) -> dict:
 def visible_text(html: str) -> str:
     """The text of a page with tags, scripts and styles removed (for content assertions)."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture

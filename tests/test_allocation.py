@@ -33,8 +33,8 @@ def test_table_2_2_for_one_elementary_school_by_hand():
     assert allocation.total_cents == by_hand * 100
     assert [(line.group, line.amount_cents) for line in allocation.lines] == [
         ("all", 154_129_200),
-        ("el", 9_540_000),
         ("poverty", 35_616_000),
+        ("el", 9_540_000),
         ("sped", 13_768_000),
     ]
     assert allocation.per_pupil_cents == round(by_hand * 100 / 412)

@@ -118,3 +118,17 @@ def test_demo_has_a_readiness_assessment_across_the_tiers(demo_loaded, ctx):
         assert session.query(RoundtableNote).filter_by(contentious=True).count() >= 1
         assert session.query(Interview).count() >= 5
         assert session.query(InterviewObservation).count() >= 5
+
+
+def test_demo_has_streams_enrollment_an_adopted_and_a_what_if_scenario(demo_loaded, ctx, clean_app):
+    from portal.models import AllocationScenario, Enrollment, FundingStream
+
+    with ctx() as session:
+        assert session.query(FundingStream).count() >= 3
+        assert {s.kind for s in session.query(FundingStream)} == {"unrestricted", "restricted"}
+        assert {e.group_key for e in session.query(Enrollment)} >= {"all", "poverty", "el", "sped"}
+        assert sorted(s.status for s in session.query(AllocationScenario)) == ["adopted", "draft"]
+    from tests.conftest import visible_text
+
+    page = clean_app.test_client().get("/schools/cesar-chavez-elementary/budget?lang=en")
+    assert "412 students × $3,741.00 = $1,541,292.00" in visible_text(page.get_data(as_text=True))

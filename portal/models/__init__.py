@@ -1,6 +1,14 @@
 """All models, importable from one place so Alembic sees every table."""
 
 from portal.models.accounts import LoginSession, Role, RoleGrant, SignInAttempt, User
+from portal.models.allocation import (
+    AllocationScenario,
+    Enrollment,
+    EnrollmentImport,
+    FundingStream,
+    NeedGroup,
+    PriorAllocation,
+)
 from portal.models.district import District, School, SchoolLevel, SchoolYear
 from portal.models.readiness import Interview as Interview
 from portal.models.readiness import (
@@ -23,7 +31,13 @@ from portal.models.surveys import (
 )
 
 __all__ = [
+    "AllocationScenario",
     "District",
+    "Enrollment",
+    "EnrollmentImport",
+    "FundingStream",
+    "NeedGroup",
+    "PriorAllocation",
     "Interview",
     "InterviewObservation",
     "InterviewQuestion",

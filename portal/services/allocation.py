@@ -98,9 +98,10 @@ class AllocationResult:
 
 
 def formula_lines(school: SchoolInput, weights: dict[str, dict[str, int]]) -> tuple[Line, ...]:
-    """One line per group with pupils and a weight: all students first, then the need groups."""
+    """One line per group with pupils and a weight: all students first, then the need groups in
+    the order the weights list them."""
     rates = weights.get(school.level, {})
-    groups = [ALL_STUDENTS] + sorted(g for g in rates if g != ALL_STUDENTS)
+    groups = [ALL_STUDENTS] + [g for g in rates if g != ALL_STUDENTS]
     return tuple(
         Line(group, school.enrollment.get(group, 0), rates[group])
         for group in groups

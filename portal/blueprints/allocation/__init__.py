@@ -1,0 +1,7 @@
+"""Where each school's money comes from: weights, allocations, funding streams, the explainer."""
+
+from flask import Blueprint
+
+bp = Blueprint("allocation", __name__)
+
+from portal.blueprints.allocation import manage, routes  # noqa: E402, F401

@@ -1,0 +1,312 @@
+"""District staff: funding streams, enrollment import with a preview, weights scenarios."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.blueprints.allocation import bp
+from portal.extensions import db
+from portal.i18n import LANGUAGES
+from portal.models import AllocationScenario, EnrollmentImport, FundingStream, Role, School
+from portal.models.allocation import Distribution, ScenarioStatus, StreamKind
+from portal.permissions import role_required
+from portal.services import funding
+from portal.services.allocation import ALL_STUDENTS, AllocationError
+
+LEVELS = ("elementary", "middle", "high", "other")
+MAX_UPLOAD_BYTES = 1024 * 1024
+
+
+def parse_dollars(raw: str | None) -> int | None:
+    """ "3,741.50" -> 374150 cents; None if it is not a non-negative amount."""
+    text = (raw or "").strip().replace(",", "").replace("$", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if value < 0 or value != value.quantize(Decimal("0.01")) or value > Decimal("1e12"):
+        return None
+    return int(value * 100)
+
+
+def _year():
+    year = funding.current_year(g.district.id)
+    if year is None:
+        abort(404)
+    return year
+
+
+def _scenario(scenario_id: int) -> AllocationScenario:
+    scenario = db.session.get(AllocationScenario, scenario_id)
+    if scenario is None or scenario.district_id != g.district.id:
+        abort(404)
+    return scenario
+
+
+def _overview(status=200, **extra):
+    year = _year()
+    streams = funding.streams_for(g.district.id, year.id)
+    scenarios = list(
+        db.session.scalars(
+            select(AllocationScenario)
+            .where(
+                AllocationScenario.district_id == g.district.id,
+                AllocationScenario.school_year_id == year.id,
+            )
+            .order_by(AllocationScenario.id)
+        )
+    )
+    runs = {}
+    for scenario in scenarios:
+        try:
+            runs[scenario.id] = funding.run_scenario(scenario, streams)
+        except AllocationError:
+            runs[scenario.id] = None
+    schools = list(
+        db.session.scalars(
+            select(School).where(School.district_id == g.district.id).order_by(School.name)
+        )
+    )
+    return render_template(
+        "allocation/manage.html",
+        year=year,
+        streams=streams,
+        scenarios=scenarios,
+        runs=runs,
+        schools=schools,
+        languages=LANGUAGES,
+        distributions=list(Distribution),
+        kinds=list(StreamKind),
+        errors=extra.pop("errors", {}),
+        form=extra.pop("form", {}),
+        **extra,
+    ), status
+
+
+@bp.get("/manage/allocation")
+@role_required(Role.DISTRICT)
+def manage_index():
+    """Funding streams, enrollment and scenarios for the current school year."""
+    return _overview()
+
+
+@bp.post("/manage/allocation/streams")
+@role_required(Role.DISTRICT)
+def add_stream():
+    """Add a funding stream."""
+    form, errors = request.form, {}
+    name = {c: v for c in LANGUAGES if (v := (form.get(f"name_{c}") or "").strip()[:200])}
+    restriction = {
+        c: v for c in LANGUAGES if (v := (form.get(f"restriction_{c}") or "").strip()[:500])
+    }
+    revenue = parse_dollars(form.get("revenue"))
+    grant = parse_dollars(form.get("grant") or "0")
+    if not name.get(g.district.default_locale):
+        errors["name"] = _("Name the funding stream in the district's main language.")
+    if form.get("kind") not in {k.value for k in StreamKind}:
+        errors["kind"] = _("Choose a kind.")
+    if form.get("distribution") not in {d.value for d in Distribution}:
+        errors["distribution"] = _("Choose how it reaches schools.")
+    if revenue is None:
+        errors["revenue"] = _("Enter an amount in dollars, such as 1,250,000.")
+    if grant is None:
+        errors["grant"] = _("Enter an amount in dollars, such as 25,000.")
+    if form.get("kind") == StreamKind.RESTRICTED and not restriction.get(g.district.default_locale):
+        errors["restriction"] = _("Say in one sentence what restricted money may pay for.")
+    if errors:
+        return _overview(422, errors=errors, form=form)
+    school_ids = [int(v) for v in form.getlist("eligible") if v.isdigit()]
+    stream = FundingStream(
+        district_id=g.district.id,
+        school_year_id=_year().id,
+        name=name,
+        kind=form["kind"],
+        restriction=restriction,
+        revenue_cents=revenue,
+        distribution=form["distribution"],
+        grant_cents=grant,
+        source_locale=g.district.default_locale,
+        eligible_schools=list(
+            db.session.scalars(
+                select(School).where(School.id.in_(school_ids), School.district_id == g.district.id)
+            )
+        ),
+    )
+    db.session.add(stream)
+    db.session.commit()
+    flash(_("Funding stream added."), "success")
+    return redirect(url_for("allocation.manage_index"), code=303)
+
+
+@bp.post("/manage/allocation/streams/<int:stream_id>/delete")
+@role_required(Role.DISTRICT)
+def delete_stream(stream_id: int):
+    """Remove a funding stream."""
+    stream = db.session.get(FundingStream, stream_id)
+    if stream is None or stream.district_id != g.district.id:
+        abort(404)
+    db.session.delete(stream)
+    db.session.commit()
+    flash(_("Funding stream removed."), "success")
+    return redirect(url_for("allocation.manage_index"), code=303)
+
+
+@bp.post("/manage/allocation/enrollment")
+@role_required(Role.DISTRICT)
+def upload_enrollment():
+    """Read an enrollment file and show a preview; nothing is saved yet."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _overview(422, errors={"file": _("Choose a CSV or XLSX file.")})
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _overview(422, errors={"file": _("The file is larger than 1 MB.")})
+    schools = list(db.session.scalars(select(School).where(School.district_id == g.district.id)))
+    keys = [group.key for group in funding.need_groups(g.district.id)]
+    rows, problems = funding.parse_enrollment(data, upload.filename, schools, keys)
+    staged = None
+    if not problems:
+        staged = EnrollmentImport(
+            district_id=g.district.id,
+            school_year_id=_year().id,
+            uploaded_by_id=current_user.id,
+            filename=upload.filename[:200],
+            rows=rows,
+        )
+        db.session.add(staged)
+        db.session.commit()
+    names = {s.id: s.name for s in schools}
+    return render_template(
+        "allocation/import_preview.html",
+        rows=rows,
+        problems=problems,
+        staged=staged,
+        names=names,
+        keys=[ALL_STUDENTS, *keys],
+        filename=upload.filename,
+    ), 422 if problems else 200
+
+
+@bp.post("/manage/allocation/enrollment/<int:import_id>/apply")
+@role_required(Role.DISTRICT)
+def apply_enrollment(import_id: int):
+    """Save a previewed enrollment file, all rows in one transaction."""
+    staged = db.session.get(EnrollmentImport, import_id)
+    if staged is None or staged.district_id != g.district.id:
+        abort(404)
+    if staged.applied:
+        flash(_("This file was already imported."), "error")
+        return redirect(url_for("allocation.manage_index"), code=303)
+    count = funding.apply_enrollment(staged.school_year_id, staged.rows)
+    staged.applied = True
+    db.session.commit()
+    flash(_("Enrollment saved for %(num)d schools.", num=count), "success")
+    return redirect(url_for("allocation.manage_index"), code=303)
+
+
+@bp.post("/manage/allocation/scenarios")
+@role_required(Role.DISTRICT)
+def add_scenario():
+    """A new scenario, copied from an existing one (or empty)."""
+    source = request.form.get("copy_of", "")
+    base = _scenario(int(source)) if source.isdigit() else None
+    name = (request.form.get("name") or "").strip()[:120] or _("New scenario")
+    scenario = AllocationScenario(
+        district_id=g.district.id,
+        school_year_id=_year().id,
+        name=name,
+        weights={lv: dict(v) for lv, v in (base.weights if base else {}).items()},
+        central_share_bp=base.central_share_bp if base else 0,
+        minimum_cents=base.minimum_cents if base else 0,
+        hold_harmless=base.hold_harmless if base else False,
+        status=ScenarioStatus.DRAFT.value,
+    )
+    db.session.add(scenario)
+    db.session.commit()
+    return redirect(url_for("allocation.edit_scenario", scenario_id=scenario.id), code=303)
+
+
+@bp.route("/manage/allocation/scenarios/<int:scenario_id>", methods=["GET", "POST"])
+@role_required(Role.DISTRICT)
+def edit_scenario(scenario_id: int):
+    """The weights matrix, central share, minimum budget and hold harmless of a scenario."""
+    scenario = _scenario(scenario_id)
+    groups = [ALL_STUDENTS, *[group.key for group in funding.need_groups(g.district.id)]]
+    errors = {}
+    if request.method == "POST":
+        weights = {}
+        for level in LEVELS:
+            for key in groups:
+                raw = request.form.get(f"w-{level}-{key}", "")
+                if raw.strip() == "":
+                    continue
+                cents = parse_dollars(raw)
+                if cents is None:
+                    errors[f"w-{level}-{key}"] = _("Enter dollars per pupil, such as 3,741.")
+                else:
+                    weights.setdefault(level, {})[key] = cents
+        central = request.form.get("central_share", "0").strip()
+        try:
+            central_bp = int((Decimal(central) * 100).to_integral_exact())
+        except InvalidOperation:
+            central_bp = -1
+        if not 0 <= central_bp <= 10000:
+            errors["central_share"] = _("Enter a percentage from 0 to 100.")
+        minimum = parse_dollars(request.form.get("minimum") or "0")
+        if minimum is None:
+            errors["minimum"] = _("Enter an amount in dollars, such as 250,000.")
+        name = (request.form.get("name") or "").strip()[:120]
+        if not name:
+            errors["name"] = _("Enter a name.")
+        if not errors:
+            scenario.name, scenario.weights = name, weights
+            scenario.central_share_bp, scenario.minimum_cents = central_bp, minimum
+            scenario.hold_harmless = bool(request.form.get("hold_harmless"))
+            db.session.commit()
+            flash(_("Scenario saved."), "success")
+            return redirect(url_for("allocation.edit_scenario", scenario_id=scenario.id), code=303)
+    try:
+        result, pool = funding.run_scenario(scenario)
+        problem = None
+    except AllocationError:
+        result = pool = None
+        problem = _(
+            "The minimum budgets and hold-harmless amounts cost more than the money available."
+        )
+    schools = {
+        s.id: s
+        for s in db.session.scalars(select(School).where(School.district_id == g.district.id))
+    }
+    return render_template(
+        "allocation/scenario.html",
+        scenario=scenario,
+        groups=groups,
+        group_names={n.key: n for n in funding.need_groups(g.district.id)},
+        levels=LEVELS,
+        errors=errors,
+        form=request.form if errors else None,
+        result=result,
+        pool=pool,
+        problem=problem,
+        schools=schools,
+    ), 422 if errors else 200
+
+
+@bp.post("/manage/allocation/scenarios/<int:scenario_id>/status")
+@role_required(Role.DISTRICT)
+def scenario_status(scenario_id: int):
+    """Adopt a scenario, publish it as "what you would receive", or take it back to draft."""
+    scenario = _scenario(scenario_id)
+    wanted = request.form.get("status", "")
+    if wanted == ScenarioStatus.ADOPTED:
+        funding.set_adopted(scenario)
+    elif wanted in (ScenarioStatus.WHAT_IF, ScenarioStatus.DRAFT):
+        scenario.status = wanted
+    else:
+        abort(400)
+    db.session.commit()
+    flash(_("Scenario status saved."), "success")
+    return redirect(url_for("allocation.manage_index"), code=303)

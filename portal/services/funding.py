@@ -1,0 +1,304 @@
+"""Where the money comes from: scenarios run over the database, per-school funding sources,
+and enrollment imports. The arithmetic itself is in services/allocation.py."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import (
+    AllocationScenario,
+    Enrollment,
+    FundingStream,
+    NeedGroup,
+    PriorAllocation,
+    School,
+    SchoolYear,
+)
+from portal.models.allocation import Distribution, ScenarioStatus
+from portal.services.allocation import (
+    ALL_STUDENTS,
+    AllocationResult,
+    Policy,
+    SchoolInput,
+    allocate,
+    split_proportionally,
+)
+
+MAX_IMPORT_ROWS = 2000
+
+
+def current_year(district_id: int) -> SchoolYear | None:
+    return db.session.scalars(
+        select(SchoolYear).where(SchoolYear.district_id == district_id, SchoolYear.is_current)
+    ).first()
+
+
+def need_groups(district_id: int) -> list[NeedGroup]:
+    return list(
+        db.session.scalars(
+            select(NeedGroup)
+            .where(NeedGroup.district_id == district_id)
+            .order_by(NeedGroup.position)
+        )
+    )
+
+
+def streams_for(district_id: int, year_id: int) -> list[FundingStream]:
+    return list(
+        db.session.scalars(
+            select(FundingStream)
+            .where(
+                FundingStream.district_id == district_id, FundingStream.school_year_id == year_id
+            )
+            .order_by(FundingStream.position, FundingStream.id)
+        )
+    )
+
+
+def school_inputs(district_id: int, year_id: int) -> list[SchoolInput]:
+    """Every school's enrollment by group and last year's allocation (three queries in all)."""
+    schools = list(
+        db.session.scalars(
+            select(School).where(School.district_id == district_id).order_by(School.id)
+        )
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in db.session.scalars(select(Enrollment).where(Enrollment.school_year_id == year_id)):
+        counts.setdefault(row.school_id, {})[row.group_key] = row.pupils
+    prior = dict(
+        db.session.execute(
+            select(PriorAllocation.school_id, PriorAllocation.cents).where(
+                PriorAllocation.school_year_id == year_id
+            )
+        ).all()
+    )
+    return [SchoolInput(s.id, s.level, counts.get(s.id, {}), prior.get(s.id, 0)) for s in schools]
+
+
+@dataclass(frozen=True)
+class FundingPool:
+    formula_revenue_cents: int  # revenue of the streams shared by formula
+    held_centrally_cents: int  # the central share of it, plus streams held centrally
+    grants_cents: int  # fixed grants sent to eligible schools
+    available_cents: int  # what the formula distributes
+
+
+def funding_pool(streams: list[FundingStream], scenario: AllocationScenario) -> FundingPool:
+    formula = sum(s.revenue_cents for s in streams if s.distribution == Distribution.FORMULA)
+    central_share = formula * scenario.central_share_bp // 10000
+    central_streams = sum(
+        s.revenue_cents for s in streams if s.distribution == Distribution.CENTRAL
+    )
+    grants = sum(
+        s.grant_cents * len(s.eligible_schools)
+        for s in streams
+        if s.distribution == Distribution.GRANT
+    )
+    return FundingPool(formula, central_share + central_streams, grants, formula - central_share)
+
+
+def run_scenario(
+    scenario: AllocationScenario, streams=None
+) -> tuple[AllocationResult, FundingPool]:
+    """Every school's allocation under a scenario, and the money it distributes."""
+    streams = (
+        streams
+        if streams is not None
+        else streams_for(scenario.district_id, scenario.school_year_id)
+    )
+    pool = funding_pool(streams, scenario)
+    policy = Policy(
+        weights={
+            level: {k: int(v) for k, v in groups.items()}
+            for level, groups in scenario.weights.items()
+        },
+        available_cents=pool.available_cents,
+        minimum_cents=scenario.minimum_cents,
+        hold_harmless=scenario.hold_harmless,
+    )
+    return allocate(school_inputs(scenario.district_id, scenario.school_year_id), policy), pool
+
+
+def published_scenario(district_id: int, year_id: int) -> AllocationScenario | None:
+    """The adopted scenario, else one published as "what you would receive"."""
+    rows = list(
+        db.session.scalars(
+            select(AllocationScenario).where(
+                AllocationScenario.district_id == district_id,
+                AllocationScenario.school_year_id == year_id,
+                AllocationScenario.status.in_([ScenarioStatus.ADOPTED, ScenarioStatus.WHAT_IF]),
+            )
+        )
+    )
+    rows.sort(key=lambda s: (s.status != ScenarioStatus.ADOPTED, s.id))
+    return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    stream: FundingStream
+    cents: int
+
+
+def school_sources(
+    school_id: int, total_formula_cents: int, streams: list[FundingStream]
+) -> list[SourceLine]:
+    """A school's money by funding stream: its formula allocation shared in proportion to the
+    formula streams' revenue, plus every grant it is eligible for."""
+    formula_streams = [s for s in streams if s.distribution == Distribution.FORMULA]
+    split = split_proportionally(
+        total_formula_cents, {s.id: s.revenue_cents for s in formula_streams}
+    )
+    lines = [SourceLine(s, split[s.id]) for s in formula_streams if split[s.id]]
+    for stream in streams:
+        if stream.distribution == Distribution.GRANT and any(
+            school.id == school_id for school in stream.eligible_schools
+        ):
+            lines.append(SourceLine(stream, stream.grant_cents))
+    return lines
+
+
+def set_adopted(scenario: AllocationScenario) -> None:
+    """Adopt a scenario: the year's previously adopted one goes back to draft."""
+    for other in db.session.scalars(
+        select(AllocationScenario).where(
+            AllocationScenario.district_id == scenario.district_id,
+            AllocationScenario.school_year_id == scenario.school_year_id,
+            AllocationScenario.status == ScenarioStatus.ADOPTED,
+            AllocationScenario.id != scenario.id,
+        )
+    ):
+        other.status = ScenarioStatus.DRAFT.value
+    scenario.status = ScenarioStatus.ADOPTED.value
+
+
+# --- enrollment import ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int  # 1-based, the header is row 1
+    message: str
+
+
+def _read_table(data: bytes, filename: str) -> list[list[str]]:
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [
+            ["" if c is None else str(c).strip() for c in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        workbook.close()
+        return rows
+    text = data.decode("utf-8-sig")
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def parse_enrollment(
+    data: bytes, filename: str, schools: list[School], group_keys: list[str]
+) -> tuple[list[dict], list[ImportProblem]]:
+    """Read an enrollment file: a header row `school, all, <group>...`, then one row per school
+    (the school's web address name or exact name). Returns (rows, problems); every problem row is
+    reported, and rows are only usable when there are no problems."""
+    try:
+        table = [row for row in _read_table(data, filename) if any(row)]
+    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError):
+        return [], [ImportProblem(1, _("This file could not be read. Use CSV (UTF-8) or XLSX."))]
+    if not table:
+        return [], [ImportProblem(1, _("The file is empty."))]
+    header = [h.strip().lower() for h in table[0]]
+    if not header or header[0] != "school" or ALL_STUDENTS not in header:
+        return [], [
+            ImportProblem(1, _("The first row must name the columns: school, all, then groups."))
+        ]
+    unknown_columns = [h for h in header[1:] if h and h not in (ALL_STUDENTS, *group_keys)]
+    problems = [
+        ImportProblem(1, _("Unknown column: %(name)s.", name=name)) for name in unknown_columns
+    ]
+    by_key = {s.slug: s for s in schools} | {s.name.lower(): s for s in schools}
+    rows, seen = [], set()
+    if len(table) - 1 > MAX_IMPORT_ROWS:
+        return [], [ImportProblem(1, _("The file has too many rows."))]
+    for number, raw in enumerate(table[1:], start=2):
+        cells = dict(zip(header, raw, strict=False))
+        school = by_key.get((cells.get("school") or "").strip().lower()) or by_key.get(
+            (cells.get("school") or "").strip()
+        )
+        if school is None:
+            problems.append(
+                ImportProblem(number, _("Unknown school: %(name)s.", name=cells.get("school", "")))
+            )
+            continue
+        if school.id in seen:
+            problems.append(ImportProblem(number, _("%(name)s appears twice.", name=school.name)))
+            continue
+        seen.add(school.id)
+        counts, bad = {}, False
+        for key in (ALL_STUDENTS, *group_keys):
+            value = (cells.get(key) or "").strip().replace(",", "")
+            if value == "" and key != ALL_STUDENTS:
+                continue
+            if not value.isdigit():
+                problems.append(
+                    ImportProblem(
+                        number,
+                        _(
+                            "%(group)s for %(name)s must be a whole number of 0 or more, "
+                            "not “%(value)s”.",
+                            group=key,
+                            name=school.name,
+                            value=value,
+                        ),
+                    )
+                )
+                bad = True
+                continue
+            counts[key] = int(value)
+        if bad:
+            continue
+        for key, value in counts.items():
+            if key != ALL_STUDENTS and value > counts[ALL_STUDENTS]:
+                problems.append(
+                    ImportProblem(
+                        number,
+                        _(
+                            "%(group)s for %(name)s (%(count)s) is more than the school's "
+                            "total (%(total)s).",
+                            group=key,
+                            name=school.name,
+                            count=value,
+                            total=counts[ALL_STUDENTS],
+                        ),
+                    )
+                )
+        rows.append({"school_id": school.id, "counts": counts})
+    return (rows if not problems else []), problems
+
+
+def apply_enrollment(year_id: int, rows: list[dict]) -> int:
+    """Replace the enrollment of the schools in `rows` for the year (the caller commits)."""
+    school_ids = [row["school_id"] for row in rows]
+    for existing in db.session.scalars(
+        select(Enrollment).where(
+            Enrollment.school_year_id == year_id, Enrollment.school_id.in_(school_ids)
+        )
+    ):
+        db.session.delete(existing)
+    db.session.flush()
+    for row in rows:
+        for key, value in row["counts"].items():
+            db.session.add(
+                Enrollment(
+                    school_id=row["school_id"], school_year_id=year_id, group_key=key, pupils=value
+                )
+            )
+        school = db.session.get(School, row["school_id"])
+        school.enrollment = row["counts"][ALL_STUDENTS]
+    return len(rows)
