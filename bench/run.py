@@ -27,6 +27,9 @@ PAGES = [
     ("home, Spanish", "/?lang=es", {}),
     ("search fragment (htmx)", "/?q=elem", {"HX-Request": "true", "HX-Target": "school-list"}),
     ("school overview", "/schools/cesar-chavez-elementary", {}),
+    ("school budget", "/schools/cesar-chavez-elementary/budget", {}),
+    ("school budget, Vietnamese", "/schools/cesar-chavez-elementary/budget?lang=vi", {}),
+    ("district allocation", "/allocation", {}),
     ("privacy", "/privacy", {}),
     ("healthz", "/healthz", {}),
 ]

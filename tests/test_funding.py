@@ -267,3 +267,35 @@ def test_staff_add_a_restricted_stream_only_with_its_rule(login_as, funded, ctx)
     )
     with ctx() as session:
         assert session.query(FundingStream).count() == before + 1
+
+
+def test_staff_add_a_need_group_that_becomes_a_weight_column(login_as, funded, ctx):
+    from portal.models import NeedGroup
+
+    staff = login_as(Role.DISTRICT)
+    bad = staff.post(
+        "/manage/allocation/groups", data={"key": "Foster Youth!", "group_name_en": ""}
+    )
+    assert bad.status_code == 422
+    text = visible_text(bad.get_data(as_text=True))
+    assert "lowercase letters" in text and "main language" in text
+    duplicate = staff.post("/manage/allocation/groups", data={"key": "el", "group_name_en": "EL"})
+    assert duplicate.status_code == 422
+    good = staff.post(
+        "/manage/allocation/groups",
+        data={
+            "key": "foster",
+            "group_name_en": "Foster youth",
+            "group_name_es": "Jóvenes en hogares de acogida",
+        },
+    )
+    assert good.status_code == 303
+    with ctx() as session:
+        assert (
+            session.query(NeedGroup).filter_by(key="foster").one().name["es"].startswith("Jóvenes")
+        )
+        scenario_id = session.query(AllocationScenario).first().id
+    page = staff.get(f"/manage/allocation/scenarios/{scenario_id}").get_data(as_text=True)
+    assert 'name="w-elementary-foster"' in page
+    overview = visible_text(staff.get("/manage/allocation").get_data(as_text=True))
+    assert "Foster youth" in overview

@@ -1,5 +1,6 @@
 """District staff: funding streams, enrollment import with a preview, weights scenarios."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -10,7 +11,14 @@ from sqlalchemy import select
 from portal.blueprints.allocation import bp
 from portal.extensions import db
 from portal.i18n import LANGUAGES
-from portal.models import AllocationScenario, EnrollmentImport, FundingStream, Role, School
+from portal.models import (
+    AllocationScenario,
+    EnrollmentImport,
+    FundingStream,
+    NeedGroup,
+    Role,
+    School,
+)
 from portal.models.allocation import Distribution, ScenarioStatus, StreamKind
 from portal.permissions import role_required
 from portal.services import funding
@@ -70,9 +78,15 @@ def _overview(status=200, **extra):
             select(School).where(School.district_id == g.district.id).order_by(School.name)
         )
     )
+    groups = funding.need_groups(g.district.id)
+    enrollment = {
+        row.school_id: row.enrollment for row in funding.school_inputs(g.district.id, year.id)
+    }
     return render_template(
         "allocation/manage.html",
         year=year,
+        groups=groups,
+        enrollment=enrollment,
         streams=streams,
         scenarios=scenarios,
         runs=runs,
@@ -138,6 +152,38 @@ def add_stream():
     db.session.add(stream)
     db.session.commit()
     flash(_("Funding stream added."), "success")
+    return redirect(url_for("allocation.manage_index"), code=303)
+
+
+@bp.post("/manage/allocation/groups")
+@role_required(Role.DISTRICT)
+def add_need_group():
+    """Add a need group (foster youth, gifted ...) with its own weight column."""
+    form, errors = request.form, {}
+    key = (form.get("key") or "").strip().lower()
+    name = {c: v for c in LANGUAGES if (v := (form.get(f"group_name_{c}") or "").strip()[:120])}
+    existing = funding.need_groups(g.district.id)
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key) or key == ALL_STUDENTS:
+        errors["key"] = _(
+            "Use a short column name of lowercase letters, digits and _, such as foster."
+        )
+    elif any(group.key == key for group in existing):
+        errors["key"] = _("There is already a group with this column name.")
+    if not name.get(g.district.default_locale):
+        errors["group_name"] = _("Name the group in the district's main language.")
+    if errors:
+        return _overview(422, errors=errors, form=form)
+    db.session.add(
+        NeedGroup(
+            district_id=g.district.id,
+            key=key,
+            name=name,
+            source_locale=g.district.default_locale,
+            position=max((group.position for group in existing), default=0) + 1,
+        )
+    )
+    db.session.commit()
+    flash(_("Need group added. Give it a weight in a scenario."), "success")
     return redirect(url_for("allocation.manage_index"), code=303)
 
 
