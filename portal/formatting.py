@@ -6,7 +6,13 @@ Money is integer cents everywhere in the portal; it is turned into a decimal onl
 from decimal import Decimal
 
 from flask import g
-from flask_babel import format_currency, format_decimal
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_decimal,
+    format_time,
+    to_user_timezone,
+)
 
 
 def cents_to_decimal(cents: int) -> Decimal:
@@ -22,3 +28,23 @@ def money(cents: int) -> str:
 
 def number(value) -> str:
     return format_decimal(value)
+
+
+def day(value) -> str:
+    """A date (or a UTC time, shown in the district's time zone) in full: "Thursday, December 3,
+    2026" in the reader's language."""
+    return format_date(value, "full") if value else ""
+
+
+def short_day(value) -> str:
+    return format_date(value, "medium") if value else ""
+
+
+def clock(value) -> str:
+    """The time of day of a UTC time, in the district's time zone and the reader's style."""
+    return format_time(value, "short") if value else ""
+
+
+def local(value):
+    """A UTC time in the district's time zone (for form fields that show it back)."""
+    return to_user_timezone(value) if value else None

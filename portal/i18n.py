@@ -136,6 +136,11 @@ def pick_translation(
     return TranslatedValue("", wanted, False)
 
 
+def pick(values: dict | None) -> TranslatedValue:
+    """Per-locale texts not on a row ({locale: text}) in the reader's language, with fallback."""
+    return pick_translation(values, str(get_locale()), (district_default_locale(), DEFAULT_LOCALE))
+
+
 def translated(obj, field: str) -> TranslatedValue:
     """The `field` of a translatable row in the reader's language, with a visible fallback."""
     wanted = str(get_locale())

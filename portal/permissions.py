@@ -16,6 +16,13 @@ def public(view):
     return view
 
 
+def cacheable(view):
+    """Mark a public view whose anonymous GET answer is the same for everyone with the same
+    language, so shared caches may keep it (see web._cache_headers). Never for forms."""
+    view.cacheable = True
+    return public(view)
+
+
 def role_required(*roles: Role):
     """Route decorator: anonymous visitors go to sign-in; signed-in users lacking a role get 403.
 

@@ -9,9 +9,13 @@ from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from portal import formatting, i18n, permissions
-from portal.models import District, Role
+from portal.extensions import db
+from portal.models import District, GlossaryTerm, Role
+from portal.models.calendar import EventKind, Phase
+from portal.services.glossary import mark_terms
 
 # A strict policy: no inline script or style, nothing from another origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -40,7 +44,15 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["day"] = formatting.day
+    app.jinja_env.filters["short_day"] = formatting.short_day
+    app.jinja_env.filters["clock"] = formatting.clock
+    app.jinja_env.filters["local"] = formatting.local
+    app.jinja_env.filters["glossary"] = _glossary
+    app.jinja_env.filters["event_kind_label"] = lambda value: EventKind(value).label
+    app.jinja_env.filters["phase_label"] = lambda value: Phase(value).label
     app.jinja_env.globals["translated"] = i18n.translated
+    app.jinja_env.globals["pick"] = i18n.pick
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["url_with_lang"] = url_with_lang
     app.jinja_env.globals["Role"] = Role
@@ -91,6 +103,29 @@ def _security_headers(response):
     return response
 
 
+def _glossary(text):
+    """Link the glossary's terms in public text (terms loaded once per request)."""
+    terms = g.get("glossary_terms")
+    if terms is None:
+        rows = (
+            db.session.scalars(
+                select(GlossaryTerm).where(GlossaryTerm.district_id == g.district.id)
+            )
+            if g.get("district")
+            else []
+        )
+        terms = g.glossary_terms = [
+            (
+                t.slug,
+                str(i18n.translated(t, "term").text or ""),
+                str(i18n.translated(t, "definition").text or ""),
+            )
+            for t in rows
+        ]
+    base = url_for("plans.glossary")
+    return mark_terms(str(text or ""), terms, lambda slug: f"{base}#{slug}")
+
+
 def _cache_headers(response):
     """Anonymous GETs of public pages may be cached; anything personal must not be.
 
@@ -104,7 +139,10 @@ def _cache_headers(response):
     cacheable = (
         request.method in ("GET", "HEAD")
         and response.status_code == 200
-        and (request.endpoint or "").startswith("public.")
+        and (
+            (request.endpoint or "").startswith("public.")
+            or getattr(current_app.view_functions.get(request.endpoint), "cacheable", False)
+        )
         and not current_user.is_authenticated
         and "Set-Cookie" not in response.headers
     )

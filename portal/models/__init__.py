@@ -9,7 +9,20 @@ from portal.models.allocation import (
     NeedGroup,
     PriorAllocation,
 )
+from portal.models.calendar import CalendarEvent, EventRequirement, PhaseWindow
 from portal.models.district import District, School, SchoolLevel, SchoolYear
+from portal.models.planning import (
+    BudgetLine,
+    DistrictGoal,
+    GlossaryTerm,
+    Goal,
+    GoalMeasurement,
+    Investment,
+    InvestmentCategory,
+    PlanAction,
+    SchoolPlan,
+    Strategy,
+)
 from portal.models.readiness import Interview as Interview
 from portal.models.readiness import (
     InterviewObservation,
@@ -31,6 +44,19 @@ from portal.models.surveys import (
 )
 
 __all__ = [
+    "BudgetLine",
+    "CalendarEvent",
+    "DistrictGoal",
+    "EventRequirement",
+    "GlossaryTerm",
+    "Goal",
+    "GoalMeasurement",
+    "Investment",
+    "InvestmentCategory",
+    "PhaseWindow",
+    "PlanAction",
+    "SchoolPlan",
+    "Strategy",
     "AllocationScenario",
     "District",
     "Enrollment",

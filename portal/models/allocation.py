@@ -87,6 +87,8 @@ class FundingStream(TimestampMixin, TranslatableMixin, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     eligible_schools = relationship("School", secondary=funding_stream_school)
+    # For restricted money: the spending categories it may pay for (none listed: any).
+    allowed_categories = relationship("InvestmentCategory", secondary="stream_category")
 
 
 class Enrollment(db.Model):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import (
@@ -51,6 +52,10 @@ def streams_for(district_id: int, year_id: int) -> list[FundingStream]:
     return list(
         db.session.scalars(
             select(FundingStream)
+            .options(
+                selectinload(FundingStream.eligible_schools),
+                selectinload(FundingStream.allowed_categories),
+            )
             .where(
                 FundingStream.district_id == district_id, FundingStream.school_year_id == year_id
             )
@@ -160,6 +165,36 @@ def school_sources(
         ):
             lines.append(SourceLine(stream, stream.grant_cents))
     return lines
+
+
+@dataclass(frozen=True)
+class SchoolFunding:
+    scenario: AllocationScenario
+    allocation: object  # services.allocation.SchoolAllocation
+    proration: object  # Fraction
+    sources: list[SourceLine]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(source.cents for source in self.sources)
+
+
+def school_funding(district_id: int, year_id: int, school_id: int) -> SchoolFunding | None:
+    """The published allocation of one school and its split by funding stream, or None."""
+    scenario = published_scenario(district_id, year_id)
+    if scenario is None:
+        return None
+    streams = streams_for(district_id, year_id)
+    result, _pool = run_scenario(scenario, streams)
+    allocation = result.for_school(school_id)
+    if allocation is None:
+        return None
+    return SchoolFunding(
+        scenario,
+        allocation,
+        result.proration,
+        school_sources(school_id, allocation.total_cents, streams),
+    )
 
 
 def set_adopted(scenario: AllocationScenario) -> None:

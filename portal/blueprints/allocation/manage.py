@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.blueprints.allocation import bp
 from portal.extensions import db
+from portal.forms import parse_dollars
 from portal.i18n import LANGUAGES
 from portal.models import (
     AllocationScenario,
@@ -26,18 +27,6 @@ from portal.services.allocation import ALL_STUDENTS, AllocationError
 
 LEVELS = ("elementary", "middle", "high", "other")
 MAX_UPLOAD_BYTES = 1024 * 1024
-
-
-def parse_dollars(raw: str | None) -> int | None:
-    """ "3,741.50" -> 374150 cents; None if it is not a non-negative amount."""
-    text = (raw or "").strip().replace(",", "").replace("$", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    if value < 0 or value != value.quantize(Decimal("0.01")) or value > Decimal("1e12"):
-        return None
-    return int(value * 100)
 
 
 def _year():

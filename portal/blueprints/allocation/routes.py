@@ -10,14 +10,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.blueprints.allocation import bp
+from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
 from portal.formatting import cents_to_decimal
 from portal.i18n import translated
 from portal.models import School
 from portal.models.allocation import ScenarioStatus
-from portal.permissions import public
+from portal.permissions import cacheable
 from portal.services import funding
 from portal.services.allocation import ALL_STUDENTS, least_squares
+from portal.services.spending import spending_context
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,34 +30,27 @@ def _published():
     return year, scenario
 
 
-def _school_or_404(slug: str) -> School:
-    school = db.session.scalars(select(School).where(School.slug == slug)).first()
-    if school is None or g.district is None or school.district_id != g.district.id:
-        abort(404)
-    return school
-
-
 def _group_names() -> dict:
     return {group.key: group for group in funding.need_groups(g.district.id)}
 
 
 @bp.get("/schools/<slug>/budget")
-@public
+@cacheable
 def school_budget(slug: str):
-    """Where our money comes from, as arithmetic a parent can check."""
-    school = _school_or_404(slug)
+    """How much the school has and where it comes from (arithmetic a parent can check), what it
+    is spent on, and what is still open for input."""
+    school = school_or_404(slug)
     year, scenario = _published()
     context = {"school": school, "year": year, "scenario": scenario, "groups": _group_names()}
-    if scenario is not None:
-        streams = funding.streams_for(g.district.id, year.id)
-        result, pool = funding.run_scenario(scenario, streams)
-        allocation = result.for_school(school.id)
+    money = funding.school_funding(g.district.id, year.id, school.id) if scenario else None
+    if money is not None:
         context.update(
-            allocation=allocation,
-            proration=result.proration,
-            sources=funding.school_sources(school.id, allocation.total_cents, streams),
+            allocation=money.allocation,
+            proration=money.proration,
+            sources=money.sources,
             what_if=scenario.status == ScenarioStatus.WHAT_IF,
         )
+    context.update(spending_context(school, year, money, g.district))
     return render_template("allocation/school_budget.html", **context)
 
 
@@ -103,7 +98,7 @@ def _chart(points: list[dict]) -> dict:
 
 
 @bp.get("/allocation")
-@public
+@cacheable
 def district():
     """The district's weights, what it distributes and holds centrally, and the equity view."""
     year, scenario = _published()
@@ -136,13 +131,13 @@ def district():
 
 
 @bp.get("/schools/<slug>/budget/calculator.xlsx")
-@public
+@cacheable
 def calculator(slug: str):
     """A spreadsheet that reproduces the school's allocation with live formulas."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    school = _school_or_404(slug)
+    school = school_or_404(slug)
     year, scenario = _published()
     if scenario is None:
         abort(404)

@@ -1,0 +1,323 @@
+"""Staff screens: the district dashboard and template, and each school's events."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.blueprints.calendar import bp
+from portal.blueprints.school_access import SCHOOL_EDITORS, can_edit_school, editable_school_or_403
+from portal.extensions import db
+from portal.forms import parse_date, parse_int, parse_time, parse_web_address, translations
+from portal.i18n import LANGUAGES
+from portal.models import CalendarEvent, EventRequirement, PhaseWindow, Role
+from portal.models.calendar import CommitteeKind, EventKind, Phase
+from portal.permissions import role_required
+from portal.services import funding
+from portal.services import school_calendar as cal
+
+
+def _year():
+    year = funding.current_year(g.district.id)
+    if year is None:
+        abort(404)
+    return year
+
+
+def parse_event(form, timezone: str) -> tuple[dict, dict]:
+    """An event form -> (values, errors). Times are typed in the district's time zone and
+    stored in UTC."""
+    errors = {}
+    title = translations(form, "title", 200)
+    description = translations(form, "description", 2000)
+    day = parse_date(form.get("day"))
+    starts = parse_time(form.get("starts"))
+    ends = parse_time(form.get("ends")) if form.get("ends") else None
+    online_url = parse_web_address(form.get("online_url"))
+    if not title.get(g.district.default_locale):
+        errors["title"] = _("Give the event a title in the district's main language.")
+    if form.get("kind") not in {k.value for k in EventKind}:
+        errors["kind"] = _("Choose what kind of event this is.")
+    if form.get("phase") not in {p.value for p in Phase}:
+        errors["phase"] = _("Choose the phase of the year.")
+    if day is None:
+        errors["day"] = _("Enter a date such as 2026-12-03.")
+    if starts is None:
+        errors["starts"] = _("Enter a time such as 18:30.")
+    if form.get("ends") and ends is None:
+        errors["ends"] = _("Enter a time such as 20:00, or leave it empty.")
+    if online_url is None:
+        errors["online_url"] = _("Enter a web address starting with https://, or leave it empty.")
+    committee = form.get("committee") or ""
+    if committee and committee not in {c.value for c in CommitteeKind}:
+        errors["committee"] = _("Choose a committee from the list.")
+    values = {}
+    if not errors:
+        zone = ZoneInfo(timezone)
+        starts_at = datetime.combine(day, starts, zone).astimezone(UTC)
+        ends_at = datetime.combine(day, ends, zone).astimezone(UTC) if ends else None
+        if ends_at is not None and ends_at < starts_at:
+            errors["ends"] = _("The event cannot end before it starts.")
+        values = {
+            "title": title,
+            "description": description,
+            "kind": form["kind"],
+            "phase": form["phase"],
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "place": (form.get("place") or "").strip()[:300],
+            "online_url": online_url,
+            "interpretation": bool(form.get("interpretation")),
+            "childcare": bool(form.get("childcare")),
+            "committee": committee,
+        }
+    return values, errors
+
+
+def _event_form_context(event=None, form=None, errors=None):
+    return {
+        "event": event,
+        "form": form or {},
+        "errors": errors or {},
+        "kind_options": [(k.value, k.label) for k in EventKind],
+        "phase_options": [(p.value, p.label) for p in Phase],
+        "committee_options": [(c.value, c.label) for c in CommitteeKind],
+        "languages": LANGUAGES,
+    }
+
+
+def _school_page(school, status=200, **extra):
+    year = _year()
+    events = [e for e in cal.school_events(year.id, school.id) if e.school_id == school.id]
+    requirements = list(
+        db.session.scalars(
+            select(EventRequirement).where(EventRequirement.school_year_id == year.id)
+        )
+    )
+    return render_template(
+        "calendar/manage_school.html",
+        school=school,
+        year=year,
+        events=events,
+        checks=cal.requirement_status(requirements, events),
+        windows=cal.phase_windows(year.id, school.id),
+        **_event_form_context(form=extra.pop("form", None), errors=extra.pop("errors", None)),
+        **extra,
+    ), status
+
+
+@bp.get("/manage/schools/<slug>/calendar")
+@role_required(*SCHOOL_EDITORS)
+def manage_school(slug: str):
+    """A school's own events, and which required ones are still missing."""
+    return _school_page(editable_school_or_403(slug))
+
+
+@bp.post("/manage/schools/<slug>/calendar/events")
+@role_required(*SCHOOL_EDITORS)
+def add_school_event(slug: str):
+    school = editable_school_or_403(slug)
+    values, errors = parse_event(request.form, g.district.timezone)
+    if errors:
+        return _school_page(school, 422, form=request.form, errors=errors)
+    db.session.add(
+        CalendarEvent(
+            district_id=g.district.id,
+            school_year_id=_year().id,
+            school_id=school.id,
+            source_locale=g.district.default_locale,
+            **values,
+        )
+    )
+    db.session.commit()
+    flash(_("Event added to the calendar."), "success")
+    return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)
+
+
+def _event_or_404(event_id: int) -> CalendarEvent:
+    event = db.session.get(CalendarEvent, event_id)
+    if event is None or event.district_id != g.district.id:
+        abort(404)
+    if event.school_id is None:
+        allowed = current_user.has_role(Role.DISTRICT)
+    else:
+        allowed = can_edit_school(current_user, event.school)
+    if not allowed:
+        abort(403)
+    return event
+
+
+def _back(event: CalendarEvent):
+    if event.school_id:
+        return url_for("calendar.manage_school", slug=event.school.slug)
+    return url_for("calendar.dashboard")
+
+
+@bp.route("/manage/calendar/events/<int:event_id>", methods=["GET", "POST"])
+@role_required(*SCHOOL_EDITORS)
+def edit_event(event_id: int):
+    """Change an event; its UID stays and its SEQUENCE goes up, so phones update it."""
+    event = _event_or_404(event_id)
+    if request.method == "POST":
+        values, errors = parse_event(request.form, g.district.timezone)
+        if not errors:
+            for key, value in values.items():
+                setattr(event, key, value)
+            event.sequence += 1
+            db.session.commit()
+            flash(_("Event saved."), "success")
+            return redirect(_back(event), code=303)
+        return render_template(
+            "calendar/edit_event.html", **_event_form_context(event, request.form, errors)
+        ), 422
+    return render_template("calendar/edit_event.html", **_event_form_context(event))
+
+
+@bp.post("/manage/calendar/events/<int:event_id>/delete")
+@role_required(*SCHOOL_EDITORS)
+def delete_event(event_id: int):
+    event = _event_or_404(event_id)
+    back = _back(event)
+    db.session.delete(event)
+    db.session.commit()
+    flash(_("Event removed."), "success")
+    return redirect(back, code=303)
+
+
+def _dashboard(status=200, **extra):
+    year = _year()
+    today = cal.local_now(g.district).date()
+    district_events = list(
+        db.session.scalars(
+            select(CalendarEvent)
+            .where(CalendarEvent.school_year_id == year.id, CalendarEvent.school_id.is_(None))
+            .order_by(CalendarEvent.starts_at)
+        )
+    )
+    requirements = list(
+        db.session.scalars(
+            select(EventRequirement)
+            .where(EventRequirement.school_year_id == year.id)
+            .order_by(EventRequirement.due_on, EventRequirement.id)
+        )
+    )
+    return render_template(
+        "calendar/dashboard.html",
+        year=year,
+        today=today,
+        rows=cal.dashboard(g.district, year.id, today),
+        requirements=requirements,
+        windows=cal.phase_windows(year.id, None),
+        district_events=district_events,
+        **_event_form_context(form=extra.pop("form", None), errors=extra.pop("errors", None)),
+        **extra,
+    ), status
+
+
+@bp.get("/manage/calendar")
+@role_required(Role.DISTRICT)
+def dashboard():
+    """Every school against the district template: phase, required events, who is behind."""
+    return _dashboard()
+
+
+@bp.post("/manage/calendar/events")
+@role_required(Role.DISTRICT)
+def add_district_event():
+    """A district-wide deadline or event that every school's calendar inherits."""
+    values, errors = parse_event(request.form, g.district.timezone)
+    if errors:
+        return _dashboard(422, form=request.form, errors=errors)
+    db.session.add(
+        CalendarEvent(
+            district_id=g.district.id,
+            school_year_id=_year().id,
+            school_id=None,
+            source_locale=g.district.default_locale,
+            **values,
+        )
+    )
+    db.session.commit()
+    flash(_("Event added to every school's calendar."), "success")
+    return redirect(url_for("calendar.dashboard"), code=303)
+
+
+@bp.post("/manage/calendar/phases")
+@role_required(Role.DISTRICT)
+def set_phases():
+    """The template's phase dates for the year."""
+    year = _year()
+    errors, dates = {}, {}
+    for phase in Phase:
+        starts = parse_date(request.form.get(f"{phase.value}_starts"))
+        ends = parse_date(request.form.get(f"{phase.value}_ends"))
+        if starts is None or ends is None or ends < starts:
+            errors[phase.value] = _("Enter a start and an end date, the end after the start.")
+        else:
+            dates[phase] = (starts, ends)
+    if errors:
+        return _dashboard(422, phase_form=request.form, phase_errors=errors)
+    existing = {
+        w.phase: w
+        for w in db.session.scalars(
+            select(PhaseWindow).where(
+                PhaseWindow.school_year_id == year.id, PhaseWindow.school_id.is_(None)
+            )
+        )
+    }
+    for phase, (starts, ends) in dates.items():
+        window = existing.get(phase.value) or PhaseWindow(
+            district_id=g.district.id, school_year_id=year.id, school_id=None, phase=phase.value
+        )
+        window.starts_on, window.ends_on = starts, ends
+        db.session.add(window)
+    db.session.commit()
+    flash(_("Phase dates saved."), "success")
+    return redirect(url_for("calendar.dashboard"), code=303)
+
+
+@bp.post("/manage/calendar/requirements")
+@role_required(Role.DISTRICT)
+def add_requirement():
+    """Require every school to schedule an event of a kind in a phase, by a date."""
+    form, errors = request.form, {}
+    count = parse_int(form.get("min_count"), 1, 50)
+    due_on = parse_date(form.get("due_on"))
+    if form.get("kind") not in {k.value for k in EventKind}:
+        errors["req_kind"] = _("Choose what kind of event this is.")
+    if form.get("phase") not in {p.value for p in Phase}:
+        errors["req_phase"] = _("Choose the phase of the year.")
+    if count is None:
+        errors["min_count"] = _("Enter a whole number from 1 to 50.")
+    if due_on is None:
+        errors["due_on"] = _("Enter a date such as 2026-12-03.")
+    if errors:
+        return _dashboard(422, req_form=form, req_errors=errors)
+    db.session.add(
+        EventRequirement(
+            district_id=g.district.id,
+            school_year_id=_year().id,
+            kind=form["kind"],
+            phase=form["phase"],
+            min_count=count,
+            due_on=due_on,
+        )
+    )
+    db.session.commit()
+    flash(_("Requirement added."), "success")
+    return redirect(url_for("calendar.dashboard"), code=303)
+
+
+@bp.post("/manage/calendar/requirements/<int:requirement_id>/delete")
+@role_required(Role.DISTRICT)
+def delete_requirement(requirement_id: int):
+    requirement = db.session.get(EventRequirement, requirement_id)
+    if requirement is None or requirement.district_id != g.district.id:
+        abort(404)
+    db.session.delete(requirement)
+    db.session.commit()
+    flash(_("Requirement removed."), "success")
+    return redirect(url_for("calendar.dashboard"), code=303)

@@ -1,0 +1,111 @@
+"""Public calendar pages and feeds."""
+
+from flask import g, make_response, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.blueprints.calendar import bp
+from portal.blueprints.school_access import school_or_404
+from portal.extensions import db
+from portal.i18n import translated
+from portal.models import CalendarEvent
+from portal.models.calendar import Phase
+from portal.permissions import cacheable
+from portal.services import funding
+from portal.services import school_calendar as cal
+
+ICS_MIMETYPE = "text/calendar; charset=utf-8"
+
+
+def _year_or_none():
+    return funding.current_year(g.district.id) if g.district else None
+
+
+def _text(event, field: str) -> str:
+    return str(translated(event, field).text or "")
+
+
+def _webcal(url: str) -> str:
+    """The same feed as a subscription link: phones keep it up to date."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@bp.get("/schools/<slug>/calendar")
+@cacheable
+def school_calendar(slug: str):
+    """Where we are now, the next three events, then the whole year as an agenda."""
+    school = school_or_404(slug)
+    year = _year_or_none()
+    events, windows, phase, next_events = [], {}, None, []
+    if year is not None:
+        now = cal.local_now(g.district)
+        windows = cal.phase_windows(year.id, school.id)
+        phase = cal.current_phase(windows, now.date())
+        events = cal.school_events(year.id, school.id)
+        next_events = cal.upcoming(events, now)
+    by_phase = {p: [e for e in events if e.phase == p] for p in Phase}
+    ics_url = url_for(
+        "calendar.school_ics", slug=school.slug, lang=str(get_locale()), _external=True
+    )
+    return render_template(
+        "calendar/school.html",
+        school=school,
+        year=year,
+        phase=phase,
+        windows=windows,
+        next_events=next_events,
+        by_phase=by_phase,
+        phases=list(Phase),
+        ics_url=ics_url,
+        webcal_url=_webcal(ics_url),
+    )
+
+
+def _ics_response(name: str, events: list[CalendarEvent], filename: str):
+    body = cal.build_ics(
+        name,
+        events,
+        _text,
+        lambda e: (
+            url_for("calendar.school_calendar", slug=e.school.slug, _external=True)
+            if e.school_id
+            else url_for("public.index", _external=True)
+        ),
+        str(get_locale()).replace("_", "-"),
+    )
+    response = make_response(body)
+    response.headers["Content-Type"] = ICS_MIMETYPE
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.get("/schools/<slug>/calendar.ics")
+@cacheable
+def school_ics(slug: str):
+    """The school's year as an iCalendar feed, in the language of `?lang=`."""
+    school = school_or_404(slug)
+    year = _year_or_none()
+    events = cal.school_events(year.id, school.id) if year else []
+    name = _("%(school)s: school year", school=school.name)
+    return _ics_response(name, events, f"{school.slug}.ics")
+
+
+@bp.get("/calendar.ics")
+@cacheable
+def district_ics():
+    """Every school's events and the district's deadlines, in one feed."""
+    year = _year_or_none()
+    events = []
+    if year is not None:
+        events = list(
+            db.session.scalars(
+                select(CalendarEvent)
+                .options(selectinload(CalendarEvent.school))
+                .where(CalendarEvent.school_year_id == year.id)
+                .order_by(CalendarEvent.starts_at, CalendarEvent.id)
+            )
+        )
+    name = _("%(district)s: school year", district=g.district.name if g.district else "")
+    return _ics_response(name, events, "district.ics")

@@ -1,0 +1,34 @@
+"""Finding a school from its web address, for public pages and for the people who edit it."""
+
+from flask import abort, g
+from flask_login import current_user
+
+from portal.models import Role, School
+from portal.services.schools import school_by_slug
+
+# Who may edit a school's calendar, plan and budget: its principals, district staff, admins.
+SCHOOL_EDITORS = (Role.PRINCIPAL, Role.DISTRICT)
+
+
+def school_or_404(slug: str) -> School:
+    """The district's school with this slug, or 404."""
+    school = school_by_slug(slug)
+    if school is None or g.district is None or school.district_id != g.district.id:
+        abort(404)
+    return school
+
+
+def can_edit_school(user, school: School) -> bool:
+    """District staff and admins edit every school; a principal only the schools they lead."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.DISTRICT):
+        return True
+    return school.id in user.school_ids(Role.PRINCIPAL)
+
+
+def editable_school_or_403(slug: str) -> School:
+    school = school_or_404(slug)
+    if not can_edit_school(current_user, school):
+        abort(403)
+    return school

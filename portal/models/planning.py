@@ -1,0 +1,265 @@
+"""The school plan and budget (guidebook ch. 3, the PBAR tool): needs assessment, goals,
+strategies, actions, investments with priorities, and the budget matrix of investments against
+funding streams. Plus the district's goals, investment categories and plain-language glossary."""
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import uuid4
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    SHARED = "shared"  # shared for feedback
+    APPROVED = "approved"  # approved by the site council on `approved_on`
+
+    @property
+    def label(self):
+        return PLAN_STATUS_LABELS[self]
+
+
+PLAN_STATUS_LABELS = {
+    PlanStatus.DRAFT: _l("Draft"),
+    PlanStatus.SHARED: _l("Shared for feedback"),
+    PlanStatus.APPROVED: _l("Approved by the site council"),
+}
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self):
+        return ACTION_STATUS_LABELS[self]
+
+
+ACTION_STATUS_LABELS = {
+    ActionStatus.NOT_STARTED: _l("Not started"),
+    ActionStatus.IN_PROGRESS: _l("In progress"),
+    ActionStatus.DONE: _l("Done"),
+}
+
+
+class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
+    """One school's plan for one school year."""
+
+    __table_args__ = (
+        UniqueConstraint("school_id", "school_year_id"),
+        CheckConstraint("status in ('draft', 'shared', 'approved')", name="status_known"),
+        CheckConstraint("planning_figure_cents >= 0", name="planning_figure_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT.value)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    # What the approval record says (the committees feature writes the vote tally here).
+    approval_note: Mapped[str] = mapped_column(String(300), default="")
+    # Before the allocation is known, the principal plans against this figure.
+    planning_figure_cents: Mapped[int | None] = mapped_column(BigInteger)
+    # Needs assessment: question key -> {locale: answer}.
+    needs: Mapped[dict] = mapped_column(JSON, default=dict)
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school_plan.id", ondelete="SET NULL")
+    )
+
+    school = relationship("School")
+    year = relationship("SchoolYear")
+    goals: Mapped[list["Goal"]] = relationship(
+        back_populates="plan", order_by="Goal.position", cascade="all, delete-orphan"
+    )
+    investments: Mapped[list["Investment"]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self):
+        return PlanStatus(self.status).label
+
+
+class DistrictGoal(TranslatableMixin, db.Model):
+    """A district-wide goal for the year; schools align their goals with it (read-only there)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id", ondelete="CASCADE"))
+    title: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Goal(TranslatableMixin, db.Model):
+    """A SMART goal: statement, indicator, baseline, target and date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("school_plan.id", ondelete="CASCADE"))
+    district_goal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("district_goal.id", ondelete="SET NULL")
+    )
+    statement: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    indicator: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    baseline: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    target: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    target_date: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # The same goal carried from year to year shares a lineage: its progress is one history.
+    lineage: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex, index=True)
+
+    plan: Mapped[SchoolPlan] = relationship(back_populates="goals")
+    district_goal = relationship("DistrictGoal")
+    strategies: Mapped[list["Strategy"]] = relationship(
+        back_populates="goal", order_by="Strategy.position", cascade="all, delete-orphan"
+    )
+
+
+class GoalMeasurement(db.Model):
+    """The indicator's value for a goal's lineage in one school year (progress over years)."""
+
+    __table_args__ = (UniqueConstraint("lineage", "school_year_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lineage: Mapped[str] = mapped_column(String(32))
+    school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id", ondelete="CASCADE"))
+    value: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+    year = relationship("SchoolYear")
+
+
+class Strategy(TranslatableMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    description: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    goal: Mapped[Goal] = relationship(back_populates="strategies")
+    actions: Mapped[list["PlanAction"]] = relationship(
+        back_populates="strategy", order_by="PlanAction.position", cascade="all, delete-orphan"
+    )
+
+
+class PlanAction(TranslatableMixin, db.Model):
+    """A step of a strategy, with who does it and by when."""
+
+    __table_args__ = (
+        CheckConstraint("status in ('not_started', 'in_progress', 'done')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategy.id", ondelete="CASCADE"))
+    description: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=ActionStatus.NOT_STARTED.value)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    strategy: Mapped[Strategy] = relationship(back_populates="actions")
+
+    @property
+    def status_label(self):
+        return ActionStatus(self.status).label
+
+
+# Which categories of spending a restricted stream may pay for (empty: any).
+stream_category = Table(
+    "stream_category",
+    db.Model.metadata,
+    Column(
+        "funding_stream_id", ForeignKey("funding_stream.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "investment_category_id",
+        ForeignKey("investment_category.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+class InvestmentCategory(TranslatableMixin, db.Model):
+    """The district's list of spending categories (staff, materials, training ...)."""
+
+    __table_args__ = (UniqueConstraint("district_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Investment(TranslatableMixin, db.Model):
+    """Something the plan spends money on, with its priority: 1 is funded first."""
+
+    __table_args__ = (
+        CheckConstraint("cost_cents >= 0", name="cost_not_negative"),
+        CheckConstraint("priority >= 1", name="priority_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("school_plan.id", ondelete="CASCADE"))
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    strategy_id: Mapped[int | None] = mapped_column(ForeignKey("strategy.id", ondelete="SET NULL"))
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("investment_category.id", ondelete="SET NULL")
+    )
+    description: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    cost_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+
+    plan: Mapped[SchoolPlan] = relationship(back_populates="investments")
+    goal = relationship("Goal")
+    strategy = relationship("Strategy")
+    category = relationship("InvestmentCategory")
+    budget_lines: Mapped[list["BudgetLine"]] = relationship(
+        back_populates="investment", cascade="all, delete-orphan"
+    )
+
+
+class BudgetLine(db.Model):
+    """One cell of the budget matrix: money from a funding stream to an investment."""
+
+    __table_args__ = (
+        UniqueConstraint("investment_id", "funding_stream_id"),
+        CheckConstraint("cents >= 0", name="cents_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    investment_id: Mapped[int] = mapped_column(ForeignKey("investment.id", ondelete="CASCADE"))
+    funding_stream_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_stream.id", ondelete="CASCADE")
+    )
+    cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    investment: Mapped[Investment] = relationship(back_populates="budget_lines")
+
+
+class GlossaryTerm(TranslatableMixin, db.Model):
+    """A word families meet (ELAC, Title I ...) with a plain definition in every language."""
+
+    __table_args__ = (UniqueConstraint("district_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(60))
+    term: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    definition: Mapped[dict] = mapped_column(TranslatedText, default=dict)
