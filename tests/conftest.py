@@ -9,6 +9,7 @@ import os
 import re
 import threading
 from contextlib import contextmanager
+from datetime import date
 from html import unescape
 
 import pytest
@@ -18,7 +19,7 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db as _db
-from portal.models import District, Role, School, User
+from portal.models import District, Role, School, SchoolYear, User
 from portal.services.accounts import set_roles
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -213,3 +214,36 @@ def survey_id(clean_app, district):
     from tests.survey_helpers import make_survey
 
     return make_survey(clean_app, district["id"], results_public=True)
+
+
+@pytest.fixture
+def funded(clean_app, district):
+    """The test district with a current year, streams, enrollment and Table 2.2 adopted."""
+    from portal.demo_allocation import load_allocation_demo
+
+    with clean_app.app_context():
+        _db.session.add(
+            SchoolYear(
+                district_id=district["id"],
+                label="2026-27",
+                starts_on=date(2026, 7, 1),
+                ends_on=date(2027, 6, 30),
+                is_current=True,
+            )
+        )
+        _db.session.flush()
+        load_allocation_demo(district["id"])
+        _db.session.commit()
+        _db.session.remove()
+    return district
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    """The text layer of a PDF, read back with poppler's pdftotext."""
+    import subprocess
+
+    path = tmp_path / "document.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout

@@ -2,38 +2,14 @@
 the enrollment import."""
 
 import io
-from datetime import date
 
-import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import event
 
 from portal.extensions import db
-from portal.models import AllocationScenario, Enrollment, Role, School, SchoolYear
+from portal.models import AllocationScenario, Enrollment, Role, School
 from portal.models.allocation import ScenarioStatus
 from tests.conftest import visible_text
-
-
-@pytest.fixture
-def funded(clean_app, district):
-    """The test district with a current year, streams, enrollment and Table 2.2 adopted."""
-    from portal.demo_allocation import load_allocation_demo
-
-    with clean_app.app_context():
-        db.session.add(
-            SchoolYear(
-                district_id=district["id"],
-                label="2026-27",
-                starts_on=date(2026, 7, 1),
-                ends_on=date(2027, 6, 30),
-                is_current=True,
-            )
-        )
-        db.session.flush()
-        load_allocation_demo(district["id"])
-        db.session.commit()
-        db.session.remove()
-    return district
 
 
 def test_a_school_budget_page_shows_the_arithmetic(client, funded):
