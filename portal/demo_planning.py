@@ -483,7 +483,19 @@ PLANS = {
                                 9,
                                 30,
                                 "done",
-                            )
+                            ),
+                            (
+                                T(
+                                    "Share the draft budget with the site council and the ELAC",
+                                    "Compartir el presupuesto preliminar con el consejo escolar y el ELAC",
+                                    "与学校管理委员会和 ELAC 分享预算草案",
+                                    "Chia sẻ dự thảo ngân sách với hội đồng trường và ELAC",
+                                ),
+                                "Principal Delgado",
+                                3,
+                                1,
+                                "not_started",
+                            ),
                         ],
                     )
                 ],

@@ -15,7 +15,7 @@ from portal import formatting, i18n, permissions
 from portal.extensions import db
 from portal.models import District, GlossaryTerm, Role
 from portal.models.calendar import EventKind, Phase
-from portal.services.glossary import mark_terms
+from portal.services.glossary import GlossaryMarker
 
 # A strict policy: no inline script or style, nothing from another origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -104,9 +104,9 @@ def _security_headers(response):
 
 
 def _glossary(text):
-    """Link the glossary's terms in public text (terms loaded once per request)."""
-    terms = g.get("glossary_terms")
-    if terms is None:
+    """Link the glossary's terms in public text (terms loaded and compiled once per request)."""
+    marker = g.get("glossary_marker")
+    if marker is None:
         rows = (
             db.session.scalars(
                 select(GlossaryTerm).where(GlossaryTerm.district_id == g.district.id)
@@ -114,7 +114,7 @@ def _glossary(text):
             if g.get("district")
             else []
         )
-        terms = g.glossary_terms = [
+        terms = [
             (
                 t.slug,
                 str(i18n.translated(t, "term").text or ""),
@@ -122,8 +122,9 @@ def _glossary(text):
             )
             for t in rows
         ]
-    base = url_for("plans.glossary")
-    return mark_terms(str(text or ""), terms, lambda slug: f"{base}#{slug}")
+        base = url_for("plans.glossary")
+        marker = g.glossary_marker = GlossaryMarker(terms, lambda slug: f"{base}#{slug}")
+    return marker.mark(str(text or ""))
 
 
 def _cache_headers(response):

@@ -5,39 +5,50 @@ import re
 from markupsafe import Markup, escape
 
 
-def mark_terms(text: str, terms: list[tuple[str, str, str]], href) -> Markup:
-    """Escape `text`, then link the first use of each glossary term.
+class GlossaryMarker:
+    """Links the first use of each glossary term in texts. Built once per page (the pattern is
+    compiled once), then applied to each text; "first use" is per text.
 
     `terms` are (slug, term as the reader sees it, plain definition); `href(slug)` is the
     glossary address. Longer terms win ("Title I funds" before "Title I"); matching ignores case
     and, for words in Latin letters, respects word boundaries.
     """
-    escaped = str(escape(text or ""))
-    usable = sorted(((s, t, d) for s, t, d in terms if t and t.strip()), key=lambda x: -len(x[1]))
-    if not escaped or not usable:
-        return Markup(escaped)  # noqa: S704 - escaped above
-    by_text = {}
-    parts = []
-    for slug, term, definition in usable:
-        key = str(escape(term.strip())).lower()
-        if key in by_text:
-            continue
-        by_text[key] = (slug, definition)
-        pattern = re.escape(str(escape(term.strip())))
-        if re.match(r"\w", term.strip()[0], re.ASCII):
-            pattern = rf"(?<![\w&;]){pattern}(?!\w)"
-        parts.append(pattern)
-    seen: set[str] = set()
 
-    def link(match: re.Match) -> str:
-        slug, definition = by_text[match.group(0).lower()]
-        if slug in seen:
-            return match.group(0)
-        seen.add(slug)
-        return (
-            f'<a class="term" href="{escape(href(slug))}">'
-            f'<abbr title="{escape(definition)}">{match.group(0)}</abbr></a>'
+    def __init__(self, terms: list[tuple[str, str, str]], href):
+        usable = sorted(
+            ((s, t.strip(), d) for s, t, d in terms if t and t.strip()), key=lambda x: -len(x[1])
         )
+        self.by_text: dict[str, tuple[str, str]] = {}
+        parts = []
+        for slug, term, definition in usable:
+            key = str(escape(term)).lower()
+            if key in self.by_text:
+                continue
+            self.by_text[key] = (str(escape(href(slug))), str(escape(definition)), slug)
+            pattern = re.escape(str(escape(term)))
+            if re.match(r"\w", term[0], re.ASCII):
+                pattern = rf"(?<![\w&;]){pattern}(?!\w)"
+            parts.append(pattern)
+        self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
-    # Safe: the text was escaped first; only our own <a><abbr> tags, with escaped values, are added.
-    return Markup(re.sub("|".join(parts), link, escaped, flags=re.IGNORECASE))  # noqa: S704
+    def mark(self, text: str) -> Markup:
+        escaped = str(escape(text or ""))
+        if not escaped or self.pattern is None:
+            return Markup(escaped)  # noqa: S704 - escaped above
+        seen: set[str] = set()
+
+        def link(match: re.Match) -> str:
+            href, definition, slug = self.by_text[match.group(0).lower()]
+            if slug in seen:
+                return match.group(0)
+            seen.add(slug)
+            term = match.group(0)
+            return f'<a class="term" href="{href}"><abbr title="{definition}">{term}</abbr></a>'
+
+        # Safe: the text was escaped first; only our own tags, with escaped values, are added.
+        return Markup(self.pattern.sub(link, escaped))  # noqa: S704
+
+
+def mark_terms(text: str, terms: list[tuple[str, str, str]], href) -> Markup:
+    """Link the glossary's terms in one text (see GlossaryMarker)."""
+    return GlossaryMarker(terms, href).mark(text)
