@@ -4,13 +4,15 @@ Money is integer cents everywhere in the portal; it is turned into a decimal onl
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
+from babel.numbers import format_currency as babel_format_currency
 from flask import g
 from flask_babel import (
-    format_currency,
     format_date,
     format_decimal,
     format_time,
+    get_locale,
     to_user_timezone,
 )
 
@@ -23,7 +25,13 @@ def money(cents: int) -> str:
     """Format integer cents as the district's currency in the reader's locale."""
     district = getattr(g, "district", None)
     currency = district.currency if district is not None else "USD"
-    return format_currency(cents_to_decimal(cents), currency)
+    return _money(int(cents), currency, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _money(cents: int, currency: str, locale: str) -> str:
+    # Pure in its arguments, so pages with many amounts format each one once per process.
+    return babel_format_currency(cents_to_decimal(cents), currency, locale=locale)
 
 
 def number(value) -> str:

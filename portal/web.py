@@ -9,6 +9,7 @@ from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from portal import formatting, i18n, permissions
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["phase_label"] = lambda value: Phase(value).label
     app.jinja_env.globals["translated"] = i18n.translated
     app.jinja_env.globals["pick"] = i18n.pick
+    app.jinja_env.globals["glossed"] = _glossed
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["url_with_lang"] = url_with_lang
     app.jinja_env.globals["Role"] = Role
@@ -125,6 +127,17 @@ def _glossary(text):
         base = url_for("plans.glossary")
         marker = g.glossary_marker = GlossaryMarker(terms, lambda slug: f"{base}#{slug}")
     return marker.mark(str(text or ""))
+
+
+def _glossed(obj, field: str) -> Markup:
+    """A row's translatable field in the reader's language with glossary terms linked; a
+    fallback is wrapped in a span that carries its language."""
+    value = i18n.translated(obj, field)
+    marked = _glossary(value.text)
+    if value.is_fallback:
+        tag = escape(value.language.tag)
+        return Markup(f'<span lang="{tag}" class="fallback-inline">{marked}</span>')  # noqa: S704
+    return marked
 
 
 def _cache_headers(response):

@@ -132,3 +132,41 @@ def test_demo_has_streams_enrollment_an_adopted_and_a_what_if_scenario(demo_load
 
     page = clean_app.test_client().get("/schools/cesar-chavez-elementary/budget?lang=en")
     assert "412 students × $3,741.00 = $1,541,292.00" in visible_text(page.get_data(as_text=True))
+
+
+def test_demo_has_plans_budgets_and_a_calendar_in_several_languages(demo_loaded, ctx, clean_app):
+    from portal.models import CalendarEvent, SchoolPlan
+    from portal.services import funding, plans
+
+    with ctx() as session:
+        current = [p for p in session.query(SchoolPlan) if p.year.is_current]
+        assert len(current) >= 3
+        for plan in current:
+            assert plan.goals and plan.investments
+            assert any(line for i in plan.investments for line in i.budget_lines)
+            assert all({"en", "es"} <= set(g.statement) for g in plan.goals)
+        chavez = next(p for p in current if p.school.slug == "cesar-chavez-elementary")
+        assert all(set(g.statement) == {"en", "es", "zh_Hans", "vi"} for g in chavez.goals)
+        assert plans.previous_year(chavez.year) is not None
+        assert session.query(CalendarEvent).filter(CalendarEvent.school_id.is_(None)).count() >= 2
+        year = funding.current_year(chavez.school.district_id)
+    client = clean_app.test_client()
+    from portal.models import District
+    from portal.services import school_calendar
+
+    with clean_app.app_context():
+        # On 23 November the fall meetings are due: Lincoln has scheduled none of them.
+        dashboard_rows = school_calendar.dashboard(
+            District.current(), year.id, year.starts_on.replace(month=11, day=23)
+        )
+    lincoln = next(r for r in dashboard_rows if r.school.slug == "lincoln-elementary")
+    assert (
+        lincoln.behind
+        and not next(r for r in dashboard_rows if r.school.slug == "oak-grove-elementary").behind
+    )
+    for lang in ("en", "es", "zh-Hans", "vi"):
+        for path in (
+            "/schools/cesar-chavez-elementary/plan",
+            "/schools/cesar-chavez-elementary/calendar",
+        ):
+            assert client.get(f"{path}?lang={lang}").status_code == 200

@@ -17,6 +17,7 @@ from portal.models import (
     Goal,
     GoalMeasurement,
     Investment,
+    InvestmentCategory,
     PhaseWindow,
     Role,
     School,
@@ -555,3 +556,58 @@ def test_public_school_pages_do_not_query_per_goal_or_investment(client, funded,
             )
     large = {p: count(p) for p in small}
     assert large == small
+
+
+def test_district_lists_for_every_plan_validate_and_feed_the_streams(login_as, funded, ctx):
+    staff = login_as(Role.DISTRICT)
+    bad = staff.post("/manage/planning/category", data={"code": "no spaces!", "name_en": ""})
+    assert bad.status_code == 422
+    text = visible_text(bad.get_data(as_text=True))
+    assert "Use a short code" in text and "Name the category" in text
+    assert (
+        staff.post(
+            "/manage/planning/category", data={"code": "1000", "name_en": "Teachers"}
+        ).status_code
+        == 303
+    )
+    assert (
+        staff.post(
+            "/manage/planning/category", data={"code": "1000", "name_en": "Again"}
+        ).status_code
+        == 422
+    )
+    assert (
+        staff.post("/manage/planning/goal", data={"title_en": "Every child reads."}).status_code
+        == 303
+    )
+    assert (
+        staff.post(
+            "/manage/planning/term", data={"term_en": "ELAC", "definition_en": ""}
+        ).status_code
+        == 422
+    )
+    assert (
+        staff.post(
+            "/manage/planning/term",
+            data={"term_en": "ELAC", "definition_en": "Parents who advise."},
+        ).status_code
+        == 303
+    )
+    with saving(ctx) as session:
+        category_id = session.query(InvestmentCategory).one().id
+        assert session.query(GlossaryTerm).one().slug == "elac"
+    response = staff.post(
+        "/manage/allocation/streams",
+        data={
+            "name_en": "Tutoring grant",
+            "kind": "restricted",
+            "restriction_en": "Staff only.",
+            "revenue": "10,000",
+            "distribution": "formula",
+            "allowed_category": str(category_id),
+        },
+    )
+    assert response.status_code == 303
+    with saving(ctx) as session:
+        stream = session.query(FundingStream).filter(FundingStream.revenue_cents == 1_000_000).one()
+        assert [c.code for c in stream.allowed_categories] == ["1000"]

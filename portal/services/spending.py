@@ -25,13 +25,20 @@ def spending_context(school, year, money, district) -> dict:
     line = plans.cut_line(plans.candidates(plan), available) if available is not None else None
     now = cal.local_now(district)
     events = [e for e in cal.school_events(year.id, school.id) if e.kind in INPUT_EVENTS]
+    ranked = plans.ranked_investments(plan)
+    by_goal_id: dict[int, list] = {}
+    for investment in ranked:
+        by_goal_id.setdefault(investment.goal_id, []).append(investment)
     return {
         "plan": plan,
+        "investments_by_goal": by_goal_id,
+        "streams_by_id": {source.stream.id: source.stream for source in sources},
+        "unfunded": set(line.unfunded) if line else set(),
         "totals": totals,
         "cells": cells,
         "by_goal": by_goal,
         "spend_chart": bar_chart([(goal, assigned or cost) for goal, assigned, cost in by_goal]),
-        "ranked": plans.ranked_investments(plan),
+        "ranked": ranked,
         "cut": line,
         "input_events": cal.upcoming(events, now, 3),
         "open_for_feedback": plan.status == PlanStatus.SHARED,

@@ -16,6 +16,7 @@ from portal.models import (
     AllocationScenario,
     EnrollmentImport,
     FundingStream,
+    InvestmentCategory,
     NeedGroup,
     Role,
     School,
@@ -76,6 +77,13 @@ def _overview(status=200, **extra):
         year=year,
         groups=groups,
         enrollment=enrollment,
+        categories=list(
+            db.session.scalars(
+                select(InvestmentCategory)
+                .where(InvestmentCategory.district_id == g.district.id)
+                .order_by(InvestmentCategory.position)
+            )
+        ),
         streams=streams,
         scenarios=scenarios,
         runs=runs,
@@ -122,6 +130,7 @@ def add_stream():
     if errors:
         return _overview(422, errors=errors, form=form)
     school_ids = [int(v) for v in form.getlist("eligible") if v.isdigit()]
+    category_ids = [int(v) for v in form.getlist("allowed_category") if v.isdigit()]
     stream = FundingStream(
         district_id=g.district.id,
         school_year_id=_year().id,
@@ -137,6 +146,16 @@ def add_stream():
                 select(School).where(School.id.in_(school_ids), School.district_id == g.district.id)
             )
         ),
+        allowed_categories=list(
+            db.session.scalars(
+                select(InvestmentCategory).where(
+                    InvestmentCategory.id.in_(category_ids),
+                    InvestmentCategory.district_id == g.district.id,
+                )
+            )
+        )
+        if form["kind"] == StreamKind.RESTRICTED
+        else [],
     )
     db.session.add(stream)
     db.session.commit()

@@ -49,14 +49,19 @@ def plan_context(school: School) -> dict:
     money = funding.school_funding(g.district.id, year.id, school.id)
     streams, totals, cells = plans.matrix_for(plan, money.sources if money else [])
     by_goal = plans.spending_by_goal(plan)
+    ranked = plans.ranked_investments(plan)
+    investments_by_goal: dict[int, list] = {}
+    for investment in ranked:
+        investments_by_goal.setdefault(investment.goal_id, []).append(investment)
     context.update(
+        investments_by_goal=investments_by_goal,
         money=money,
         sources=money.sources if money else [],
         totals=totals,
         cells=cells,
         by_goal=by_goal,
         goal_chart=bar_chart([(goal, cost) for goal, _assigned, cost in by_goal]),
-        ranked=plans.ranked_investments(plan),
+        ranked=ranked,
         progress=progress_by_lineage(plan),
         needs_questions=plans.NEEDS_QUESTIONS,
     )
