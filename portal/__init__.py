@@ -40,6 +40,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal import models  # noqa: F401 - register every table with the metadata
     from portal.blueprints.allocation import bp as allocation_bp
     from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.bulletins import bp as bulletins_bp
     from portal.blueprints.calendar import bp as calendar_bp
     from portal.blueprints.manage import bp as manage_bp
     from portal.blueprints.plans import bp as plans_bp
@@ -55,6 +56,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.register_blueprint(allocation_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(bulletins_bp)
 
     errors.init_app(app)
     cli.init_app(app)

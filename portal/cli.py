@@ -29,3 +29,34 @@ def init_app(app: Flask) -> None:
         attempts, sessions = prune_security_records(timedelta(days=days))
         db.session.commit()
         click.echo(f"Deleted {attempts} sign-in attempts and {sessions} ended sessions.")
+
+    @app.cli.command("publish-scheduled")
+    def publish_scheduled_command():
+        """Publish bulletins whose scheduled time has passed (run every few minutes from cron)."""
+        from portal.extensions import db
+        from portal.models import District
+        from portal.models.base import utcnow
+        from portal.services.bulletins import due_bulletins, publish
+
+        count = 0
+        with app.test_request_context():
+            from flask import g
+
+            from portal.blueprints.bulletins.routes import queue_emails
+
+            for district in db.session.scalars(db.select(District)):
+                g.district = district
+                for bulletin in due_bulletins(district.id, utcnow()):
+                    if publish(bulletin):
+                        queue_emails(bulletin)
+                    count += 1
+            db.session.commit()
+        click.echo(f"Published {count} scheduled bulletins.")
+
+    @app.cli.command("send-outbox")
+    def send_outbox_command():
+        """Send queued e-mail over SMTP; failures stay queued for the next run."""
+        from portal.services.mail import send_outbox
+
+        sent, failed = send_outbox()
+        click.echo(f"Sent {sent}; {failed} failed and stay queued.")

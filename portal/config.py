@@ -54,6 +54,16 @@ class Config:
         self.PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
         # Static URLs carry a content hash (see web.static_url), so they may be cached for a year.
         self.SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
+        # Outgoing e-mail (bulletins to subscribers), sent by `flask send-outbox`.
+        self.SMTP_HOST = env.get("SMTP_HOST", "127.0.0.1")
+        self.SMTP_PORT = int(env.get("SMTP_PORT", 25))
+        self.SMTP_USERNAME = env.get("SMTP_USERNAME") or None
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD") or None
+        self.SMTP_STARTTLS = env.get("SMTP_STARTTLS", "0") == "1"
+        self.MAIL_FROM = env.get("MAIL_FROM", "bulletins@localhost")
+        # Where links in e-mails and QR codes point (no request to read it from in a cron job).
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SUBSCRIBE_RATE_LIMIT = env.get("SUBSCRIBE_RATE_LIMIT", "10 per hour")
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)

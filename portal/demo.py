@@ -183,6 +183,7 @@ def load_demo() -> list[tuple[str, Role]]:
     db.session.flush()
 
     from portal.demo_allocation import load_allocation_demo
+    from portal.demo_bulletins import load_bulletins_demo
     from portal.demo_planning import load_planning_demo
     from portal.demo_readiness import load_readiness_demo
     from portal.demo_surveys import load_survey_demo
@@ -205,5 +206,6 @@ def load_demo() -> list[tuple[str, Role]]:
     load_readiness_demo(district.id, current_survey.id)
     load_allocation_demo(district.id)
     load_planning_demo(district)
+    load_bulletins_demo(district.id)
     db.session.commit()
     return accounts

@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["clock"] = formatting.clock
     app.jinja_env.filters["local"] = formatting.local
     app.jinja_env.filters["glossary"] = _glossary
+    app.jinja_env.filters["language_name"] = lambda code: (
+        i18n.LANGUAGES[code].native_name if code in i18n.LANGUAGES else code
+    )
     app.jinja_env.filters["event_kind_label"] = lambda value: EventKind(value).label
     app.jinja_env.filters["phase_label"] = lambda value: Phase(value).label
     app.jinja_env.globals["translated"] = i18n.translated

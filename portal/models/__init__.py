@@ -9,6 +9,14 @@ from portal.models.allocation import (
     NeedGroup,
     PriorAllocation,
 )
+from portal.models.bulletins import (
+    Bulletin,
+    BulletinRevision,
+    BulletinTranslation,
+    OutboxMessage,
+    ShortLink,
+    Subscriber,
+)
 from portal.models.calendar import CalendarEvent, EventRequirement, PhaseWindow
 from portal.models.district import District, School, SchoolLevel, SchoolYear
 from portal.models.planning import (
@@ -44,6 +52,12 @@ from portal.models.surveys import (
 )
 
 __all__ = [
+    "Bulletin",
+    "BulletinRevision",
+    "BulletinTranslation",
+    "OutboxMessage",
+    "ShortLink",
+    "Subscriber",
     "BudgetLine",
     "CalendarEvent",
     "DistrictGoal",

@@ -4,7 +4,16 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -48,6 +57,11 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     # Public breakdowns with fewer responses than this show "fewer than N responses" instead of
     # numbers, so no one in a small group can be singled out. Never below 5.
     small_cell_threshold: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # A bulletin is published in full once these languages are reviewed (else with a visible
+    # "translation coming" note in the ones still missing).
+    required_locales: Mapped[list] = mapped_column(
+        JSON, default=lambda: ["en", "es"], server_default='["en", "es"]'
+    )
 
     schools: Mapped[list["School"]] = relationship(
         back_populates="district", order_by="School.name"

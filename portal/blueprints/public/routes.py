@@ -3,6 +3,7 @@
 from flask import abort, g, jsonify, render_template, request
 from sqlalchemy import text
 
+from portal.blueprints.bulletins.routes import latest_for
 from portal.blueprints.public import bp
 from portal.extensions import db
 from portal.htmx import render
@@ -32,6 +33,7 @@ def index():
         level=level,
         levels=list(SchoolLevel),
         open_surveys=open_surveys(g.district.id),
+        bulletins=latest_for(None),
     )
 
 
@@ -43,7 +45,10 @@ def school(slug: str):
     if found is None or g.district is None or found.district_id != g.district.id:
         abort(404)
     return render_template(
-        "public/school.html", school=found, open_surveys=open_surveys(g.district.id, found.id)
+        "public/school.html",
+        school=found,
+        open_surveys=open_surveys(g.district.id, found.id),
+        bulletins=latest_for(found),
     )
 
 
