@@ -364,15 +364,31 @@ def monthly_packet(year: int, month: int):
 
 @bp.get("/b/<code>", defaults={"lang": None})
 @bp.get("/b/<code>/<lang>")
+@public
+def short_bulletin(code: str, lang: str | None):
+    """A bulletin's short address, from a text message or paper."""
+    return _follow_short_link("bulletin", code, lang)
+
+
 @bp.get("/s/<code>", defaults={"lang": None})
 @bp.get("/s/<code>/<lang>")
+@public
+def short_school(code: str, lang: str | None):
+    """A school's short address."""
+    return _follow_short_link("school", code, lang)
+
+
 @bp.get("/q/<code>", defaults={"lang": None})
 @bp.get("/q/<code>/<lang>")
 @public
-def short_link(code: str, lang: str | None):
-    """A short address from a text message or paper: on to the page, in the chosen language."""
+def short_survey(code: str, lang: str | None):
+    """A survey's short address."""
+    return _follow_short_link("survey", code, lang)
+
+
+def _follow_short_link(kind: str, code: str, lang: str | None):
+    """On to the page, in the language the link carries."""
     link = db.session.get(ShortLink, code.lower())
-    kind = {"b": "bulletin", "s": "school", "q": "survey"}[request.path.split("/")[1]]
     if link is None or link.kind != kind:
         abort(404)
     tags = {language.tag for language in LANGUAGES.values()}
