@@ -170,3 +170,17 @@ def test_demo_has_plans_budgets_and_a_calendar_in_several_languages(demo_loaded,
             "/schools/cesar-chavez-elementary/calendar",
         ):
             assert client.get(f"{path}?lang={lang}").status_code == 200
+
+
+def test_demo_has_bulletins_over_three_months_in_several_languages(demo_loaded, ctx, clean_app):
+    from portal.models import Bulletin
+
+    with ctx() as session:
+        published = [b for b in session.query(Bulletin) if b.status == "published"]
+        assert len(published) >= 6
+        assert len({(b.published_at.year, b.published_at.month) for b in published}) >= 3
+        assert all({"en", "es"} <= set(b.locales) for b in published)
+        assert any(set(b.locales) == {"en", "es", "zh_Hans", "vi"} for b in published)
+    client = clean_app.test_client()
+    for tag in ("en", "es", "zh-Hans", "vi"):
+        assert client.get(f"/bulletins/2026/9.pdf?lang={tag}").status_code == 200
