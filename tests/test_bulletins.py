@@ -409,3 +409,71 @@ def test_a_failed_send_stays_queued_and_is_sent_once_on_retry(clean_app, ctx, sm
         assert session.query(OutboxMessage).one().status == "sent"
     with saving(ctx):
         assert queue("test:1", "someone@example.org", "Hello", "Body") is False
+
+
+def _png(width=900, height=600) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_picture_is_checked_resized_and_needs_a_description(
+    login_as, district, ctx, client, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    bulletin_id = _bulletin(ctx, district)
+    staff = login_as(Role.COMMS)
+    url = f"/manage/bulletins/{bulletin_id}/image"
+    # A script named .png is refused by what it is, not by its name; so is a missing description.
+    lying = staff.post(
+        url,
+        data={
+            "alt_en": "A chart",
+            "image": (io.BytesIO(b"<script>alert(1)</script>"), "chart.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert lying.status_code == 422 and "not a picture we can use" in lying.get_data(as_text=True)
+    no_alt = staff.post(
+        url, data={"image": (io.BytesIO(_png()), "chart.png")}, content_type="multipart/form-data"
+    )
+    assert no_alt.status_code == 422 and "Describe the picture" in no_alt.get_data(as_text=True)
+    with ctx() as session:
+        assert session.get(Bulletin, bulletin_id).image is None
+    good = staff.post(
+        url,
+        data={
+            "alt_en": "Families at the budget night",
+            "alt_es": "Familias en la noche del presupuesto",
+            "image": (io.BytesIO(_png(2400, 1600)), "photo.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 303
+    html = client.get("/bulletins/2026-11-test?lang=es").get_data(as_text=True)
+    src = re.search(r'<img class="bulletin-picture" src="([^"]+)"', html).group(1)
+    assert (
+        'alt="Familias en la noche del presupuesto"' in html and "480w" in html and "1200w" in html
+    )
+    small = client.get(src)
+    assert small.status_code == 200 and "immutable" in small.headers["Cache-Control"]
+    assert Image.open(io.BytesIO(small.data)).width == 480
+    large = client.get(src.replace("-small", "-large"))
+    assert Image.open(io.BytesIO(large.data)).size == (1200, 800)
+    assert client.get(src.replace("-small", "-huge")).status_code == 404
+    pdf = client.get("/bulletins/2026-11-test.pdf")
+    path = tmp_path / "b.pdf"
+    path.write_bytes(pdf.data)
+    import subprocess
+
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert len(listing.strip().splitlines()) >= 4  # the picture and the QR code

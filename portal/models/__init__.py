@@ -11,6 +11,7 @@ from portal.models.allocation import (
 )
 from portal.models.bulletins import (
     Bulletin,
+    BulletinImage,
     BulletinRevision,
     BulletinTranslation,
     OutboxMessage,
@@ -53,6 +54,7 @@ from portal.models.surveys import (
 
 __all__ = [
     "Bulletin",
+    "BulletinImage",
     "BulletinRevision",
     "BulletinTranslation",
     "OutboxMessage",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -81,6 +82,9 @@ class Bulletin(TimestampMixin, TranslatableMixin, db.Model):
     translations: Mapped[list["BulletinTranslation"]] = relationship(
         back_populates="bulletin", cascade="all, delete-orphan"
     )
+    image: Mapped["BulletinImage | None"] = relationship(
+        back_populates="bulletin", cascade="all, delete-orphan", uselist=False, lazy="select"
+    )
     revisions: Mapped[list["BulletinRevision"]] = relationship(
         back_populates="bulletin",
         cascade="all, delete-orphan",
@@ -99,6 +103,25 @@ class Bulletin(TimestampMixin, TranslatableMixin, db.Model):
             for code, text in (self.title or {}).items()
             if text and (self.body or {}).get(code)
         ]
+
+
+class BulletinImage(TranslatableMixin, db.Model):
+    """A bulletin's picture, re-encoded from the upload (no metadata kept) in two widths, kept in
+    the database so every app server can serve it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(
+        ForeignKey("bulletin.id", ondelete="CASCADE"), unique=True
+    )
+    alt: Mapped[dict] = mapped_column(TranslatedText, default=dict)  # required, per language
+    mimetype: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    large: Mapped[bytes] = mapped_column(LargeBinary)  # at most 1200 px wide
+    small: Mapped[bytes] = mapped_column(LargeBinary)  # at most 480 px wide, for phones
+    digest: Mapped[str] = mapped_column(String(16))  # in the URL, so it can be cached for good
+
+    bulletin: Mapped["Bulletin"] = relationship(back_populates="image")
 
 
 class TranslationStatus(StrEnum):

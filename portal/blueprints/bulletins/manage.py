@@ -15,11 +15,12 @@ from portal.blueprints.bulletins.routes import queue_emails, short_url
 from portal.extensions import db
 from portal.forms import parse_date, parse_time
 from portal.i18n import LANGUAGES
-from portal.models import Bulletin, Role, School
+from portal.models import Bulletin, BulletinImage, Role, School
 from portal.models.base import utcnow
 from portal.models.bulletins import BULLETIN_FIELDS, BulletinStatus
 from portal.permissions import role_required
 from portal.services import bulletins as service
+from portal.services.images import ImageRejected, process_image
 
 EDITORS = (Role.COMMS, Role.DISTRICT)
 MAX_LENGTHS = {"title": 200, "summary": 500, "body": 20000, "sms": 480}
@@ -253,3 +254,60 @@ def sms_csv():
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="bulletin-text-messages.csv"'
     return response
+
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+
+
+@bp.post("/manage/bulletins/<int:bulletin_id>/image")
+@role_required(*EDITORS)
+def upload_image(bulletin_id: int):
+    """Add or replace the bulletin's picture; a description for people who cannot see it is
+    required."""
+    bulletin = _bulletin_or_404(bulletin_id)
+    errors = {}
+    alt = {
+        code: value
+        for code in LANGUAGES
+        if (value := (request.form.get(f"alt_{code}") or "").strip()[:300])
+    }
+    upload = request.files.get("image")
+    data = upload.read(MAX_IMAGE_BYTES + 1) if upload and upload.filename else b""
+    if not alt.get(bulletin.source_locale):
+        errors["alt"] = _("Describe the picture for people who cannot see it.")
+    if not data:
+        errors["image"] = _("Choose a picture (JPEG, PNG, WebP or GIF).")
+    elif len(data) > MAX_IMAGE_BYTES:
+        errors["image"] = _("The picture is larger than 2 MB.")
+    processed = None
+    if not errors:
+        try:
+            processed = process_image(data)
+        except ImageRejected:
+            errors["image"] = _(
+                "This file is not a picture we can use. Choose a JPEG, PNG, WebP or GIF."
+            )
+    if errors:
+        return _editor(bulletin, 422, errors, request.form)
+    image = bulletin.image or BulletinImage(source_locale=bulletin.source_locale)
+    image.alt = alt
+    image.mimetype, image.width, image.height = (
+        processed.mimetype,
+        processed.width,
+        processed.height,
+    )
+    image.large, image.small, image.digest = processed.large, processed.small, processed.digest
+    bulletin.image = image
+    db.session.commit()
+    flash(_("Picture saved."), "success")
+    return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id), code=303)
+
+
+@bp.post("/manage/bulletins/<int:bulletin_id>/image/delete")
+@role_required(*EDITORS)
+def delete_image(bulletin_id: int):
+    bulletin = _bulletin_or_404(bulletin_id)
+    bulletin.image = None
+    db.session.commit()
+    flash(_("Picture removed."), "success")
+    return redirect(url_for("bulletins.edit", bulletin_id=bulletin.id), code=303)

@@ -260,6 +260,29 @@ def show(slug: str):
     )
 
 
+@bp.get("/bulletins/<slug>/picture/<digest>-<size>")
+@public
+def picture(slug: str, digest: str, size: str):
+    """The bulletin's picture; the address changes with the picture, so it is cached for good."""
+    bulletin = _published_or_404(slug)
+    image = bulletin.image
+    if image is None or image.digest != digest or size not in ("small", "large"):
+        abort(404)
+    response = make_response(image.small if size == "small" else image.large)
+    response.headers["Content-Type"] = image.mimetype
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def image_data_uri(bulletin: Bulletin) -> str | None:
+    """The large picture inline, for the print edition (the PDF fetches nothing)."""
+    if bulletin.image is None:
+        return None
+    return (
+        f"data:{bulletin.image.mimetype};base64," + base64.b64encode(bulletin.image.large).decode()
+    )
+
+
 @bp.get("/bulletins/feed.xml")
 @cacheable
 def feed():
@@ -315,6 +338,10 @@ def _print_item(bulletin: Bulletin, locale: str) -> dict:
         "body_html": service.render_markdown(text(bulletin, "body").text),
         "url": url,
         "qr": _qr_data_uri(url),
+        "picture": image_data_uri(bulletin),
+        "alt": pick_translation(bulletin.image.alt, locale, (bulletin.source_locale,)).text
+        if bulletin.image
+        else "",
         "coming": locale not in bulletin.locales,
     }
 
