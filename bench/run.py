@@ -30,6 +30,9 @@ PAGES = [
     ("school budget", "/schools/cesar-chavez-elementary/budget", {}),
     ("school budget, Vietnamese", "/schools/cesar-chavez-elementary/budget?lang=vi", {}),
     ("district allocation", "/allocation", {}),
+    ("bulletins", "/bulletins", {}),
+    ("bulletin, Chinese", "/bulletins/2026-09-welcome?lang=zh-Hans", {}),
+    ("bulletins feed (Atom)", "/bulletins/feed.xml", {}),
     ("privacy", "/privacy", {}),
     ("healthz", "/healthz", {}),
 ]

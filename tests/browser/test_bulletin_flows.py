@@ -33,7 +33,7 @@ def test_write_translate_publish_and_read_in_spanish(
     page.get_by_label("The Español translation is").select_option("reviewed")
     assert_accessible(page)
     assert_fits_a_phone(page)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".flash")).to_contain_text("Bulletin saved.")
     page.get_by_role("button", name="Publish now").click()
     expect(page.locator(".flash")).to_contain_text("Published.")
