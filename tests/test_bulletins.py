@@ -477,3 +477,15 @@ def test_a_picture_is_checked_resized_and_needs_a_description(
         ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
     ).stdout
     assert len(listing.strip().splitlines()) >= 4  # the picture and the QR code
+
+
+def test_a_school_page_offers_a_short_link_that_keeps_the_language(client, district):
+    html = client.get("/schools/maple-elementary?lang=vi").get_data(as_text=True)
+    link = re.search(r'href="(http[^"]+/s/[a-z0-9]{6}/vi)"', html).group(1)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/schools/maple-elementary?lang=vi"
+    )
+    again = client.get("/schools/maple-elementary?lang=vi").get_data(as_text=True)
+    assert link in again  # the same code every time

@@ -3,7 +3,7 @@
 import pytest
 
 from portal.models import District, School, SchoolYear, User
-from tests.conftest import sign_in
+from tests.conftest import pdf_text, sign_in
 
 ROLES = ["admin", "district", "comms", "principal", "council", "facilitator"]
 
@@ -172,7 +172,9 @@ def test_demo_has_plans_budgets_and_a_calendar_in_several_languages(demo_loaded,
             assert client.get(f"{path}?lang={lang}").status_code == 200
 
 
-def test_demo_has_bulletins_over_three_months_in_several_languages(demo_loaded, ctx, clean_app):
+def test_demo_has_bulletins_over_three_months_in_several_languages(
+    demo_loaded, ctx, clean_app, tmp_path
+):
     from portal.models import Bulletin
 
     with ctx() as session:
@@ -182,5 +184,14 @@ def test_demo_has_bulletins_over_three_months_in_several_languages(demo_loaded, 
         assert all({"en", "es"} <= set(b.locales) for b in published)
         assert any(set(b.locales) == {"en", "es", "zh_Hans", "vi"} for b in published)
     client = clean_app.test_client()
-    for tag in ("en", "es", "zh-Hans", "vi"):
-        assert client.get(f"/bulletins/2026/9.pdf?lang={tag}").status_code == 200
+    # September's packet: the welcome bulletin exists in all four languages.
+    expected = {
+        "en": "Welcome back",
+        "es": "Bienvenidos",
+        "zh-Hans": "欢迎回来",
+        "vi": "Chào mừng trở lại",
+    }
+    for tag, title in expected.items():
+        response = client.get(f"/bulletins/2026/9.pdf?lang={tag}")
+        assert response.status_code == 200
+        assert title in pdf_text(response.data, tmp_path), tag

@@ -88,6 +88,13 @@ def short_url(kind: str, target_id: int, locale: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/{prefix}/{code}/{tag}"
 
 
+def share_link(kind: str, target_id: int) -> str:
+    """The short link of a page in the reader's language, made (and saved) on first use."""
+    url = short_url(kind, target_id, str(get_locale()))
+    db.session.commit()
+    return url
+
+
 def queue_emails(bulletin: Bulletin) -> int:
     """One message per confirmed subscriber who should get it, in their language."""
     school_ids = {school.id for school in bulletin.schools}

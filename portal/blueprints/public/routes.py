@@ -3,7 +3,7 @@
 from flask import abort, g, jsonify, render_template, request
 from sqlalchemy import text
 
-from portal.blueprints.bulletins.routes import latest_for
+from portal.blueprints.bulletins.routes import latest_for, share_link
 from portal.blueprints.public import bp
 from portal.extensions import db
 from portal.htmx import render
@@ -49,6 +49,7 @@ def school(slug: str):
         school=found,
         open_surveys=open_surveys(g.district.id, found.id),
         bulletins=latest_for(found),
+        short_link=share_link("school", found.id),
     )
 
 
