@@ -42,6 +42,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.blueprints.auth import bp as auth_bp
     from portal.blueprints.bulletins import bp as bulletins_bp
     from portal.blueprints.calendar import bp as calendar_bp
+    from portal.blueprints.committees import bp as committees_bp
     from portal.blueprints.manage import bp as manage_bp
     from portal.blueprints.plans import bp as plans_bp
     from portal.blueprints.public import bp as public_bp
@@ -57,6 +58,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(bulletins_bp)
+    app.register_blueprint(committees_bp)
 
     errors.init_app(app)
     cli.init_app(app)

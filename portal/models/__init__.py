@@ -19,6 +19,15 @@ from portal.models.bulletins import (
     Subscriber,
 )
 from portal.models.calendar import CalendarEvent, EventRequirement, PhaseWindow
+from portal.models.committees import (
+    AgendaItem,
+    AuditEntry,
+    Committee,
+    CommitteeMember,
+    Meeting,
+    Motion,
+    MotionVote,
+)
 from portal.models.district import District, School, SchoolLevel, SchoolYear
 from portal.models.planning import (
     BudgetLine,
@@ -53,6 +62,13 @@ from portal.models.surveys import (
 )
 
 __all__ = [
+    "AgendaItem",
+    "AuditEntry",
+    "Committee",
+    "CommitteeMember",
+    "Meeting",
+    "Motion",
+    "MotionVote",
     "Bulletin",
     "BulletinImage",
     "BulletinRevision",

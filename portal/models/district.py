@@ -59,6 +59,8 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     small_cell_threshold: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     # A bulletin is published in full once these languages are reviewed (else with a visible
     # "translation coming" note in the ones still missing).
+    # A committee's agenda must be public this long before the meeting (California: 72 hours).
+    agenda_notice_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     required_locales: Mapped[list] = mapped_column(
         JSON, default=lambda: ["en", "es"], server_default='["en", "es"]'
     )

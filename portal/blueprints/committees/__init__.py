@@ -1,0 +1,7 @@
+"""Committees: rosters, meetings, agendas, motions and votes, on the public record."""
+
+from flask import Blueprint
+
+bp = Blueprint("committees", __name__)
+
+from portal.blueprints.committees import manage, routes  # noqa: E402, F401

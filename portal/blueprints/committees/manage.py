@@ -1,0 +1,430 @@
+"""Principals and officers: rosters, meetings, agendas, attendance, motions and votes."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.blueprints.committees import bp
+from portal.blueprints.school_access import (
+    SCHOOL_EDITORS,
+    can_edit_school,
+    editable_school_or_403,
+)
+from portal.extensions import db
+from portal.forms import parse_date, parse_int, parse_time, translations
+from portal.htmx import render
+from portal.models import (
+    AgendaItem,
+    CalendarEvent,
+    Committee,
+    CommitteeMember,
+    Meeting,
+    Motion,
+    MotionVote,
+    Role,
+)
+from portal.models.base import utcnow
+from portal.models.calendar import CommitteeKind, Phase
+from portal.models.committees import Seat
+from portal.permissions import role_required
+from portal.services import committees as rules
+from portal.services import funding
+from portal.services.committee_record import audit, close_motion, posting_deadline
+
+OFFICERS = (Role.PRINCIPAL, Role.DISTRICT, Role.COUNCIL)
+
+
+def _committee_or_404(committee_id: int) -> Committee:
+    committee = db.session.get(Committee, committee_id)
+    if committee is None or committee.school.district_id != g.district.id:
+        abort(404)
+    return committee
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.committee.school.district_id != g.district.id:
+        abort(404)
+    return meeting
+
+
+def _member_of(committee: Committee) -> CommitteeMember | None:
+    return next((m for m in committee.members if m.user_id == current_user.id), None)
+
+
+def _may_run(committee: Committee) -> bool:
+    """Principals of the school, district staff, and the committee's chair or secretary."""
+    if can_edit_school(current_user, committee.school):
+        return True
+    member = _member_of(committee)
+    return member is not None and member.officer in ("chair", "secretary")
+
+
+def _require_run(committee: Committee) -> None:
+    if not _may_run(committee):
+        abort(403)
+
+
+@bp.route("/manage/schools/<slug>/committees", methods=["GET", "POST"])
+@role_required(*SCHOOL_EDITORS)
+def manage_school(slug: str):
+    """A school's committees; add one of the guidebook's kinds."""
+    school = editable_school_or_403(slug)
+    errors, form = {}, request.form
+    if request.method == "POST":
+        kind = form.get("kind")
+        name = translations(form, "name", 200)
+        purpose = translations(form, "purpose", 1000)
+        if kind not in {k.value for k in CommitteeKind}:
+            errors["kind"] = _("Choose the kind of committee.")
+        if not purpose.get(g.district.default_locale):
+            errors["purpose"] = _("Say what the committee does, in plain words.")
+        if not errors:
+            if not name.get(g.district.default_locale):
+                name[g.district.default_locale] = str(CommitteeKind(kind).label)
+            committee = Committee(
+                school_id=school.id,
+                kind=kind,
+                name=name,
+                purpose=purpose,
+                source_locale=g.district.default_locale,
+            )
+            db.session.add(committee)
+            db.session.commit()
+            return redirect(
+                url_for("committees.manage_committee", committee_id=committee.id), code=303
+            )
+    committees = list(db.session.scalars(select(Committee).where(Committee.school_id == school.id)))
+    return render_template(
+        "committees/manage_school.html",
+        school=school,
+        committees=committees,
+        kinds=[(k.value, k.label) for k in CommitteeKind],
+        errors=errors,
+        form=form if errors else {},
+    ), 422 if errors else 200
+
+
+def _committee_page(committee: Committee, status=200, errors=None, form=None):
+    today = datetime.now(ZoneInfo(g.district.timezone)).date()
+    current = [m for m in committee.members if m.seated_on(today)]
+    return render_template(
+        "committees/manage_committee.html",
+        committee=committee,
+        current=current,
+        problems=rules.composition_problems(
+            committee.kind, [(m.seat, m.parent_of_english_learner) for m in current], 0.0
+        ),
+        seats=[(s.value, s.label) for s in Seat],
+        errors=errors or {},
+        form=form or {},
+    ), status
+
+
+@bp.get("/manage/committees/<int:committee_id>")
+@role_required(*OFFICERS)
+def manage_committee(committee_id: int):
+    """The roster against the composition rules, and the committee's meetings."""
+    committee = _committee_or_404(committee_id)
+    _require_run(committee)
+    return _committee_page(committee)
+
+
+@bp.post("/manage/committees/<int:committee_id>/members")
+@role_required(*SCHOOL_EDITORS)
+def add_member(committee_id: int):
+    committee = _committee_or_404(committee_id)
+    if not can_edit_school(current_user, committee.school):
+        abort(403)
+    form, errors = request.form, {}
+    name = (form.get("name") or "").strip()[:200]
+    start = parse_date(form.get("term_start"))
+    end = parse_date(form.get("term_end")) if form.get("term_end") else None
+    if not name:
+        errors["name"] = _("Enter the member's name.")
+    if form.get("seat") not in {s.value for s in Seat}:
+        errors["seat"] = _("Choose the seat.")
+    if form.get("officer", "") not in ("", "chair", "secretary"):
+        errors["officer"] = _("Choose an officer role or none.")
+    if start is None:
+        errors["term_start"] = _("Enter a date such as 2026-09-01.")
+    if form.get("term_end") and (end is None or (start and end < start)):
+        errors["term_end"] = _("Enter an end date after the start, or leave it empty.")
+    user_id = None
+    if form.get("email"):
+        from portal.models import User
+
+        user = db.session.scalars(
+            select(User).where(User.email == form["email"].strip().lower())
+        ).first()
+        if user is None:
+            errors["email"] = _("No account has this e-mail address.")
+        else:
+            user_id = user.id
+    if errors:
+        return _committee_page(committee, 422, errors, form)
+    committee.members.append(
+        CommitteeMember(
+            name=name,
+            seat=form["seat"],
+            officer=form.get("officer", ""),
+            term_start=start,
+            term_end=end,
+            user_id=user_id,
+            name_public=bool(form.get("name_public")),
+            parent_of_english_learner=bool(form.get("parent_of_english_learner")),
+        )
+    )
+    audit("member.added", "committee", committee.id, {"name": name, "seat": form["seat"]})
+    db.session.commit()
+    flash(_("Member added."), "success")
+    return redirect(url_for("committees.manage_committee", committee_id=committee.id), code=303)
+
+
+@bp.post("/manage/committees/<int:committee_id>/meetings")
+@role_required(*OFFICERS)
+def add_meeting(committee_id: int):
+    """A meeting, which also goes into the school's calendar and its .ics feed."""
+    committee = _committee_or_404(committee_id)
+    _require_run(committee)
+    form, errors = request.form, {}
+    title = translations(form, "title", 200)
+    day, clock = parse_date(form.get("day")), parse_time(form.get("starts"))
+    if not title.get(g.district.default_locale):
+        errors["title"] = _("Give the meeting a title in the district's main language.")
+    if day is None:
+        errors["day"] = _("Enter a date such as 2026-12-03.")
+    if clock is None:
+        errors["starts"] = _("Enter a time such as 18:30.")
+    if errors:
+        return _committee_page(committee, 422, errors, form)
+    starts_at = datetime.combine(day, clock, ZoneInfo(g.district.timezone)).astimezone(UTC)
+    year = funding.current_year(g.district.id)
+    meeting = Meeting(
+        title=title,
+        starts_at=starts_at,
+        place=(form.get("place") or "").strip()[:300],
+        interpretation=bool(form.get("interpretation")),
+        childcare=bool(form.get("childcare")),
+        source_locale=g.district.default_locale,
+    )
+    committee.meetings.append(meeting)
+    if year is not None:
+        event = CalendarEvent(
+            district_id=g.district.id,
+            school_year_id=year.id,
+            school_id=committee.school_id,
+            phase=form.get("phase")
+            if form.get("phase") in {p.value for p in Phase}
+            else Phase.REFLECT.value,
+            kind="site_council" if committee.kind == "ssc" else "committee",
+            title=title,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            place=meeting.place,
+            interpretation=meeting.interpretation,
+            childcare=meeting.childcare,
+            committee=committee.kind,
+            source_locale=g.district.default_locale,
+        )
+        db.session.add(event)
+        db.session.flush()
+        meeting.event_id = event.id
+    db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+def _meeting_page(meeting: Meeting, status=200, errors=None):
+    committee = meeting.committee
+    day = meeting.starts_at.astimezone(ZoneInfo(g.district.timezone)).date()
+    seated = [m for m in committee.members if m.seated_on(day)]
+    return render_template(
+        "committees/manage_meeting.html",
+        meeting=meeting,
+        committee=committee,
+        seated=seated,
+        deadline=posting_deadline(meeting),
+        late_now=utcnow() > posting_deadline(meeting),
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/manage/meetings/<int:meeting_id>")
+@role_required(*OFFICERS)
+def manage_meeting(meeting_id: int):
+    """Agenda and its posting, attendance, motions and the live tally."""
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    return _meeting_page(meeting)
+
+
+@bp.post("/manage/meetings/<int:meeting_id>/agenda")
+@role_required(*OFFICERS)
+def add_agenda_item(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    title = translations(request.form, "item", 300)
+    if not title.get(g.district.default_locale):
+        return _meeting_page(meeting, 422, {"item": _("Write the agenda item.")})
+    meeting.agenda.append(
+        AgendaItem(
+            title=title, position=len(meeting.agenda), source_locale=g.district.default_locale
+        )
+    )
+    audit("agenda.item_added", "meeting", meeting.id, {"title": title})
+    db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+@bp.post("/manage/meetings/<int:meeting_id>/post")
+@role_required(*OFFICERS)
+def post_agenda(meeting_id: int):
+    """Make the agenda public; the record keeps when, so a late posting shows."""
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    if meeting.agenda_posted_at is None:
+        meeting.agenda_posted_at = utcnow()
+        audit(
+            "agenda.posted",
+            "meeting",
+            meeting.id,
+            {"late": meeting.agenda_posted_at > posting_deadline(meeting)},
+        )
+        db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+@bp.post("/manage/meetings/<int:meeting_id>/attendance")
+@role_required(*OFFICERS)
+def attendance(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    ids = {m.id for m in meeting.committee.members}
+    meeting.present_member_ids = sorted(
+        int(v) for v in request.form.getlist("present") if v.isdigit() and int(v) in ids
+    )
+    audit("meeting.attendance", "meeting", meeting.id, {"present": meeting.present_member_ids})
+    db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+@bp.post("/manage/meetings/<int:meeting_id>/motions")
+@role_required(*OFFICERS)
+def add_motion(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    text = translations(request.form, "motion", 500)
+    subject = request.form.get("subject", "other")
+    ids = {m.id for m in meeting.committee.members}
+    mover = parse_int(request.form.get("mover_id"), 1, 2**31)
+    seconder = parse_int(request.form.get("seconder_id"), 1, 2**31)
+    errors = {}
+    if not text.get(g.district.default_locale):
+        errors["motion"] = _("Write the motion.")
+    if subject not in ("plan", "budget", "other"):
+        errors["subject"] = _("Choose what the motion approves.")
+    if mover not in ids or seconder not in ids or mover == seconder:
+        errors["mover_id"] = _("Choose a mover and a different seconder from the members.")
+    if errors:
+        return _meeting_page(meeting, 422, errors)
+    meeting.motions.append(
+        Motion(
+            text=text,
+            subject=subject,
+            mover_id=mover,
+            seconder_id=seconder,
+            source_locale=g.district.default_locale,
+        )
+    )
+    audit("motion.opened", "meeting", meeting.id, {"text": text, "subject": subject})
+    db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+def _motion_or_404(motion_id: int) -> Motion:
+    motion = db.session.get(Motion, motion_id)
+    if motion is None or motion.meeting.committee.school.district_id != g.district.id:
+        abort(404)
+    return motion
+
+
+@bp.get("/manage/motions/<int:motion_id>/tally")
+@role_required(*OFFICERS)
+def tally(motion_id: int):
+    """The running tally, polled by htmx on the principal's screen."""
+    motion = _motion_or_404(motion_id)
+    _require_run(motion.meeting.committee)
+    return render(
+        "committees/tally_page.html",
+        "committees/_partials/tally.html",
+        f"tally-{motion.id}",
+        motion=motion,
+    )
+
+
+@bp.post("/manage/motions/<int:motion_id>/close")
+@role_required(*OFFICERS)
+def close(motion_id: int):
+    """Close the vote: the outcome is computed and the record can no longer change."""
+    motion = _motion_or_404(motion_id)
+    _require_run(motion.meeting.committee)
+    if motion.status == "closed":
+        abort(409)
+    close_motion(motion, g.district)
+    db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=motion.meeting_id), code=303)
+
+
+@bp.route("/meetings/<int:meeting_id>/vote", methods=["GET", "POST"])
+@role_required(Role.COUNCIL, Role.PRINCIPAL)
+def vote(meeting_id: int):
+    """A member signed in on a phone votes on the meeting's open motions."""
+    meeting = _meeting_or_404(meeting_id)
+    member = _member_of(meeting.committee)
+    if member is None:
+        abort(403)
+    error = None
+    if request.method == "POST":
+        motion = next(
+            (m for m in meeting.motions if str(m.id) == request.form.get("motion_id")), None
+        )
+        choice = request.form.get("choice")
+        if motion is None or choice not in ("yes", "no", "abstain"):
+            abort(400)
+        if motion.status != "open":
+            error = _("This vote is closed; the record cannot change.")
+        elif member.id not in (meeting.present_member_ids or []):
+            error = _("Only members marked present can vote.")
+        else:
+            existing = next((v for v in motion.votes if v.member_id == member.id), None)
+            if existing is None:
+                motion.votes.append(
+                    MotionVote(
+                        member_id=member.id,
+                        choice=choice,
+                        recorded_by_id=current_user.id,
+                        recorded_at=utcnow(),
+                    )
+                )
+            else:
+                existing.choice, existing.recorded_at = choice, utcnow()
+            audit("vote.cast", "motion", motion.id, {"member": member.id, "choice": choice})
+            db.session.commit()
+            flash(_("Your vote is recorded."), "success")
+            return redirect(url_for("committees.vote", meeting_id=meeting.id), code=303)
+    return render_template(
+        "committees/vote.html",
+        meeting=meeting,
+        member=member,
+        error=error,
+        mine={
+            v.motion_id: v.choice
+            for m in meeting.motions
+            for v in m.votes
+            if v.member_id == member.id
+        },
+    ), 409 if error else 200

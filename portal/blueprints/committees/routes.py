@@ -1,0 +1,61 @@
+"""Public committee pages: purpose, members, meetings, agendas and the votes taken."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort, g, render_template
+from sqlalchemy import select
+
+from portal.blueprints.committees import bp
+from portal.blueprints.school_access import school_or_404
+from portal.extensions import db
+from portal.models import Committee, Meeting
+from portal.models.base import utcnow
+from portal.permissions import cacheable
+from portal.services import committees as rules
+from portal.services.committee_record import posting_deadline
+
+
+@bp.get("/schools/<slug>/committees")
+@cacheable
+def school_committees(slug: str):
+    school = school_or_404(slug)
+    committees = list(db.session.scalars(select(Committee).where(Committee.school_id == school.id)))
+    return render_template("committees/school.html", school=school, committees=committees)
+
+
+@bp.get("/committees/<int:committee_id>")
+@cacheable
+def committee(committee_id: int):
+    """Purpose in plain words, members (names only with consent), meetings ahead and past."""
+    found = db.session.get(Committee, committee_id)
+    if found is None or g.district is None or found.school.district_id != g.district.id:
+        abort(404)
+    today = datetime.now(ZoneInfo(g.district.timezone)).date()
+    current = [m for m in found.members if m.seated_on(today)]
+    now = utcnow()
+    return render_template(
+        "committees/committee.html",
+        committee=found,
+        current=current,
+        problems=rules.composition_problems(
+            found.kind, [(m.seat, m.parent_of_english_learner) for m in current], 0.0
+        ),
+        upcoming=[m for m in found.meetings if m.starts_at >= now],
+        past=[m for m in reversed(found.meetings) if m.starts_at < now],
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@cacheable
+def meeting(meeting_id: int):
+    """A meeting's posted agenda (and when it was posted) and the motions decided."""
+    found = db.session.get(Meeting, meeting_id)
+    if found is None or g.district is None or found.committee.school.district_id != g.district.id:
+        abort(404)
+    deadline = posting_deadline(found)
+    return render_template(
+        "committees/meeting.html",
+        meeting=found,
+        late=found.agenda_posted_at is not None and found.agenda_posted_at > deadline,
+    )

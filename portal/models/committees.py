@@ -1,0 +1,188 @@
+"""Committees: rosters with seats and terms, meetings with agendas, motions and votes, and an
+audit log of every change to the record."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText, UTCDateTime
+
+
+class Seat(StrEnum):
+    PARENT = "parent"
+    TEACHER = "teacher"
+    STAFF = "staff"
+    STUDENT = "student"
+    COMMUNITY = "community"
+    PRINCIPAL = "principal"
+
+    @property
+    def label(self):
+        return SEAT_LABELS[self]
+
+
+SEAT_LABELS = {
+    Seat.PARENT: _l("Parent"),
+    Seat.TEACHER: _l("Teacher"),
+    Seat.STAFF: _l("Other school staff"),
+    Seat.STUDENT: _l("Student"),
+    Seat.COMMUNITY: _l("Community member"),
+    Seat.PRINCIPAL: _l("Principal"),
+}
+
+
+class Committee(TranslatableMixin, db.Model):
+    """A school's committee of one of the guidebook's kinds (see models.calendar.CommitteeKind)."""
+
+    __table_args__ = (
+        CheckConstraint("quorum_percent between 1 and 100", name="quorum_percent_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    purpose: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    # Quorum: more than this share of the seated members present (50: a majority).
+    quorum_percent: Mapped[int] = mapped_column(Integer, default=50)
+
+    school = relationship("School")
+    members: Mapped[list["CommitteeMember"]] = relationship(
+        back_populates="committee", cascade="all, delete-orphan", order_by="CommitteeMember.name"
+    )
+    meetings: Mapped[list["Meeting"]] = relationship(
+        back_populates="committee", cascade="all, delete-orphan", order_by="Meeting.starts_at"
+    )
+
+
+class CommitteeMember(db.Model):
+    """A seat on a committee: a portal user (who can vote on a phone) or just a name."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "seat in ('parent', 'teacher', 'staff', 'student', 'community', 'principal')",
+            name="seat_known",
+        ),
+        CheckConstraint("officer in ('', 'chair', 'secretary')", name="officer_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    seat: Mapped[str] = mapped_column(String(16))
+    officer: Mapped[str] = mapped_column(String(16), default="")
+    parent_of_english_learner: Mapped[bool] = mapped_column(default=False)
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    # Names are public only when the member agreed; otherwise the page says "parent member".
+    name_public: Mapped[bool] = mapped_column(default=False)
+
+    committee: Mapped[Committee] = relationship(back_populates="members")
+    user = relationship("User")
+
+    @property
+    def seat_label(self):
+        return Seat(self.seat).label
+
+    def seated_on(self, day: date) -> bool:
+        return self.term_start <= day and (self.term_end is None or day <= self.term_end)
+
+
+class Meeting(TimestampMixin, TranslatableMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    title: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    interpretation: Mapped[bool] = mapped_column(default=False)
+    childcare: Mapped[bool] = mapped_column(default=False)
+    # When the agenda was made public; the posting rule compares it with starts_at.
+    agenda_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The calendar entry that puts the meeting in the school's calendar and .ics feed.
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calendar_event.id", ondelete="SET NULL")
+    )
+    present_member_ids: Mapped[list] = mapped_column(JSON, default=list)  # attendance
+
+    committee: Mapped[Committee] = relationship(back_populates="meetings")
+    agenda: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+    motions: Mapped[list["Motion"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Motion.id"
+    )
+
+
+class AgendaItem(TranslatableMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+
+
+class Motion(TranslatableMixin, db.Model):
+    """A motion, its votes and, once closed, its outcome: then the record cannot change."""
+
+    __table_args__ = (
+        CheckConstraint("status in ('open', 'closed')", name="status_known"),
+        CheckConstraint("subject in ('plan', 'budget', 'other')", name="subject_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    text: Mapped[dict] = mapped_column(TranslatedText, default=dict)
+    # What passing it approves: the school plan, the budget, or nothing automatic.
+    subject: Mapped[str] = mapped_column(String(16), default="other")
+    mover_id: Mapped[int | None] = mapped_column(
+        ForeignKey("committee_member.id", ondelete="SET NULL")
+    )
+    seconder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("committee_member.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    passed: Mapped[bool | None] = mapped_column()
+    outcome_reason: Mapped[str] = mapped_column(String(300), default="")
+    tally: Mapped[str] = mapped_column(String(20), default="")  # "7–1–1": yes, no, abstain
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="motions")
+    votes: Mapped[list["MotionVote"]] = relationship(
+        back_populates="motion", cascade="all, delete-orphan"
+    )
+
+
+class MotionVote(db.Model):
+    __table_args__ = (
+        UniqueConstraint("motion_id", "member_id"),
+        CheckConstraint("choice in ('yes', 'no', 'abstain')", name="choice_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id", ondelete="CASCADE"))
+    choice: Mapped[str] = mapped_column(String(8))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    motion: Mapped[Motion] = relationship(back_populates="votes")
+
+
+class AuditEntry(db.Model):
+    """Who changed what in the public record, and when (visible to admins)."""
+
+    __table_args__ = (db.Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
