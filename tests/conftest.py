@@ -22,6 +22,9 @@ from portal.extensions import db as _db
 from portal.models import District, Role, School, SchoolYear, User
 from portal.services.accounts import set_roles
 
+# Fixtures shared by the committee tests and their browser test.
+pytest_plugins = ["tests.committee_helpers"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 PASSWORD = "correct horse battery"
