@@ -184,6 +184,7 @@ def load_demo() -> list[tuple[str, Role]]:
 
     from portal.demo_allocation import load_allocation_demo
     from portal.demo_bulletins import load_bulletins_demo
+    from portal.demo_committees import load_committees_demo
     from portal.demo_planning import load_planning_demo
     from portal.demo_readiness import load_readiness_demo
     from portal.demo_surveys import load_survey_demo
@@ -207,5 +208,6 @@ def load_demo() -> list[tuple[str, Role]]:
     load_allocation_demo(district.id)
     load_planning_demo(district)
     load_bulletins_demo(district.id)
+    load_committees_demo(district.id)
     db.session.commit()
     return accounts

@@ -1004,7 +1004,11 @@ def _load_plan(
         school_year_id=year.id,
         status=status,
         source_locale="en",
-        approved_on=date(year.starts_on.year + 1, 4, 22) if status == "approved" else None,
+        approved_on=(
+            date(year.starts_on.year, 11, 5) if year.is_current else date(year.ends_on.year, 4, 22)
+        )
+        if status == "approved"
+        else None,
         approval_note="7–1–1" if status == "approved" else "",
         needs={key: T(*answer) for key, answer in NEEDS.items()},
     )

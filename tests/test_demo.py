@@ -195,3 +195,20 @@ def test_demo_has_bulletins_over_three_months_in_several_languages(
         response = client.get(f"/bulletins/2026/9.pdf?lang={tag}")
         assert response.status_code == 200
         assert title in pdf_text(response.data, tmp_path), tag
+
+
+def test_demo_has_two_site_councils_with_a_decided_and_an_upcoming_meeting(demo_loaded, ctx):
+    from portal.models import Committee
+    from portal.models.base import utcnow
+    from portal.services.committees import composition_problems
+
+    with ctx() as session:
+        councils = session.query(Committee).filter_by(kind="ssc").all()
+        assert len(councils) == 2
+        for council in councils:
+            assert len(council.members) >= 9
+            assert composition_problems("ssc", [(m.seat, False) for m in council.members], 0) == []
+            past = [m for m in council.meetings if m.starts_at < utcnow()]
+            ahead = [m for m in council.meetings if m.starts_at >= utcnow()]
+            assert past and past[0].motions and past[0].motions[0].status == "closed"
+            assert ahead and ahead[0].agenda and ahead[0].agenda_posted_at is not None

@@ -1,0 +1,211 @@
+"""Demo committees: site councils at César Chávez and Oak Grove with members, a past meeting
+with its agenda and a closed vote, and an upcoming meeting with its posted agenda. Safe to run
+again (the demo councils are replaced)."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from portal.extensions import db
+from portal.models import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    Meeting,
+    Motion,
+    MotionVote,
+    School,
+    User,
+)
+
+ROSTER = [
+    ("principal", "", True),
+    ("teacher", "chair", True),
+    ("teacher", "secretary", True),
+    ("teacher", "", False),
+    ("teacher", "", True),
+    ("parent", "", True),
+    ("parent", "", False),
+    ("parent", "", True),
+    ("parent", "", False),
+    ("community", "", True),
+]
+NAMES = ["Rosa Delgado", "Ana Lima", "Tom Becker", "Li Wen", "Sara Ortiz", "Jamal Carter",
+         "Minh Tran", "Lucía Ramos", "Mei Chen", "Joe Park"]  # fmt: skip
+
+
+def T(en, es, zh=None, vi=None) -> dict:
+    text = {"en": en, "es": es}
+    if zh:
+        text["zh_Hans"] = zh
+    if vi:
+        text["vi"] = vi
+    return text
+
+
+PURPOSE = T(
+    "Parents, staff and community members who review the school's data, set priorities with the principal, and approve the school plan and budget.",
+    "Padres, personal y miembros de la comunidad que revisan los datos de la escuela, fijan prioridades con el director y aprueban el plan y el presupuesto escolar.",
+    "由家长、教职员工和社区成员组成，负责审查学校数据，与校长一起确定优先事项，并批准学校计划和预算。",
+    "Phụ huynh, nhân viên và thành viên cộng đồng xem xét dữ liệu của trường, cùng hiệu trưởng xác định ưu tiên, và phê duyệt kế hoạch và ngân sách của trường.",
+)
+
+# school -> (past meeting (date, title, agenda, motion, subject, votes yes/no/abstain), upcoming)
+MEETINGS = {
+    "cesar-chavez-elementary": (
+        (
+            date(2026, 10, 8),
+            T("Fall: review last year's data", "Otoño: revisar los datos del año pasado"),
+            [
+                T("Welcome and introductions", "Bienvenida y presentaciones"),
+                T("Last year's reading results", "Resultados de lectura del año pasado"),
+                T(
+                    "The family survey: dates and languages",
+                    "La encuesta para familias: fechas e idiomas",
+                ),
+            ],
+            T(
+                "Approve the family survey for October",
+                "Aprobar la encuesta para familias de octubre",
+            ),
+            "other",
+            (8, 0, 1),
+        ),
+        (
+            date(2026, 12, 3),
+            T("Winter: set priorities", "Invierno: fijar prioridades"),
+            [
+                T(
+                    "What families told us in the survey",
+                    "Lo que nos dijeron las familias en la encuesta",
+                ),
+                T("Draft priorities for next year", "Prioridades preliminares para el próximo año"),
+                T("Questions from the public", "Preguntas del público"),
+            ],
+        ),
+    ),
+    "oak-grove-elementary": (
+        (
+            date(2026, 11, 5),
+            T("Approve the school plan", "Aprobar el plan escolar"),
+            [
+                T(
+                    "The plan's two goals and what they cost",
+                    "Las dos metas del plan y lo que cuestan",
+                ),
+                T(
+                    "Vote: approve the 2026-27 school plan",
+                    "Votación: aprobar el plan escolar 2026-27",
+                ),
+            ],
+            T("Approve the 2026-27 school plan", "Aprobar el plan escolar 2026-27"),
+            "plan",
+            (7, 1, 1),
+        ),
+        (
+            date(2026, 12, 10),
+            T("Winter: budget scenarios", "Invierno: escenarios de presupuesto"),
+            [
+                T("If the allocation is 10% lower", "Si la asignación es un 10 % menor"),
+                T("Questions from the public", "Preguntas del público"),
+            ],
+        ),
+    ),
+}
+
+
+def _at(day: date, hour: int) -> datetime:
+    # 6 pm in Los Angeles is 2 am UTC the next day (the demo district's time zone).
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) + timedelta(hours=8)
+
+
+def load_committees_demo(district_id: int) -> None:
+    schools = {
+        s.slug: s
+        for s in db.session.scalars(select(School).where(School.district_id == district_id))
+    }
+    council_user = db.session.scalars(select(User).where(User.email == "council@demo.test")).first()
+    for slug, (past, upcoming) in MEETINGS.items():
+        school = schools.get(slug)
+        if school is None:
+            continue
+        db.session.execute(
+            delete(Committee).where(Committee.school_id == school.id, Committee.kind == "ssc")
+        )
+        committee = Committee(
+            school_id=school.id,
+            kind="ssc",
+            source_locale="en",
+            name=T("School Site Council", "Consejo Escolar", "学校管理委员会", "Hội đồng Trường"),
+            purpose=PURPOSE,
+        )
+        for (seat, officer, public), name in zip(ROSTER, NAMES, strict=True):
+            member = CommitteeMember(
+                name=name,
+                seat=seat,
+                officer=officer,
+                name_public=public,
+                term_start=date(2026, 7, 1),
+                term_end=date(2028, 6, 30),
+                parent_of_english_learner=seat == "parent" and name in ("Minh Tran", "Lucía Ramos"),
+            )
+            if (
+                name == "Jamal Carter"
+                and council_user is not None
+                and slug == "cesar-chavez-elementary"
+            ):
+                member.user_id = council_user.id
+            committee.members.append(member)
+        db.session.add(committee)
+        db.session.flush()
+        day, title, agenda, motion_text, subject, (yes, no, abstain) = past
+        meeting = Meeting(
+            title=title,
+            starts_at=_at(day, 18),
+            place=f"{school.name}, library",
+            interpretation=True,
+            childcare=True,
+            agenda_posted_at=_at(day - timedelta(days=7), 9),
+            source_locale="en",
+            present_member_ids=[m.id for m in committee.members[: yes + no + abstain]],
+        )
+        meeting.agenda = [
+            AgendaItem(title=t, position=i, source_locale="en") for i, t in enumerate(agenda)
+        ]
+        committee.meetings.append(meeting)
+        db.session.flush()
+        motion = Motion(
+            text=motion_text,
+            subject=subject,
+            mover_id=committee.members[1].id,
+            seconder_id=committee.members[5].id,
+            status="closed",
+            passed=True,
+            outcome_reason="passed",
+            tally=f"{yes}–{no}–{abstain}",
+            closed_at=_at(day, 19),
+            source_locale="en",
+        )
+        choices = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
+        motion.votes = [
+            MotionVote(member_id=m.id, choice=c, recorded_at=_at(day, 19))
+            for m, c in zip(committee.members, choices, strict=False)
+        ]
+        meeting.motions.append(motion)
+        day, title, agenda = upcoming
+        # Always ahead of today, whenever the demo is loaded.
+        day = max(day, datetime.now(UTC).date() + timedelta(days=14))
+        soon = Meeting(
+            title=title,
+            starts_at=_at(day, 18),
+            place=f"{school.name}, library",
+            interpretation=True,
+            childcare=True,
+            agenda_posted_at=_at(day - timedelta(days=5), 9),
+            source_locale="en",
+        )
+        soon.agenda = [
+            AgendaItem(title=t, position=i, source_locale="en") for i, t in enumerate(agenda)
+        ]
+        committee.meetings.append(soon)
+    db.session.flush()
