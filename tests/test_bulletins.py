@@ -36,7 +36,7 @@ XSS_PAYLOADS = [
     "{{ 7*7 }}",
 ]
 # Our own pages have forms; authors' text must bring none of these.
-DANGEROUS_TAGS = {"script", "iframe", "style", "svg", "img", "math", "object", "embed", "details"}
+DANGEROUS_TAGS = {"script", "iframe", "style", "svg", "img", "math", "object", "embed"}
 
 
 class _Elements(HTMLParser):

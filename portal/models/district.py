@@ -61,6 +61,8 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     # "translation coming" note in the ones still missing).
     # A committee's agenda must be public this long before the meeting (California: 72 hours).
     agenda_notice_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
+    # New community feedback waits for a principal or officer unless this is off.
+    feedback_premoderation: Mapped[bool] = mapped_column(default=True, server_default="1")
     required_locales: Mapped[list] = mapped_column(
         JSON, default=lambda: ["en", "es"], server_default='["en", "es"]'
     )

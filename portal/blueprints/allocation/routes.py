@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.blueprints.allocation import bp
+from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
 from portal.formatting import cents_to_decimal
@@ -51,6 +52,7 @@ def school_budget(slug: str):
             what_if=scenario.status == ScenarioStatus.WHAT_IF,
         )
     context.update(spending_context(school, year, money, g.district))
+    context["feedback"] = visible_feedback(school.id, "investment")
     return render_template("allocation/school_budget.html", **context)
 
 

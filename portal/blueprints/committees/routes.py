@@ -7,6 +7,7 @@ from flask import abort, g, render_template
 from sqlalchemy import select
 
 from portal.blueprints.committees import bp
+from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
 from portal.models import Committee, Meeting
@@ -58,4 +59,5 @@ def meeting(meeting_id: int):
         "committees/meeting.html",
         meeting=found,
         late=found.agenda_posted_at is not None and found.agenda_posted_at > deadline,
+        feedback=visible_feedback(found.committee.school_id, "agenda_item"),
     )

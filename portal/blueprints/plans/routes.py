@@ -3,6 +3,7 @@
 from flask import g, make_response, render_template, request
 from sqlalchemy import select
 
+from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.plans import bp
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
@@ -72,7 +73,13 @@ def plan_context(school: School) -> dict:
 @cacheable
 def school_plan(slug: str):
     """The plan in plain language: goals first, each with its strategies and what it costs."""
-    return render_template("plans/plan.html", **plan_context(school_or_404(slug)))
+    school = school_or_404(slug)
+    return render_template(
+        "plans/plan.html",
+        **plan_context(school),
+        feedback=visible_feedback(school.id, "goal"),
+        feedback_target="goal",
+    )
 
 
 @bp.get("/schools/<slug>/plan.pdf")

@@ -1,14 +1,18 @@
 """Pages anyone can read, without an account."""
 
+from datetime import UTC, datetime, time
+
 from flask import abort, g, jsonify, render_template, request
 from sqlalchemy import text
 
 from portal.blueprints.bulletins.routes import latest_for, share_link
+from portal.blueprints.committees.feedback import feedback_counts
 from portal.blueprints.public import bp
 from portal.extensions import db
 from portal.htmx import render
 from portal.models import SchoolLevel
 from portal.permissions import public
+from portal.services.funding import current_year
 from portal.services.schools import school_by_slug, search_schools
 from portal.services.surveys import open_surveys
 
@@ -50,7 +54,17 @@ def school(slug: str):
         open_surveys=open_surveys(g.district.id, found.id),
         bulletins=latest_for(found),
         short_link=share_link("school", found.id),
+        feedback_counts=_feedback_counts(found),
     )
+
+
+def _feedback_counts(school) -> tuple[int, int] | None:
+    """Comments received and answered this school year, for the school page."""
+    year = current_year(g.district.id)
+    if year is None:
+        return None
+    since = datetime.combine(year.starts_on, time(), UTC)
+    return feedback_counts(school.id, since)
 
 
 @bp.get("/privacy")
