@@ -209,3 +209,88 @@ def load_committees_demo(district_id: int) -> None:
         ]
         committee.meetings.append(soon)
     db.session.flush()
+    _load_feedback(schools)
+
+
+# (school, plan goal position, body, locale, name, status, answer, what changed)
+FEEDBACK = [
+    (
+        "cesar-chavez-elementary",
+        0,
+        "Could the reading groups also meet after school for working parents' children?",
+        "en",
+        "Maria P.",
+        "considered",
+        "Good idea. We are asking the after-school program whether it can host two groups.",
+        "",
+    ),
+    (
+        "cesar-chavez-elementary",
+        1,
+        "Por favor, hagan las reuniones después de las 6 de la tarde; muchos trabajamos hasta tarde.",
+        "es",
+        "Lucía",
+        "acted_on",
+        "Gracias. Desde noviembre las reuniones del consejo empiezan a las 6 de la tarde.",
+        "Calendario: reuniones a las 6 p. m.",
+    ),
+    (
+        "oak-grove-elementary",
+        0,
+        "Math games to take home would help us practice with our kids.",
+        "en",
+        "",
+        "acted_on",
+        "We added take-home math games to the plan's materials.",
+        "Plan: math games and materials",
+    ),
+    (
+        "oak-grove-elementary",
+        1,
+        "¿Pueden llamar en español cuando mi hijo falta?",
+        "es",
+        "Jorge",
+        "not_adopted",
+        "Por ahora no tenemos personal que hable español en la oficina; le enviaremos un mensaje de texto en español.",
+        "",
+    ),
+]
+
+
+def _load_feedback(schools) -> None:
+    from portal.models import Feedback, SchoolPlan
+    from portal.services import funding
+
+    for slug, position, body, locale, name, status, answer, changed in FEEDBACK:
+        school = schools.get(slug)
+        year = funding.current_year(school.district_id) if school else None
+        plan = (
+            db.session.scalars(
+                select(SchoolPlan).where(
+                    SchoolPlan.school_id == school.id, SchoolPlan.school_year_id == year.id
+                )
+            ).first()
+            if year
+            else None
+        )
+        if plan is None or len(plan.goals) <= position:
+            continue
+        db.session.execute(
+            delete(Feedback).where(Feedback.school_id == school.id, Feedback.body == body)
+        )
+        db.session.add(
+            Feedback(
+                school_id=school.id,
+                target_type="goal",
+                target_id=plan.goals[position].id,
+                body=body,
+                author_name=name,
+                locale=locale,
+                visibility="visible",
+                status=status,
+                answer=answer,
+                what_changed=changed,
+                answered_at=datetime(2026, 11, 12, 18, tzinfo=UTC),
+            )
+        )
+    db.session.flush()

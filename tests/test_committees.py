@@ -1,6 +1,7 @@
 """Committees: composition and quorum rules, the agenda posting rule, voting on a phone, closed
 votes that cannot change, and a passed motion approving the budget on the public page."""
 
+import re
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -272,3 +273,100 @@ def test_agenda_items_are_inert_text(council, login_as, client):
     html = client.get(f"/meetings/{council['meeting']}").get_data(as_text=True)
     main = html[html.find("<main") :]
     assert "&lt;script&gt;" in main and live_markup(main) == []
+
+
+def test_a_meeting_from_a_sample_agenda_lands_in_the_calendar(council, login_as, ctx, client):
+    from portal.models import CalendarEvent
+
+    principal = login_as(Role.PRINCIPAL)
+    response = principal.post(
+        f"/manage/committees/{council['committee']}/meetings",
+        data={"sample": "spring", "day": "2027-04-22", "starts": "18:00", "place": "Library"},
+    )
+    assert response.status_code == 303
+    with ctx() as session:
+        meeting = session.query(Meeting).order_by(Meeting.id.desc()).first()
+        assert (
+            meeting.title["es"] == "Primavera: aprobar el presupuesto" and len(meeting.agenda) == 4
+        )
+        event = session.get(CalendarEvent, meeting.event_id)
+        assert (
+            event.phase == "decide"
+            and event.kind == "site_council"
+            and event.title["zh_Hans"] == "春季：批准预算"
+        )
+    assert (
+        principal.post(
+            f"/manage/committees/{council['committee']}/meetings", data={"day": "x"}
+        ).status_code
+        == 422
+    )
+    feed = client.get("/schools/maple-elementary/calendar.ics?lang=vi").get_data(as_text=True)
+    assert "Mùa xuân: phê duyệt ngân sách" in feed.replace("\r\n ", "")
+
+
+def test_uploads_are_judged_by_content_not_by_name(council, login_as, client):
+    import io
+
+    from PIL import Image
+
+    principal = login_as(Role.PRINCIPAL)
+    url = f"/manage/meetings/{council['meeting']}/documents"
+    for name, data in (
+        ("agenda.pdf", b"<html><script>alert(1)</script></html>"),
+        ("photo.jpg", b"MZ\x90\x00 not a picture"),
+        ("budget.pdf", b"%PDF-1.4 but never ends"),
+    ):
+        response = principal.post(
+            url,
+            data={"title": "Budget", "document": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 422, name
+        assert "not a PDF or a picture" in response.get_data(as_text=True)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assert (
+        principal.post(
+            url,
+            data={"title": "Draft budget", "document": (io.BytesIO(pdf), "x.png")},
+            content_type="multipart/form-data",
+        ).status_code
+        == 303
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buffer, "PNG")
+    assert (
+        principal.post(
+            url,
+            data={"title": "Photo", "document": (io.BytesIO(buffer.getvalue()), "photo.pdf")},
+            content_type="multipart/form-data",
+        ).status_code
+        == 303
+    )
+    page = client.get(f"/meetings/{council['meeting']}").get_data(as_text=True)
+    links = re.findall(r'href="(/meetings/\d+/documents/\d+)"', page)
+    assert len(links) == 2
+    first = client.get(links[0])
+    assert first.headers["Content-Type"] == "application/pdf" and first.headers[
+        "Content-Disposition"
+    ].startswith("attachment")
+    assert (
+        first.headers["X-Content-Type-Options"] == "nosniff"
+        and "sandbox" in first.headers["Content-Security-Policy"]
+    )
+    second = client.get(links[1])
+    assert second.headers["Content-Type"] in ("image/jpeg", "image/png") and Image.open(
+        io.BytesIO(second.data)
+    ).size == (40, 30)
+
+
+def test_the_audit_log_is_for_admins_and_lists_votes(council, login_as, ctx):
+    voter = login_as(Role.COUNCIL)
+    link_user(ctx, voter, council["members"][2])
+    voter.post(
+        f"/meetings/{council['meeting']}/vote",
+        data={"motion_id": council["motion"], "choice": "yes"},
+    )
+    assert login_as(Role.PRINCIPAL).get("/manage/audit").status_code == 403
+    page = visible_text(login_as(Role.ADMIN).get("/manage/audit").get_data(as_text=True))
+    assert "vote.cast" in page and f"motion {council['motion']}" in page

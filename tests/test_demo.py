@@ -212,3 +212,18 @@ def test_demo_has_two_site_councils_with_a_decided_and_an_upcoming_meeting(demo_
             ahead = [m for m in council.meetings if m.starts_at >= utcnow()]
             assert past and past[0].motions and past[0].motions[0].status == "closed"
             assert ahead and ahead[0].agenda and ahead[0].agenda_posted_at is not None
+
+
+def test_demo_has_answered_feedback_in_english_and_spanish(demo_loaded, ctx, clean_app):
+    from portal.models import Feedback
+
+    with ctx() as session:
+        rows = session.query(Feedback).filter_by(visibility="visible").all()
+        assert {r.locale for r in rows} >= {"en", "es"} and all(r.answer for r in rows)
+        assert len({r.school_id for r in rows}) >= 2
+    page = (
+        clean_app.test_client()
+        .get("/schools/cesar-chavez-elementary/plan?lang=es")
+        .get_data(as_text=True)
+    )
+    assert "Por favor, hagan las reuniones después de las 6 de la tarde" in page

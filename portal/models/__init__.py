@@ -26,6 +26,7 @@ from portal.models.committees import (
     CommitteeMember,
     Feedback,
     Meeting,
+    MeetingDocument,
     Motion,
     MotionVote,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Committee",
     "CommitteeMember",
     "Feedback",
+    "MeetingDocument",
     "Meeting",
     "Motion",
     "MotionVote",

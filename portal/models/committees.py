@@ -5,7 +5,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -116,6 +125,9 @@ class Meeting(TimestampMixin, TranslatableMixin, db.Model):
     motions: Mapped[list["Motion"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Motion.id"
     )
+    documents: Mapped[list["MeetingDocument"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingDocument.id"
+    )
 
 
 class AgendaItem(TranslatableMixin, db.Model):
@@ -220,3 +232,17 @@ class Feedback(TimestampMixin, db.Model):
     answer: Mapped[str] = mapped_column(String(2000), default="")
     what_changed: Mapped[str] = mapped_column(String(300), default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MeetingDocument(db.Model):
+    """A PDF or picture attached to a meeting, checked by its content (never its name) and kept
+    in the database, outside any web root."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="documents")

@@ -71,3 +71,21 @@ def close_motion(motion: Motion, district) -> None:
                 plan.id,
                 {"motion": motion.id, "tally": outcome.tally},
             )
+
+
+def english_learner_share(district_id: int, school_id: int) -> float:
+    """The share of the school's students who are English learners this year (for the ELAC
+    composition rule); 0 when enrollment is not known."""
+    from portal.models import Enrollment
+
+    year = funding.current_year(district_id)
+    if year is None:
+        return 0.0
+    counts = dict(
+        db.session.execute(
+            select(Enrollment.group_key, Enrollment.pupils).where(
+                Enrollment.school_id == school_id, Enrollment.school_year_id == year.id
+            )
+        ).all()
+    )
+    return counts.get("el", 0) / counts["all"] if counts.get("all") else 0.0

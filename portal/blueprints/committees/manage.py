@@ -14,15 +14,18 @@ from portal.blueprints.school_access import (
     can_edit_school,
     editable_school_or_403,
 )
+from portal.content.sample_agendas import SAMPLE_AGENDAS
 from portal.extensions import db
 from portal.forms import parse_date, parse_int, parse_time, translations
 from portal.htmx import render
+from portal.i18n import pick
 from portal.models import (
     AgendaItem,
     CalendarEvent,
     Committee,
     CommitteeMember,
     Meeting,
+    MeetingDocument,
     Motion,
     MotionVote,
     Role,
@@ -33,7 +36,13 @@ from portal.models.committees import Seat
 from portal.permissions import role_required
 from portal.services import committees as rules
 from portal.services import funding
-from portal.services.committee_record import audit, close_motion, posting_deadline
+from portal.services.committee_record import (
+    audit,
+    close_motion,
+    english_learner_share,
+    posting_deadline,
+)
+from portal.services.images import ImageRejected, process_image
 
 OFFICERS = (Role.PRINCIPAL, Role.DISTRICT, Role.COUNCIL)
 
@@ -117,9 +126,12 @@ def _committee_page(committee: Committee, status=200, errors=None, form=None):
         committee=committee,
         current=current,
         problems=rules.composition_problems(
-            committee.kind, [(m.seat, m.parent_of_english_learner) for m in current], 0.0
+            committee.kind,
+            [(m.seat, m.parent_of_english_learner) for m in current],
+            english_learner_share(g.district.id, committee.school_id),
         ),
         seats=[(s.value, s.label) for s in Seat],
+        samples=[(key, pick(value["title"]).text) for key, value in SAMPLE_AGENDAS.items()],
         errors=errors or {},
         form=form or {},
     ), status
@@ -193,6 +205,9 @@ def add_meeting(committee_id: int):
     _require_run(committee)
     form, errors = request.form, {}
     title = translations(form, "title", 200)
+    sample = SAMPLE_AGENDAS.get(form.get("sample", ""))
+    if sample and not title.get(g.district.default_locale):
+        title = dict(sample["title"])
     day, clock = parse_date(form.get("day")), parse_time(form.get("starts"))
     if not title.get(g.district.default_locale):
         errors["title"] = _("Give the meeting a title in the district's main language.")
@@ -213,14 +228,17 @@ def add_meeting(committee_id: int):
         source_locale=g.district.default_locale,
     )
     committee.meetings.append(meeting)
+    if sample:
+        meeting.agenda = [
+            AgendaItem(title=dict(item), position=n, source_locale="en")
+            for n, item in enumerate(sample["items"])
+        ]
     if year is not None:
         event = CalendarEvent(
             district_id=g.district.id,
             school_year_id=year.id,
             school_id=committee.school_id,
-            phase=form.get("phase")
-            if form.get("phase") in {p.value for p in Phase}
-            else Phase.REFLECT.value,
+            phase=sample["phase"] if sample else Phase.REFLECT.value,
             kind="site_council" if committee.kind == "ssc" else "committee",
             title=title,
             starts_at=starts_at,
@@ -428,3 +446,65 @@ def vote(meeting_id: int):
             if v.member_id == member.id
         },
     ), 409 if error else 200
+
+
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+
+
+def sniff_document(data: bytes) -> tuple[str, bytes] | None:
+    """(mimetype, bytes to keep) for a PDF or a picture, judged by content; None otherwise.
+    Pictures are re-encoded, so nothing hidden in them survives."""
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return "application/pdf", data
+    try:
+        picture = process_image(data)
+    except ImageRejected:
+        return None
+    return picture.mimetype, picture.large
+
+
+@bp.post("/manage/meetings/<int:meeting_id>/documents")
+@role_required(*OFFICERS)
+def upload_document(meeting_id: int):
+    """Attach a PDF or a picture to a meeting."""
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    upload = request.files.get("document")
+    title = (request.form.get("title") or "").strip()[:200]
+    data = upload.read(MAX_DOCUMENT_BYTES + 1) if upload and upload.filename else b""
+    errors = {}
+    if not title:
+        errors["title"] = _("Give the document a title.")
+    if not data:
+        errors["document"] = _("Choose a PDF or a picture.")
+    elif len(data) > MAX_DOCUMENT_BYTES:
+        errors["document"] = _("The file is larger than 2 MB.")
+    sniffed = sniff_document(data) if data and not errors.get("document") else None
+    if data and not errors.get("document") and sniffed is None:
+        errors["document"] = _("This file is not a PDF or a picture, whatever its name says.")
+    if errors:
+        return _meeting_page(meeting, 422, errors)
+    mimetype, content = sniffed
+    meeting.documents.append(
+        MeetingDocument(title=title, mimetype=mimetype, data=content, uploaded_at=utcnow())
+    )
+    audit("document.added", "meeting", meeting.id, {"title": title, "type": mimetype})
+    db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+@bp.get("/manage/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    """Every change to minutes, motions, votes, agendas and moderation: who, when, what."""
+    from portal.models import AuditEntry
+
+    page = parse_int(request.args.get("page"), 1, 10_000) or 1
+    rows = list(
+        db.session.scalars(
+            select(AuditEntry).order_by(AuditEntry.id.desc()).offset((page - 1) * 100).limit(101)
+        )
+    )
+    return render_template(
+        "committees/audit.html", rows=rows[:100], page=page, more=len(rows) > 100
+    )

@@ -3,18 +3,18 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, g, render_template
+from flask import abort, g, make_response, render_template
 from sqlalchemy import select
 
 from portal.blueprints.committees import bp
 from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
-from portal.models import Committee, Meeting
+from portal.models import Committee, Meeting, MeetingDocument
 from portal.models.base import utcnow
 from portal.permissions import cacheable
 from portal.services import committees as rules
-from portal.services.committee_record import posting_deadline
+from portal.services.committee_record import english_learner_share, posting_deadline
 
 
 @bp.get("/schools/<slug>/committees")
@@ -40,7 +40,9 @@ def committee(committee_id: int):
         committee=found,
         current=current,
         problems=rules.composition_problems(
-            found.kind, [(m.seat, m.parent_of_english_learner) for m in current], 0.0
+            found.kind,
+            [(m.seat, m.parent_of_english_learner) for m in current],
+            english_learner_share(g.district.id, found.school_id),
         ),
         upcoming=[m for m in found.meetings if m.starts_at >= now],
         past=[m for m in reversed(found.meetings) if m.starts_at < now],
@@ -61,3 +63,26 @@ def meeting(meeting_id: int):
         late=found.agenda_posted_at is not None and found.agenda_posted_at > deadline,
         feedback=visible_feedback(found.committee.school_id, "agenda_item"),
     )
+
+
+@bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
+@cacheable
+def document(meeting_id: int, document_id: int):
+    """A meeting document, with headers that stop a browser from running or guessing it."""
+    found = db.session.get(MeetingDocument, document_id)
+    if (
+        found is None
+        or found.meeting_id != meeting_id
+        or found.meeting.committee.school.district_id != g.district.id
+    ):
+        abort(404)
+    extension = {"application/pdf": "pdf", "image/png": "png"}.get(found.mimetype, "jpg")
+    response = make_response(found.data)
+    response.headers["Content-Type"] = found.mimetype
+    disposition = "attachment" if found.mimetype == "application/pdf" else "inline"
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="document-{found.id}.{extension}"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
