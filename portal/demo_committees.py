@@ -12,6 +12,7 @@ from portal.models import (
     Committee,
     CommitteeMember,
     Meeting,
+    MinutesVersion,
     Motion,
     MotionVote,
     School,
@@ -192,6 +193,46 @@ def load_committees_demo(district_id: int) -> None:
             for m, c in zip(committee.members, choices, strict=False)
         ]
         meeting.motions.append(motion)
+        # Two weeks later the council met again and approved the minutes of that meeting.
+        followup = Meeting(
+            title=T("Follow-up: approve the minutes", "Seguimiento: aprobar el acta"),
+            starts_at=_at(day + timedelta(days=14), 18),
+            place=f"{school.name}, library",
+            agenda_posted_at=_at(day + timedelta(days=7), 9),
+            source_locale="en",
+            present_member_ids=[m.id for m in committee.members[:8]],
+        )
+        followup.agenda = [
+            AgendaItem(
+                title=T("Approve the minutes", "Aprobar el acta"), position=0, source_locale="en"
+            )
+        ]
+        committee.meetings.append(followup)
+        db.session.flush()
+        db.session.add(
+            MinutesVersion(
+                meeting_id=meeting.id,
+                version=1,
+                status="approved",
+                locale="en",
+                sections={
+                    str(item.id): {
+                        "discussion": f"The council discussed: {item.title['en'].lower()}.",
+                        "input": "Parents asked questions in English and Spanish; answers were interpreted.",
+                    }
+                    for item in meeting.agenda
+                },
+                search_text=" ".join(
+                    f"the council discussed: {i.title['en'].lower()}." for i in meeting.agenda
+                ),
+                attendance=[
+                    {"name": m.name if m.name_public else "", "seat": m.seat}
+                    for m in committee.members[: yes + no + abstain]
+                ],
+                approved_at=followup.starts_at,
+                approved_at_meeting_id=followup.id,
+            )
+        )
         day, title, agenda = upcoming
         # Always ahead of today, whenever the demo is loaded.
         day = max(day, datetime.now(UTC).date() + timedelta(days=14))

@@ -3,7 +3,7 @@ votes that cannot change, and a passed motion approving the budget on the public
 
 import re
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from portal.models import (
     Meeting,
@@ -370,3 +370,98 @@ def test_the_audit_log_is_for_admins_and_lists_votes(council, login_as, ctx):
     assert login_as(Role.PRINCIPAL).get("/manage/audit").status_code == 403
     page = visible_text(login_as(Role.ADMIN).get("/manage/audit").get_data(as_text=True))
     assert "vote.cast" in page and f"motion {council['motion']}" in page
+
+
+def test_minutes_from_draft_through_amendment_to_approval_and_correction(
+    council, login_as, ctx, client
+):
+    from portal.models import AgendaItem, MinutesVersion
+    from tests.test_bulletins import live_markup
+
+    with saving(ctx) as session:
+        meeting = session.get(Meeting, council["meeting"])
+        meeting.agenda.append(AgendaItem(title={"en": "Budget"}, position=0))
+        later = Meeting(
+            title={"en": "Next meeting"}, starts_at=meeting.starts_at + timedelta(days=30)
+        )
+        meeting.committee.meetings.append(later)
+        session.flush()
+        item_id, later_id = meeting.agenda[0].id, later.id
+    principal = login_as(Role.PRINCIPAL)
+    url = f"/manage/meetings/{council['meeting']}/minutes"
+    payload = " ".join(XSS)
+    assert (
+        principal.post(
+            url,
+            data={
+                f"discussion_{item_id}": f"Después de hablar, the council agreed. {payload}",
+                f"input_{item_id}": "Parents asked for more tutoring.",
+            },
+        ).status_code
+        == 303
+    )
+    public = f"/meetings/{council['meeting']}"
+    assert "the council agreed" not in client.get(public).get_data(
+        as_text=True
+    )  # drafts are private
+    # A member who attended proposes an amendment; one who did not cannot.
+    member = login_as(Role.COUNCIL)
+    link_user(ctx, member, council["members"][2])
+    absent = login_as(Role.COUNCIL)
+    link_user(ctx, absent, council["members"][9])  # not marked present
+    amend = f"/meetings/{council['meeting']}/minutes/amendments"
+    assert absent.post(amend, data={"item_key": item_id, "text": "No."}).status_code == 403
+    assert (
+        member.post(
+            amend, data={"item_key": item_id, "text": f"The council agreed 7–1–1. {payload}"}
+        ).status_code
+        == 303
+    )
+    approve = f"/manage/meetings/{council['meeting']}/minutes/approve"
+    principal.post(approve, data={"at_meeting_id": later_id})
+    with ctx() as session:
+        draft = session.query(MinutesVersion).one()
+        assert draft.status == "draft"  # a proposed amendment is still open
+        amendment_id = draft.amendments[0].id
+        minutes_id = draft.id
+    principal.post(
+        f"/manage/minutes/{minutes_id}/amendments/{amendment_id}",
+        data={"decision": "accepted", "note": "Clearer"},
+    )
+    assert (
+        principal.post(approve, data={"at_meeting_id": council["meeting"]}).status_code == 303
+    )  # not a later one
+    principal.post(approve, data={"at_meeting_id": later_id})
+    html = client.get(public).get_data(as_text=True)
+    main = html[html.find("<main") :]
+    assert "The council agreed 7–1–1." in main and "Parents asked for more tutoring." in main
+    assert live_markup(main) == []
+    # Approved minutes never change silently: a correction is version 2, with its note.
+    principal.post(url, data={f"discussion_{item_id}": "Changed quietly"})
+    with ctx() as session:
+        assert session.query(MinutesVersion).count() == 1  # refused without a note
+    principal.post(
+        url,
+        data={
+            "correction_note": "The vote count was wrong",
+            f"discussion_{item_id}": "Después de contar, the council agreed 6–2–1.",
+        },
+    )
+    with saving(ctx) as session:
+        second = session.query(MinutesVersion).filter_by(version=2).one()
+        assert second.status == "draft"
+    principal.post(approve, data={"at_meeting_id": later_id})
+    page = visible_text(client.get(public).get_data(as_text=True))
+    assert (
+        "Version 2, corrected: The vote count was wrong" in page
+        and "6–2–1" in page
+        and "Earlier versions" in page
+    )
+    archive = visible_text(
+        client.get(f"/committees/{council['committee']}/minutes?q=DESPUÉS").get_data(as_text=True)
+    )
+    assert "Spring: approve the budget" in archive
+    none = visible_text(
+        client.get(f"/committees/{council['committee']}/minutes?q=zzzz").get_data(as_text=True)
+    )
+    assert "No minutes found." in none

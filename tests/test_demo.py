@@ -198,7 +198,7 @@ def test_demo_has_bulletins_over_three_months_in_several_languages(
 
 
 def test_demo_has_two_site_councils_with_a_decided_and_an_upcoming_meeting(demo_loaded, ctx):
-    from portal.models import Committee
+    from portal.models import Committee, MinutesVersion
     from portal.models.base import utcnow
     from portal.services.committees import composition_problems
 
@@ -210,7 +210,10 @@ def test_demo_has_two_site_councils_with_a_decided_and_an_upcoming_meeting(demo_
             assert composition_problems("ssc", [(m.seat, False) for m in council.members], 0) == []
             past = [m for m in council.meetings if m.starts_at < utcnow()]
             ahead = [m for m in council.meetings if m.starts_at >= utcnow()]
-            assert past and past[0].motions and past[0].motions[0].status == "closed"
+            decided = next(m for m in past if m.motions)
+            assert decided.motions[0].status == "closed"
+            minutes = session.query(MinutesVersion).filter_by(meeting_id=decided.id).one()
+            assert minutes.status == "approved" and minutes.approved_at_meeting_id
             assert ahead and ahead[0].agenda and ahead[0].agenda_posted_at is not None
 
 

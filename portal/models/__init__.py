@@ -27,6 +27,8 @@ from portal.models.committees import (
     Feedback,
     Meeting,
     MeetingDocument,
+    MinutesAmendment,
+    MinutesVersion,
     Motion,
     MotionVote,
 )
@@ -70,6 +72,8 @@ __all__ = [
     "CommitteeMember",
     "Feedback",
     "MeetingDocument",
+    "MinutesAmendment",
+    "MinutesVersion",
     "Meeting",
     "Motion",
     "MotionVote",

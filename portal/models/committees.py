@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -246,3 +247,61 @@ class MeetingDocument(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="documents")
+
+
+class MinutesVersion(db.Model):
+    """One version of a meeting's minutes. A draft is edited; once the committee approves it at
+    a later meeting it never changes: a correction is a new version with its note."""
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "version"),
+        CheckConstraint("status in ('draft', 'approved', 'superseded')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    # Agenda item id (as text) -> {"discussion": ..., "input": ...}
+    sections: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The sections as plain lower-case text, for the archive's search (LIKE on both databases).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Who attended, as it stood when the minutes were approved.
+    attendance: Mapped[list] = mapped_column(JSON, default=list)
+    correction_note: Mapped[str] = mapped_column(String(500), default="")
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL")
+    )
+
+    meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
+    approved_at_meeting: Mapped[Meeting | None] = relationship(
+        foreign_keys=[approved_at_meeting_id]
+    )
+    amendments: Mapped[list["MinutesAmendment"]] = relationship(
+        back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesAmendment.id"
+    )
+
+
+class MinutesAmendment(db.Model):
+    """A member who attended proposes a change to one item of the draft; an officer accepts or
+    declines it with a note."""
+
+    __table_args__ = (
+        CheckConstraint("status in ('proposed', 'accepted', 'declined')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes_version.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("committee_member.id", ondelete="SET NULL")
+    )
+    item_key: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(4000))
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    minutes: Mapped[MinutesVersion] = relationship(back_populates="amendments")
+    member = relationship("CommitteeMember")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("committees", __name__)
 
-from portal.blueprints.committees import feedback, manage, routes  # noqa: E402, F401
+from portal.blueprints.committees import feedback, manage, minutes, routes  # noqa: E402, F401

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.blueprints.committees import bp
 from portal.blueprints.committees.feedback import visible_feedback
+from portal.blueprints.committees.minutes import published as published_minutes
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
 from portal.models import Committee, Meeting, MeetingDocument
@@ -62,6 +63,7 @@ def meeting(meeting_id: int):
         meeting=found,
         late=found.agenda_posted_at is not None and found.agenda_posted_at > deadline,
         feedback=visible_feedback(found.committee.school_id, "agenda_item"),
+        minutes_versions=published_minutes(found),
     )
 
 

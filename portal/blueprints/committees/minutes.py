@@ -1,0 +1,224 @@
+"""Minutes: the secretary drafts them per agenda item, members who attended propose amendments,
+the committee approves them at a later meeting, and a correction is a new, visible version."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.blueprints.committees import bp
+from portal.blueprints.committees.manage import (
+    OFFICERS,
+    _meeting_or_404,
+    _member_of,
+    _require_run,
+)
+from portal.extensions import db
+from portal.forms import parse_int
+from portal.models import Committee, Meeting, MinutesAmendment, MinutesVersion, Role
+from portal.models.base import utcnow
+from portal.permissions import cacheable, role_required
+from portal.services.committee_record import audit
+
+PER_PAGE = 20
+
+
+def _index(minutes: MinutesVersion) -> None:
+    minutes.search_text = " ".join(
+        text for section in (minutes.sections or {}).values() for text in section.values() if text
+    ).lower()
+
+
+def latest(meeting: Meeting) -> MinutesVersion | None:
+    return db.session.scalars(
+        select(MinutesVersion)
+        .where(MinutesVersion.meeting_id == meeting.id)
+        .order_by(MinutesVersion.version.desc())
+    ).first()
+
+
+def published(meeting: Meeting) -> list[MinutesVersion]:
+    """Approved versions, newest first (drafts are never public)."""
+    return list(
+        db.session.scalars(
+            select(MinutesVersion)
+            .where(
+                MinutesVersion.meeting_id == meeting.id,
+                MinutesVersion.status.in_(("approved", "superseded")),
+            )
+            .order_by(MinutesVersion.version.desc())
+        )
+    )
+
+
+def _editable_draft(meeting: Meeting) -> MinutesVersion:
+    current = latest(meeting)
+    if current is None or current.status != "draft":
+        abort(409)
+    return current
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def edit_minutes(meeting_id: int):
+    """Write the draft, item by item; after approval, start a correction as a new version."""
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    current = latest(meeting)
+    if request.method == "POST":
+        if current is None or current.status != "draft":
+            note = (request.form.get("correction_note") or "").strip()[:500]
+            if current is not None and not note:
+                flash(_("Say what the correction changes."), "error")
+                return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+            draft = MinutesVersion(
+                meeting_id=meeting.id,
+                version=(current.version + 1) if current else 1,
+                locale=str(get_locale()),
+                sections={k: dict(v) for k, v in (current.sections if current else {}).items()},
+                correction_note=note,
+                written_by_id=current_user.id,
+            )
+            db.session.add(draft)
+            audit("minutes.draft_started", "meeting", meeting.id, {"version": draft.version})
+            current = draft
+        sections = dict(current.sections or {})
+        for item in meeting.agenda:
+            key = str(item.id)
+            sections[key] = {
+                "discussion": (request.form.get(f"discussion_{key}") or "").strip()[:4000],
+                "input": (request.form.get(f"input_{key}") or "").strip()[:4000],
+            }
+        current.sections = sections
+        _index(current)
+        audit("minutes.edited", "meeting", meeting.id, {"version": current.version})
+        db.session.commit()
+        flash(_("Minutes saved."), "success")
+        return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+    later = [
+        m
+        for m in meeting.committee.meetings
+        if m.starts_at > meeting.starts_at and m.id != meeting.id
+    ]
+    return render_template(
+        "committees/minutes_edit.html", meeting=meeting, minutes=current, later=later
+    )
+
+
+@bp.post("/manage/minutes/<int:minutes_id>/amendments/<int:amendment_id>")
+@role_required(*OFFICERS)
+def decide_amendment(minutes_id: int, amendment_id: int):
+    """Accept (the item's text becomes the amendment) or decline, with a note."""
+    amendment = db.session.get(MinutesAmendment, amendment_id)
+    if amendment is None or amendment.minutes_id != minutes_id:
+        abort(404)
+    minutes = amendment.minutes
+    _require_run(minutes.meeting.committee)
+    if minutes.status != "draft" or amendment.status != "proposed":
+        abort(409)
+    decision = request.form.get("decision")
+    if decision not in ("accepted", "declined"):
+        abort(400)
+    amendment.status, amendment.note = decision, (request.form.get("note") or "").strip()[:500]
+    if decision == "accepted":
+        sections = {k: dict(v) for k, v in (minutes.sections or {}).items()}
+        sections.setdefault(amendment.item_key, {})["discussion"] = amendment.text
+        minutes.sections = sections
+        _index(minutes)
+    audit(
+        f"minutes.amendment_{decision}", "meeting", minutes.meeting_id, {"amendment": amendment.id}
+    )
+    db.session.commit()
+    return redirect(url_for("committees.edit_minutes", meeting_id=minutes.meeting_id), code=303)
+
+
+@bp.post("/manage/meetings/<int:meeting_id>/minutes/approve")
+@role_required(*OFFICERS)
+def approve_minutes(meeting_id: int):
+    """Record that the committee approved the draft at a later meeting."""
+    meeting = _meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    draft = _editable_draft(meeting)
+    at_id = parse_int(request.form.get("at_meeting_id"), 1, 2**31)
+    at = next((m for m in meeting.committee.meetings if m.id == at_id), None)
+    if at is None or at.starts_at <= meeting.starts_at:
+        flash(_("Choose the later meeting where the committee approved the minutes."), "error")
+        return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+    if any(a.status == "proposed" for a in draft.amendments):
+        flash(_("Accept or decline every proposed amendment first."), "error")
+        return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+    for older in published(meeting):
+        older.status = "superseded"
+    draft.status, draft.approved_at, draft.approved_at_meeting_id = "approved", utcnow(), at.id
+    draft.attendance = [
+        {"name": m.name if m.name_public else "", "seat": m.seat}
+        for m in meeting.committee.members
+        if m.id in (meeting.present_member_ids or [])
+    ]
+    audit("minutes.approved", "meeting", meeting.id, {"version": draft.version, "at": at.id})
+    db.session.commit()
+    flash(_("Minutes approved and published."), "success")
+    return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/amendments")
+@role_required(Role.COUNCIL, Role.PRINCIPAL)
+def propose_amendment(meeting_id: int):
+    """A member who attended proposes a change to one item of the draft minutes."""
+    meeting = _meeting_or_404(meeting_id)
+    member = _member_of(meeting.committee)
+    if member is None or member.id not in (meeting.present_member_ids or []):
+        abort(403)
+    draft = _editable_draft(meeting)
+    key = request.form.get("item_key", "")
+    text = (request.form.get("text") or "").strip()[:4000]
+    if key not in {str(item.id) for item in meeting.agenda} or not text:
+        abort(400)
+    draft.amendments.append(MinutesAmendment(member_id=member.id, item_key=key, text=text))
+    audit("minutes.amendment_proposed", "meeting", meeting.id, {"member": member.id})
+    db.session.commit()
+    flash(_("Your amendment is proposed. The secretary will accept or decline it."), "success")
+    return redirect(url_for("committees.review_minutes", meeting_id=meeting.id), code=303)
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes/draft")
+@role_required(Role.COUNCIL, Role.PRINCIPAL)
+def review_minutes(meeting_id: int):
+    """The draft for members who attended, with a form to propose amendments."""
+    meeting = _meeting_or_404(meeting_id)
+    member = _member_of(meeting.committee)
+    if member is None or member.id not in (meeting.present_member_ids or []):
+        abort(403)
+    return render_template(
+        "committees/minutes_review.html", meeting=meeting, minutes=latest(meeting)
+    )
+
+
+@bp.get("/committees/<int:committee_id>/minutes")
+@cacheable
+def minutes_archive(committee_id: int):
+    """Approved minutes of past meetings, newest first, searchable by text, a page at a time."""
+    committee = db.session.get(Committee, committee_id)
+    if committee is None or g.district is None or committee.school.district_id != g.district.id:
+        abort(404)
+    query = (request.args.get("q") or "").strip()[:100]
+    page = parse_int(request.args.get("page"), 1, 1000) or 1
+    statement = (
+        select(MinutesVersion)
+        .join(Meeting, Meeting.id == MinutesVersion.meeting_id)
+        .where(Meeting.committee_id == committee.id, MinutesVersion.status == "approved")
+        .order_by(Meeting.starts_at.desc())
+    )
+    if query:
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(MinutesVersion.search_text.like(f"%{escaped}%", escape="\\"))
+    rows = list(db.session.scalars(statement.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    return render_template(
+        "committees/minutes_archive.html",
+        committee=committee,
+        rows=rows[:PER_PAGE],
+        query=query,
+        page=page,
+        more=len(rows) > PER_PAGE,
+    )
