@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from portal.models import (
+    CommitteeMember,
     Meeting,
     Motion,
     MotionVote,
@@ -465,3 +466,43 @@ def test_minutes_from_draft_through_amendment_to_approval_and_correction(
         client.get(f"/committees/{council['committee']}/minutes?q=zzzz").get_data(as_text=True)
     )
     assert "No minutes found." in none
+
+
+def test_the_secretary_records_votes_only_for_members_present(council, login_as, ctx):
+    principal = login_as(Role.PRINCIPAL)
+    members = council["members"]
+    data = {
+        f"vote-{members[0]}": "yes",
+        f"vote-{members[1]}": "no",
+        f"vote-{members[9]}": "yes",
+    }  # 9 is absent
+    assert (
+        principal.post(f"/manage/motions/{council['motion']}/votes", data=data).status_code == 303
+    )
+    with ctx() as session:
+        votes = {v.member_id: v.choice for v in session.get(Motion, council["motion"]).votes}
+    assert votes == {members[0]: "yes", members[1]: "no"}
+    principal.post(f"/manage/motions/{council['motion']}/close")
+    assert (
+        principal.post(f"/manage/motions/{council['motion']}/votes", data=data).status_code == 409
+    )
+
+
+def test_the_approved_plan_has_a_signature_page(council, login_as, ctx, client, tmp_path):
+    from tests.conftest import pdf_text
+
+    assert (
+        client.get("/schools/maple-elementary/plan/signatures.pdf").status_code == 404
+    )  # nothing approved
+    with saving(ctx) as session:
+        motion = session.get(Motion, council["motion"])
+        for member_id in council["members"][:7]:
+            motion.votes.append(
+                MotionVote(member_id=member_id, choice="yes", recorded_at=datetime.now(UTC))
+            )
+        session.get(CommitteeMember, council["members"][1]).officer = "chair"
+    login_as(Role.PRINCIPAL).post(f"/manage/motions/{council['motion']}/close")
+    response = client.get("/schools/maple-elementary/plan/signatures.pdf?lang=es")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    text = pdf_text(response.data, tmp_path)
+    assert "Maple Elementary" in text and "7–0–0" in text and "Approve the 2026-27 budget" in text

@@ -508,3 +508,34 @@ def audit_log():
     return render_template(
         "committees/audit.html", rows=rows[:100], page=page, more=len(rows) > 100
     )
+
+
+@bp.post("/manage/motions/<int:motion_id>/votes")
+@role_required(*OFFICERS)
+def record_votes(motion_id: int):
+    """The secretary records the votes of members present (those not voting on a phone)."""
+    motion = _motion_or_404(motion_id)
+    meeting = motion.meeting
+    _require_run(meeting.committee)
+    if motion.status != "open":
+        abort(409)
+    present = set(meeting.present_member_ids or [])
+    existing = {v.member_id: v for v in motion.votes}
+    for member in meeting.committee.members:
+        choice = request.form.get(f"vote-{member.id}", "")
+        if member.id not in present or choice not in ("yes", "no", "abstain"):
+            continue
+        if member.id in existing:
+            existing[member.id].choice = choice
+        else:
+            motion.votes.append(
+                MotionVote(
+                    member_id=member.id,
+                    choice=choice,
+                    recorded_by_id=current_user.id,
+                    recorded_at=utcnow(),
+                )
+            )
+        audit("vote.recorded", "motion", motion.id, {"member": member.id, "choice": choice})
+    db.session.commit()
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)

@@ -11,8 +11,9 @@ from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.committees.minutes import published as published_minutes
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
-from portal.models import Committee, Meeting, MeetingDocument
+from portal.models import Committee, Meeting, MeetingDocument, Motion
 from portal.models.base import utcnow
+from portal.pdf import PDF_MIMETYPE, render_pdf
 from portal.permissions import cacheable
 from portal.services import committees as rules
 from portal.services.committee_record import english_learner_share, posting_deadline
@@ -87,4 +88,53 @@ def document(meeting_id: int, document_id: int):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@bp.get("/schools/<slug>/plan/signatures.pdf")
+@cacheable
+def signature_page(slug: str):
+    """The approved plan's signature page: the council's approval, its date and tally, lines for
+    the chair, the principal and (where its advice was sought) the ELAC chair."""
+    school = school_or_404(slug)
+    motion = db.session.scalars(
+        select(Motion)
+        .join(Meeting, Meeting.id == Motion.meeting_id)
+        .join(Committee, Committee.id == Meeting.committee_id)
+        .where(
+            Committee.school_id == school.id,
+            Committee.kind == "ssc",
+            Motion.subject.in_(("plan", "budget")),
+            Motion.passed.is_(True),
+        )
+        .order_by(Motion.closed_at.desc())
+    ).first()
+    if motion is None:
+        abort(404)
+    council = motion.meeting.committee
+    elac = db.session.scalars(
+        select(Committee).where(Committee.school_id == school.id, Committee.kind == "elac")
+    ).first()
+    elac_consulted = elac is not None and any(
+        m.starts_at <= motion.meeting.starts_at for m in elac.meetings
+    )
+
+    def officer(committee, role):
+        return (
+            next((m for m in committee.members if m.officer == role), None) if committee else None
+        )
+
+    pdf = render_pdf(
+        "committees/signatures.html",
+        school=school,
+        motion=motion,
+        council=council,
+        chair=officer(council, "chair"),
+        principal=next((m for m in council.members if m.seat == "principal"), None),
+        elac=elac if elac_consulted else None,
+        elac_chair=officer(elac, "chair") if elac_consulted else None,
+    )
+    response = make_response(pdf)
+    response.headers["Content-Type"] = PDF_MIMETYPE
+    response.headers["Content-Disposition"] = f'inline; filename="{school.slug}-signatures.pdf"'
     return response
