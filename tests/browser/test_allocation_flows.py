@@ -1,35 +1,14 @@
 """A parent reads a school's budget arithmetic in Vietnamese on a phone; the equity chart has a
 table alternative; axe-core finds no serious or critical violation."""
 
-from datetime import date
-
 from playwright.sync_api import expect
 
-from portal.extensions import db
-from portal.models import Role, SchoolYear
+from portal.models import Role
 from tests.browser.test_foundation_flows import assert_accessible, assert_fits_a_phone
 from tests.conftest import PASSWORD
 
 
-def test_a_parent_reads_the_budget_arithmetic_in_vietnamese(
-    page, live_server, clean_app, district, make_user
-):
-    from portal.demo_allocation import load_allocation_demo
-
-    with clean_app.app_context():
-        db.session.add(
-            SchoolYear(
-                district_id=district["id"],
-                label="2026-27",
-                starts_on=date(2026, 7, 1),
-                ends_on=date(2027, 6, 30),
-                is_current=True,
-            )
-        )
-        db.session.flush()
-        load_allocation_demo(district["id"])
-        db.session.commit()
-
+def test_a_parent_reads_the_budget_arithmetic_in_vietnamese(page, live_server, funded, make_user):
     page.goto(f"{live_server}/schools/maple-elementary?lang=vi")
     page.get_by_role("link", name="Ngân sách").click()
     expect(page.get_by_role("heading", name="Tiền của chúng tôi từ đâu đến")).to_be_visible()
