@@ -506,3 +506,15 @@ def test_the_approved_plan_has_a_signature_page(council, login_as, ctx, client, 
     assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
     text = pdf_text(response.data, tmp_path)
     assert "Maple Elementary" in text and "7–0–0" in text and "Approve the 2026-27 budget" in text
+
+
+def test_the_quorum_is_set_per_committee(council, login_as, ctx):
+    from portal.models import Committee
+
+    principal = login_as(Role.PRINCIPAL)
+    url = f"/manage/committees/{council['committee']}/rules"
+    assert principal.post(url, data={"quorum_percent": "150"}).status_code == 422
+    assert principal.post(url, data={"quorum_percent": "66"}).status_code == 303
+    with ctx() as session:
+        assert session.get(Committee, council["committee"]).quorum_percent == 66
+    assert login_as(Role.COUNCIL).post(url, data={"quorum_percent": "10"}).status_code == 403

@@ -611,3 +611,30 @@ def test_district_lists_for_every_plan_validate_and_feed_the_streams(login_as, f
     with saving(ctx) as session:
         stream = session.query(FundingStream).filter(FundingStream.revenue_cents == 1_000_000).one()
         assert [c.code for c in stream.allowed_categories] == ["1000"]
+
+
+def test_a_school_sets_its_own_phase_dates_over_the_districts(login_as, calendar_year, ctx, client):
+    principal = login_as(Role.PRINCIPAL)
+    today = datetime.now(UTC).date()
+    url = f"/manage/schools/{SLUG}/calendar/phases"
+    assert (
+        principal.post(
+            url, data={"prioritize_starts": "2027-02-01", "prioritize_ends": "2027-01-01"}
+        ).status_code
+        == 422
+    )
+    # Maple moves Prioritize to include today: its page now says so; the district's stays.
+    data = {
+        "prioritize_starts": (today - timedelta(days=1)).isoformat(),
+        "prioritize_ends": (today + timedelta(days=5)).isoformat(),
+    }
+    assert principal.post(url, data=data).status_code == 303
+    text = visible_text(client.get(f"/schools/{SLUG}/calendar").get_data(as_text=True))
+    now = text[text.index("Where we are now") : text.index("Coming up")]
+    assert "We use what families told us" in now
+    other = visible_text(client.get("/schools/cedar-middle/calendar").get_data(as_text=True))
+    assert "We look at last year's results" in other
+    # Emptied, the phase follows the district again.
+    assert principal.post(url, data={}).status_code == 303
+    text = visible_text(client.get(f"/schools/{SLUG}/calendar").get_data(as_text=True))
+    assert "We look at last year's results" in text

@@ -164,3 +164,12 @@ def test_glossary_terms_cannot_inject_markup():
     out = str(mark_terms("a <script> b", terms, lambda s: f"/g#{s}"))
     assert "<script>" not in out and "<img" not in out
     assert "&lt;script&gt;" in out
+
+
+def test_when_a_schools_dates_overlap_the_districts_the_later_start_wins():
+    windows = {
+        Phase.REFLECT: (date(2026, 9, 1), date(2026, 11, 30)),
+        Phase.PRIORITIZE: (date(2026, 11, 20), date(2027, 2, 28)),
+    }
+    assert current_phase(windows, date(2026, 11, 23)) == Phase.PRIORITIZE
+    assert current_phase(windows, date(2026, 11, 19)) == Phase.REFLECT

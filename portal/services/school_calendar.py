@@ -37,10 +37,13 @@ def phase_windows(year_id: int, school_id: int | None) -> dict[Phase, tuple[date
 
 
 def current_phase(windows: dict[Phase, tuple[date, date]], today: date) -> Phase | None:
-    """The phase whose dates include today; between phases, the next one to start."""
-    for phase, (starts, ends) in windows.items():
-        if starts <= today <= ends:
-            return phase
+    """The phase whose dates include today (if a school's own dates overlap the district's, the
+    one that started last); between phases, the next one to start."""
+    current = [
+        (starts, phase) for phase, (starts, ends) in windows.items() if starts <= today <= ends
+    ]
+    if current:
+        return max(current)[1]
     later = [(starts, phase) for phase, (starts, _) in windows.items() if starts > today]
     return min(later)[1] if later else None
 

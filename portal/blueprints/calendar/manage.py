@@ -104,6 +104,14 @@ def _school_page(school, status=200, **extra):
         events=events,
         checks=cal.requirement_status(requirements, events),
         windows=cal.phase_windows(year.id, school.id),
+        own_windows={
+            w.phase: w
+            for w in db.session.scalars(
+                select(PhaseWindow).where(
+                    PhaseWindow.school_year_id == year.id, PhaseWindow.school_id == school.id
+                )
+            )
+        },
         **_event_form_context(form=extra.pop("form", None), errors=extra.pop("errors", None)),
         **extra,
     ), status
@@ -321,3 +329,50 @@ def delete_requirement(requirement_id: int):
     db.session.commit()
     flash(_("Requirement removed."), "success")
     return redirect(url_for("calendar.dashboard"), code=303)
+
+
+@bp.post("/manage/schools/<slug>/calendar/phases")
+@role_required(*SCHOOL_EDITORS)
+def set_school_phases(slug: str):
+    """A school's own phase dates; a phase left empty follows the district's."""
+    school = editable_school_or_403(slug)
+    year = _year()
+    errors, dates = {}, {}
+    for phase in Phase:
+        raw_start = request.form.get(f"{phase.value}_starts")
+        raw_end = request.form.get(f"{phase.value}_ends")
+        if not raw_start and not raw_end:
+            dates[phase] = None
+            continue
+        starts, ends = parse_date(raw_start), parse_date(raw_end)
+        if starts is None or ends is None or ends < starts:
+            errors[phase.value] = _("Enter a start and an end date, the end after the start.")
+        else:
+            dates[phase] = (starts, ends)
+    if errors:
+        return _school_page(school, 422, phase_form=request.form, phase_errors=errors)
+    existing = {
+        w.phase: w
+        for w in db.session.scalars(
+            select(PhaseWindow).where(
+                PhaseWindow.school_year_id == year.id, PhaseWindow.school_id == school.id
+            )
+        )
+    }
+    for phase, window_dates in dates.items():
+        window = existing.get(phase.value)
+        if window_dates is None:
+            if window is not None:
+                db.session.delete(window)
+            continue
+        window = window or PhaseWindow(
+            district_id=g.district.id,
+            school_year_id=year.id,
+            school_id=school.id,
+            phase=phase.value,
+        )
+        window.starts_on, window.ends_on = window_dates
+        db.session.add(window)
+    db.session.commit()
+    flash(_("Phase dates saved."), "success")
+    return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)

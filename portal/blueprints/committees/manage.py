@@ -539,3 +539,25 @@ def record_votes(motion_id: int):
         audit("vote.recorded", "motion", motion.id, {"member": member.id, "choice": choice})
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+@bp.post("/manage/committees/<int:committee_id>/rules")
+@role_required(*SCHOOL_EDITORS)
+def committee_rules(committee_id: int):
+    """The committee's quorum: more than this share of seated members present."""
+    committee = _committee_or_404(committee_id)
+    if not can_edit_school(current_user, committee.school):
+        abort(403)
+    percent = parse_int(request.form.get("quorum_percent"), 1, 99)
+    if percent is None:
+        return _committee_page(
+            committee,
+            422,
+            {"quorum_percent": _("Enter a whole number from 1 to 99.")},
+            request.form,
+        )
+    committee.quorum_percent = percent
+    audit("committee.quorum", "committee", committee.id, {"quorum_percent": percent})
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("committees.manage_committee", committee_id=committee.id), code=303)
