@@ -1,9 +1,12 @@
-"""Finding a school from its web address, for public pages and for the people who edit it."""
+"""Finding the district's rows from a request: a school by its web address, any row by id, the
+current school year; and who may edit a school."""
 
 from flask import abort, g
 from flask_login import current_user
 
+from portal.extensions import db
 from portal.models import Role, School
+from portal.services.funding import current_year
 from portal.services.schools import school_by_slug
 
 # Who may edit a school's calendar, plan and budget: its principals, district staff, admins.
@@ -32,3 +35,19 @@ def editable_school_or_403(slug: str) -> School:
     if not can_edit_school(current_user, school):
         abort(403)
     return school
+
+
+def district_row_or_404(model, row_id: int):
+    """A row of `model` (which has a district_id) belonging to this district, or 404."""
+    row = db.session.get(model, row_id)
+    if row is None or g.district is None or row.district_id != g.district.id:
+        abort(404)
+    return row
+
+
+def current_year_or_404():
+    """The district's current school year, or 404 while none is set."""
+    year = current_year(g.district.id) if g.district else None
+    if year is None:
+        abort(404)
+    return year

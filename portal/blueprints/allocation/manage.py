@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.allocation import bp
+from portal.blueprints.school_access import current_year_or_404, district_row_or_404
 from portal.extensions import db
 from portal.forms import parse_dollars
 from portal.i18n import LANGUAGES
@@ -30,22 +31,8 @@ LEVELS = ("elementary", "middle", "high", "other")
 MAX_UPLOAD_BYTES = 1024 * 1024
 
 
-def _year():
-    year = funding.current_year(g.district.id)
-    if year is None:
-        abort(404)
-    return year
-
-
-def _scenario(scenario_id: int) -> AllocationScenario:
-    scenario = db.session.get(AllocationScenario, scenario_id)
-    if scenario is None or scenario.district_id != g.district.id:
-        abort(404)
-    return scenario
-
-
 def _overview(status=200, **extra):
-    year = _year()
+    year = current_year_or_404()
     streams = funding.streams_for(g.district.id, year.id)
     scenarios = list(
         db.session.scalars(
@@ -133,7 +120,7 @@ def add_stream():
     category_ids = [int(v) for v in form.getlist("allowed_category") if v.isdigit()]
     stream = FundingStream(
         district_id=g.district.id,
-        school_year_id=_year().id,
+        school_year_id=current_year_or_404().id,
         name=name,
         kind=form["kind"],
         restriction=restriction,
@@ -199,9 +186,7 @@ def add_need_group():
 @role_required(Role.DISTRICT)
 def delete_stream(stream_id: int):
     """Remove a funding stream."""
-    stream = db.session.get(FundingStream, stream_id)
-    if stream is None or stream.district_id != g.district.id:
-        abort(404)
+    stream = district_row_or_404(FundingStream, stream_id)
     db.session.delete(stream)
     db.session.commit()
     flash(_("Funding stream removed."), "success")
@@ -225,7 +210,7 @@ def upload_enrollment():
     if not problems:
         staged = EnrollmentImport(
             district_id=g.district.id,
-            school_year_id=_year().id,
+            school_year_id=current_year_or_404().id,
             uploaded_by_id=current_user.id,
             filename=upload.filename[:200],
             rows=rows,
@@ -248,9 +233,7 @@ def upload_enrollment():
 @role_required(Role.DISTRICT)
 def apply_enrollment(import_id: int):
     """Save a previewed enrollment file, all rows in one transaction."""
-    staged = db.session.get(EnrollmentImport, import_id)
-    if staged is None or staged.district_id != g.district.id:
-        abort(404)
+    staged = district_row_or_404(EnrollmentImport, import_id)
     if staged.applied:
         flash(_("This file was already imported."), "error")
         return redirect(url_for("allocation.manage_index"), code=303)
@@ -266,11 +249,11 @@ def apply_enrollment(import_id: int):
 def add_scenario():
     """A new scenario, copied from an existing one (or empty)."""
     source = request.form.get("copy_of", "")
-    base = _scenario(int(source)) if source.isdigit() else None
+    base = district_row_or_404(AllocationScenario, int(source)) if source.isdigit() else None
     name = (request.form.get("name") or "").strip()[:120] or _("New scenario")
     scenario = AllocationScenario(
         district_id=g.district.id,
-        school_year_id=_year().id,
+        school_year_id=current_year_or_404().id,
         name=name,
         weights={lv: dict(v) for lv, v in (base.weights if base else {}).items()},
         central_share_bp=base.central_share_bp if base else 0,
@@ -287,7 +270,7 @@ def add_scenario():
 @role_required(Role.DISTRICT)
 def edit_scenario(scenario_id: int):
     """The weights matrix, central share, minimum budget and hold harmless of a scenario."""
-    scenario = _scenario(scenario_id)
+    scenario = district_row_or_404(AllocationScenario, scenario_id)
     groups = [ALL_STUDENTS, *[group.key for group in funding.need_groups(g.district.id)]]
     errors = {}
     if request.method == "POST":
@@ -353,7 +336,7 @@ def edit_scenario(scenario_id: int):
 @role_required(Role.DISTRICT)
 def scenario_status(scenario_id: int):
     """Adopt a scenario, publish it as "what you would receive", or take it back to draft."""
-    scenario = _scenario(scenario_id)
+    scenario = district_row_or_404(AllocationScenario, scenario_id)
     wanted = request.form.get("status", "")
     if wanted == ScenarioStatus.ADOPTED:
         funding.set_adopted(scenario)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from portal.blueprints.bulletins import bp
 from portal.blueprints.bulletins.routes import queue_emails, short_url
+from portal.blueprints.school_access import district_row_or_404
 from portal.extensions import db
 from portal.forms import parse_date, parse_time
 from portal.i18n import LANGUAGES
@@ -28,10 +29,7 @@ LINK_KINDS = ("plan", "budget", "calendar", "school", "survey")
 
 
 def _bulletin_or_404(bulletin_id: int) -> Bulletin:
-    bulletin = db.session.get(Bulletin, bulletin_id)
-    if bulletin is None or bulletin.district_id != g.district.id:
-        abort(404)
-    return bulletin
+    return district_row_or_404(Bulletin, bulletin_id)
 
 
 def _target_locale(bulletin: Bulletin) -> str:

@@ -9,22 +9,20 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.calendar import bp
-from portal.blueprints.school_access import SCHOOL_EDITORS, can_edit_school, editable_school_or_403
+from portal.blueprints.school_access import (
+    SCHOOL_EDITORS,
+    can_edit_school,
+    current_year_or_404,
+    district_row_or_404,
+    editable_school_or_403,
+)
 from portal.extensions import db
 from portal.forms import parse_date, parse_int, parse_time, parse_web_address, translations
 from portal.i18n import LANGUAGES
 from portal.models import CalendarEvent, EventRequirement, PhaseWindow, Role
 from portal.models.calendar import CommitteeKind, EventKind, Phase
 from portal.permissions import role_required
-from portal.services import funding
 from portal.services import school_calendar as cal
-
-
-def _year():
-    year = funding.current_year(g.district.id)
-    if year is None:
-        abort(404)
-    return year
 
 
 def parse_event(form, timezone: str) -> tuple[dict, dict]:
@@ -90,7 +88,7 @@ def _event_form_context(event=None, form=None, errors=None):
 
 
 def _school_page(school, status=200, **extra):
-    year = _year()
+    year = current_year_or_404()
     events = [e for e in cal.school_events(year.id, school.id) if e.school_id == school.id]
     requirements = list(
         db.session.scalars(
@@ -134,7 +132,7 @@ def add_school_event(slug: str):
     db.session.add(
         CalendarEvent(
             district_id=g.district.id,
-            school_year_id=_year().id,
+            school_year_id=current_year_or_404().id,
             school_id=school.id,
             source_locale=g.district.default_locale,
             **values,
@@ -146,9 +144,7 @@ def add_school_event(slug: str):
 
 
 def _event_or_404(event_id: int) -> CalendarEvent:
-    event = db.session.get(CalendarEvent, event_id)
-    if event is None or event.district_id != g.district.id:
-        abort(404)
+    event = district_row_or_404(CalendarEvent, event_id)
     if event.school_id is None:
         allowed = current_user.has_role(Role.DISTRICT)
     else:
@@ -196,7 +192,7 @@ def delete_event(event_id: int):
 
 
 def _dashboard(status=200, **extra):
-    year = _year()
+    year = current_year_or_404()
     today = cal.local_now(g.district).date()
     district_events = list(
         db.session.scalars(
@@ -242,7 +238,7 @@ def add_district_event():
     db.session.add(
         CalendarEvent(
             district_id=g.district.id,
-            school_year_id=_year().id,
+            school_year_id=current_year_or_404().id,
             school_id=None,
             source_locale=g.district.default_locale,
             **values,
@@ -257,7 +253,7 @@ def add_district_event():
 @role_required(Role.DISTRICT)
 def set_phases():
     """The template's phase dates for the year."""
-    year = _year()
+    year = current_year_or_404()
     errors, dates = {}, {}
     for phase in Phase:
         starts = parse_date(request.form.get(f"{phase.value}_starts"))
@@ -307,7 +303,7 @@ def add_requirement():
     db.session.add(
         EventRequirement(
             district_id=g.district.id,
-            school_year_id=_year().id,
+            school_year_id=current_year_or_404().id,
             kind=form["kind"],
             phase=form["phase"],
             min_count=count,
@@ -322,9 +318,7 @@ def add_requirement():
 @bp.post("/manage/calendar/requirements/<int:requirement_id>/delete")
 @role_required(Role.DISTRICT)
 def delete_requirement(requirement_id: int):
-    requirement = db.session.get(EventRequirement, requirement_id)
-    if requirement is None or requirement.district_id != g.district.id:
-        abort(404)
+    requirement = district_row_or_404(EventRequirement, requirement_id)
     db.session.delete(requirement)
     db.session.commit()
     flash(_("Requirement removed."), "success")
@@ -336,7 +330,7 @@ def delete_requirement(requirement_id: int):
 def set_school_phases(slug: str):
     """A school's own phase dates; a phase left empty follows the district's."""
     school = editable_school_or_403(slug)
-    year = _year()
+    year = current_year_or_404()
     errors, dates = {}, {}
     for phase in Phase:
         raw_start = request.form.get(f"{phase.value}_starts")

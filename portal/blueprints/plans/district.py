@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.blueprints.plans import bp
+from portal.blueprints.school_access import district_row_or_404
 from portal.extensions import db
 from portal.forms import translations
 from portal.models import DistrictGoal, GlossaryTerm, InvestmentCategory, Role
@@ -118,10 +119,9 @@ def add_planning_item(kind: str):
 @bp.post("/manage/planning/<kind>/<int:item_id>/delete")
 @role_required(Role.DISTRICT)
 def delete_planning_item(kind: str, item_id: int):
-    model = KINDS.get(kind)
-    item = db.session.get(model, item_id) if model else None
-    if item is None or item.district_id != g.district.id:
+    if kind not in KINDS:
         abort(404)
+    item = district_row_or_404(KINDS[kind], item_id)
     db.session.delete(item)
     db.session.commit()
     flash(_("Removed."), "success")

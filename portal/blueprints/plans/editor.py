@@ -13,7 +13,11 @@ from portal.blueprints.plans.rows import (
     parse_investment,
     parse_strategy,
 )
-from portal.blueprints.school_access import SCHOOL_EDITORS, editable_school_or_403
+from portal.blueprints.school_access import (
+    SCHOOL_EDITORS,
+    current_year_or_404,
+    editable_school_or_403,
+)
 from portal.extensions import db
 from portal.forms import parse_date, parse_decimal, parse_dollars, parse_int
 from portal.htmx import render, wants_fragment
@@ -40,13 +44,6 @@ TRANSLATED_FIELDS = {
     "action": ("description",),
     "investment": ("description",),
 }
-
-
-def _year():
-    year = funding.current_year(g.district.id)
-    if year is None:
-        abort(404)
-    return year
 
 
 def _editing_locale() -> str:
@@ -119,7 +116,7 @@ def _plan_or_404(school, year) -> SchoolPlan:
 
 
 def _page(school, section: str = "goals", status: int = 200, **extra):
-    year = _year()
+    year = current_year_or_404()
     plan = plans.load_plan(school.id, year.id)
     return render(
         "plans/editor.html",
@@ -151,7 +148,7 @@ def edit_plan(slug: str):
 def create_plan(slug: str):
     """Start this year's plan, empty or from last year's."""
     school = editable_school_or_403(slug)
-    year = _year()
+    year = current_year_or_404()
     if plans.load_plan(school.id, year.id) is not None:
         flash(_("This year's plan already exists."), "error")
         return redirect(url_for("plans.edit_plan", slug=slug), code=303)
@@ -174,7 +171,7 @@ def create_plan(slug: str):
 def plan_settings(slug: str):
     """Status (draft, shared for feedback, approved on a date) and the planning figure."""
     school = editable_school_or_403(slug)
-    plan = _plan_or_404(school, _year())
+    plan = _plan_or_404(school, current_year_or_404())
     form, errors = request.form, {}
     status = form.get("status")
     approved_on = parse_date(form.get("approved_on")) if form.get("approved_on") else None
@@ -200,7 +197,7 @@ def plan_settings(slug: str):
 def plan_needs(slug: str):
     """The needs assessment, in the editing language."""
     school = editable_school_or_403(slug)
-    plan = _plan_or_404(school, _year())
+    plan = _plan_or_404(school, current_year_or_404())
     locale = _editing_locale()
     needs = {key: dict(answers) for key, answers in (plan.needs or {}).items()}
     for key, _question in plans.NEEDS_QUESTIONS:
@@ -279,7 +276,7 @@ def add_row(slug: str, kind: str):
     if kind not in TRANSLATED_FIELDS:
         abort(404)
     school = editable_school_or_403(slug)
-    year = _year()
+    year = current_year_or_404()
     plan = _plan_or_404(school, year)
     values, errors = _parse(kind, plan, year)
     parent = None
@@ -325,7 +322,7 @@ def update_row(slug: str, kind: str, row_id: int):
     if kind not in TRANSLATED_FIELDS:
         abort(404)
     school = editable_school_or_403(slug)
-    year = _year()
+    year = current_year_or_404()
     plan = _plan_or_404(school, year)
     row = _find(plan, kind, row_id)
     values, errors = _parse(kind, plan, year)
@@ -349,7 +346,7 @@ def delete_row(slug: str, kind: str, row_id: int):
     if kind not in TRANSLATED_FIELDS:
         abort(404)
     school = editable_school_or_403(slug)
-    plan = _plan_or_404(school, _year())
+    plan = _plan_or_404(school, current_year_or_404())
     row = _find(plan, kind, row_id)
     if kind == "goal":
         for investment in [i for i in plan.investments if i.goal_id == row.id]:
@@ -366,7 +363,7 @@ def move_row(slug: str, kind: str, row_id: int):
     if kind not in ("goal", "investment"):
         abort(404)
     school = editable_school_or_403(slug)
-    plan = _plan_or_404(school, _year())
+    plan = _plan_or_404(school, current_year_or_404())
     row = _find(plan, kind, row_id)
     step = -1 if request.form.get("direction") == "up" else 1
     if kind == "goal":
@@ -397,7 +394,7 @@ def move_row(slug: str, kind: str, row_id: int):
 def record_progress(slug: str, row_id: int):
     """Record the goal's indicator value for this school year."""
     school = editable_school_or_403(slug)
-    year = _year()
+    year = current_year_or_404()
     plan = _plan_or_404(school, year)
     goal = _find(plan, "goal", row_id)
     value = parse_decimal(request.form.get("value"))
@@ -438,7 +435,7 @@ def readability():
 def edit_budget(slug: str):
     """The budget matrix: investments down, funding streams across."""
     school = editable_school_or_403(slug)
-    year = _year()
+    year = current_year_or_404()
     plan = _plan_or_404(school, year)
     money = funding.school_funding(g.district.id, year.id, school.id)
     sources = money.sources if money else []

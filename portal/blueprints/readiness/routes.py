@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.blueprints.readiness import bp
 from portal.blueprints.readiness.access import can_read_interviews, confidential
+from portal.blueprints.school_access import district_row_or_404
 from portal.content.readiness_inventory import INVENTORY_AREAS, QUESTIONS, RATINGS
 from portal.extensions import db
 from portal.i18n import LANGUAGES
@@ -53,10 +54,7 @@ def observation_label(code: str) -> str:
 
 
 def _load(assessment_id: int) -> ReadinessAssessment:
-    assessment = db.session.get(ReadinessAssessment, assessment_id)
-    if assessment is None or assessment.district_id != g.district.id:
-        abort(404)
-    return assessment
+    return district_row_or_404(ReadinessAssessment, assessment_id)
 
 
 def _officials() -> list[User]:

@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from portal.blueprints.school_access import district_row_or_404
 from portal.blueprints.surveys import bp
 from portal.blueprints.surveys.forms import (
     AccessCodeForm,
@@ -51,10 +52,7 @@ def _local_day(moment: datetime):
 
 
 def _load(survey_id: int) -> Survey:
-    survey = db.session.get(Survey, survey_id)
-    if survey is None or survey.district_id != g.district.id:
-        abort(404)
-    return survey
+    return district_row_or_404(Survey, survey_id)
 
 
 @bp.route("/manage/surveys", methods=["GET", "POST"])
