@@ -130,6 +130,11 @@ class Meeting(TimestampMixin, TranslatableMixin, db.Model):
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingDocument.id"
     )
 
+    @property
+    def present_ids(self) -> set[int]:
+        """Members marked present."""
+        return set(self.present_member_ids or [])
+
 
 class AgendaItem(TranslatableMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """Writing the committee record: the audit log, the agenda posting rule, and closing a motion
 (which may approve the school plan or budget)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_login import current_user
@@ -30,6 +30,19 @@ def audit(action: str, object_type: str, object_id: int, detail: dict | None = N
     )
 
 
+def roster_now(committee, district) -> tuple[list, list[str]]:
+    """The members seated today (in the district's time zone) and what their roster lacks
+    under the composition rules."""
+    today = datetime.now(ZoneInfo(district.timezone)).date()
+    current = [m for m in committee.members if m.seated_on(today)]
+    problems = rules.composition_problems(
+        committee.kind,
+        [(m.seat, m.parent_of_english_learner) for m in current],
+        english_learner_share(district.id, committee.school_id),
+    )
+    return current, problems
+
+
 def posting_deadline(meeting):
     """The latest time the agenda may be posted (the district's notice before the meeting)."""
     hours = meeting.committee.school.district.agenda_notice_hours or 72
@@ -43,7 +56,7 @@ def close_motion(motion: Motion, district) -> None:
     committee = meeting.committee
     day = meeting.starts_at.astimezone(ZoneInfo(district.timezone)).date()
     seated = [m for m in committee.members if m.seated_on(day)]
-    present = [m for m in seated if m.id in (meeting.present_member_ids or [])]
+    present = [m for m in seated if m.id in meeting.present_ids]
     counted = [v.choice for v in motion.votes if v.member_id in {m.id for m in present}]
     outcome = rules.decide(counted, len(present), len(seated), committee.quorum_percent)
     motion.status, motion.passed = "closed", outcome.passed

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from portal.blueprints.committees import bp
 from portal.blueprints.school_access import SCHOOL_EDITORS, editable_school_or_403
 from portal.extensions import db, limiter
+from portal.forms import parse_int
 from portal.models import AgendaItem, Feedback, Goal, Investment, School
 from portal.models.base import utcnow
 from portal.permissions import public, role_required
@@ -89,7 +90,7 @@ def leave_feedback():
     """Anyone can comment; it shows once approved (or at once without pre-moderation)."""
     form = request.form
     target_type = form.get("target_type", "")
-    target_id = int(form["target_id"]) if (form.get("target_id") or "").isdigit() else 0
+    target_id = parse_int(form.get("target_id"), 1, 2**31) or 0
     found = _target(target_type, target_id)
     if found is None or found[0].district_id != g.district.id:
         abort(404)

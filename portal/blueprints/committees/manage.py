@@ -34,30 +34,32 @@ from portal.models.base import utcnow
 from portal.models.calendar import CommitteeKind, Phase
 from portal.models.committees import Seat
 from portal.permissions import role_required
-from portal.services import committees as rules
 from portal.services import funding
 from portal.services.committee_record import (
     audit,
     close_motion,
-    english_learner_share,
     posting_deadline,
+    roster_now,
 )
 from portal.services.images import ImageRejected, process_image
 
 OFFICERS = (Role.PRINCIPAL, Role.DISTRICT, Role.COUNCIL)
 
 
-def _committee_or_404(committee_id: int) -> Committee:
+def committee_or_404(committee_id: int) -> Committee:
+    """A committee of one of this district's schools, or 404."""
     committee = db.session.get(Committee, committee_id)
-    if committee is None or committee.school.district_id != g.district.id:
+    if committee is None or g.district is None or committee.school.district_id != g.district.id:
         abort(404)
     return committee
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
+def meeting_or_404(meeting_id: int) -> Meeting:
+    """A meeting of one of this district's committees, or 404."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.committee.school.district_id != g.district.id:
+    if meeting is None:
         abort(404)
+    committee_or_404(meeting.committee_id)
     return meeting
 
 
@@ -76,6 +78,13 @@ def _may_run(committee: Committee) -> bool:
 def _require_run(committee: Committee) -> None:
     if not _may_run(committee):
         abort(403)
+
+
+def meeting_to_run(meeting_id: int) -> Meeting:
+    """A meeting the signed-in user may run (officer, principal or district staff), else 404/403."""
+    meeting = meeting_or_404(meeting_id)
+    _require_run(meeting.committee)
+    return meeting
 
 
 @bp.route("/manage/schools/<slug>/committees", methods=["GET", "POST"])
@@ -119,17 +128,12 @@ def manage_school(slug: str):
 
 
 def _committee_page(committee: Committee, status=200, errors=None, form=None):
-    today = datetime.now(ZoneInfo(g.district.timezone)).date()
-    current = [m for m in committee.members if m.seated_on(today)]
+    current, problems = roster_now(committee, g.district)
     return render_template(
         "committees/manage_committee.html",
         committee=committee,
         current=current,
-        problems=rules.composition_problems(
-            committee.kind,
-            [(m.seat, m.parent_of_english_learner) for m in current],
-            english_learner_share(g.district.id, committee.school_id),
-        ),
+        problems=problems,
         seats=[(s.value, s.label) for s in Seat],
         samples=[(key, pick(value["title"]).text) for key, value in SAMPLE_AGENDAS.items()],
         errors=errors or {},
@@ -141,7 +145,7 @@ def _committee_page(committee: Committee, status=200, errors=None, form=None):
 @role_required(*OFFICERS)
 def manage_committee(committee_id: int):
     """The roster against the composition rules, and the committee's meetings."""
-    committee = _committee_or_404(committee_id)
+    committee = committee_or_404(committee_id)
     _require_run(committee)
     return _committee_page(committee)
 
@@ -149,7 +153,7 @@ def manage_committee(committee_id: int):
 @bp.post("/manage/committees/<int:committee_id>/members")
 @role_required(*SCHOOL_EDITORS)
 def add_member(committee_id: int):
-    committee = _committee_or_404(committee_id)
+    committee = committee_or_404(committee_id)
     if not can_edit_school(current_user, committee.school):
         abort(403)
     form, errors = request.form, {}
@@ -201,7 +205,7 @@ def add_member(committee_id: int):
 @role_required(*OFFICERS)
 def add_meeting(committee_id: int):
     """A meeting, which also goes into the school's calendar and its .ics feed."""
-    committee = _committee_or_404(committee_id)
+    committee = committee_or_404(committee_id)
     _require_run(committee)
     form, errors = request.form, {}
     title = translations(form, "title", 200)
@@ -275,16 +279,14 @@ def _meeting_page(meeting: Meeting, status=200, errors=None):
 @role_required(*OFFICERS)
 def manage_meeting(meeting_id: int):
     """Agenda and its posting, attendance, motions and the live tally."""
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     return _meeting_page(meeting)
 
 
 @bp.post("/manage/meetings/<int:meeting_id>/agenda")
 @role_required(*OFFICERS)
 def add_agenda_item(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     title = translations(request.form, "item", 300)
     if not title.get(g.district.default_locale):
         return _meeting_page(meeting, 422, {"item": _("Write the agenda item.")})
@@ -302,8 +304,7 @@ def add_agenda_item(meeting_id: int):
 @role_required(*OFFICERS)
 def post_agenda(meeting_id: int):
     """Make the agenda public; the record keeps when, so a late posting shows."""
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     if meeting.agenda_posted_at is None:
         meeting.agenda_posted_at = utcnow()
         audit(
@@ -319,8 +320,7 @@ def post_agenda(meeting_id: int):
 @bp.post("/manage/meetings/<int:meeting_id>/attendance")
 @role_required(*OFFICERS)
 def attendance(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     ids = {m.id for m in meeting.committee.members}
     meeting.present_member_ids = sorted(
         int(v) for v in request.form.getlist("present") if v.isdigit() and int(v) in ids
@@ -333,8 +333,7 @@ def attendance(meeting_id: int):
 @bp.post("/manage/meetings/<int:meeting_id>/motions")
 @role_required(*OFFICERS)
 def add_motion(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     text = translations(request.form, "motion", 500)
     subject = request.form.get("subject", "other")
     ids = {m.id for m in meeting.committee.members}
@@ -363,10 +362,12 @@ def add_motion(meeting_id: int):
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
 
-def _motion_or_404(motion_id: int) -> Motion:
+def _motion_to_run(motion_id: int) -> Motion:
+    """A motion of a meeting the signed-in user may run, else 404/403."""
     motion = db.session.get(Motion, motion_id)
-    if motion is None or motion.meeting.committee.school.district_id != g.district.id:
+    if motion is None:
         abort(404)
+    meeting_to_run(motion.meeting_id)
     return motion
 
 
@@ -374,8 +375,7 @@ def _motion_or_404(motion_id: int) -> Motion:
 @role_required(*OFFICERS)
 def tally(motion_id: int):
     """The running tally, polled by htmx on the principal's screen."""
-    motion = _motion_or_404(motion_id)
-    _require_run(motion.meeting.committee)
+    motion = _motion_to_run(motion_id)
     return render(
         "committees/tally_page.html",
         "committees/_partials/tally.html",
@@ -388,8 +388,7 @@ def tally(motion_id: int):
 @role_required(*OFFICERS)
 def close(motion_id: int):
     """Close the vote: the outcome is computed and the record can no longer change."""
-    motion = _motion_or_404(motion_id)
-    _require_run(motion.meeting.committee)
+    motion = _motion_to_run(motion_id)
     if motion.status == "closed":
         abort(409)
     close_motion(motion, g.district)
@@ -401,7 +400,7 @@ def close(motion_id: int):
 @role_required(Role.COUNCIL, Role.PRINCIPAL)
 def vote(meeting_id: int):
     """A member signed in on a phone votes on the meeting's open motions."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     member = _member_of(meeting.committee)
     if member is None:
         abort(403)
@@ -415,7 +414,7 @@ def vote(meeting_id: int):
             abort(400)
         if motion.status != "open":
             error = _("This vote is closed; the record cannot change.")
-        elif member.id not in (meeting.present_member_ids or []):
+        elif member.id not in meeting.present_ids:
             error = _("Only members marked present can vote.")
         else:
             existing = next((v for v in motion.votes if v.member_id == member.id), None)
@@ -467,8 +466,7 @@ def sniff_document(data: bytes) -> tuple[str, bytes] | None:
 @role_required(*OFFICERS)
 def upload_document(meeting_id: int):
     """Attach a PDF or a picture to a meeting."""
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     upload = request.files.get("document")
     title = (request.form.get("title") or "").strip()[:200]
     data = upload.read(MAX_DOCUMENT_BYTES + 1) if upload and upload.filename else b""
@@ -514,12 +512,11 @@ def audit_log():
 @role_required(*OFFICERS)
 def record_votes(motion_id: int):
     """The secretary records the votes of members present (those not voting on a phone)."""
-    motion = _motion_or_404(motion_id)
+    motion = _motion_to_run(motion_id)
     meeting = motion.meeting
-    _require_run(meeting.committee)
     if motion.status != "open":
         abort(409)
-    present = set(meeting.present_member_ids or [])
+    present = meeting.present_ids
     existing = {v.member_id: v for v in motion.votes}
     for member in meeting.committee.members:
         choice = request.form.get(f"vote-{member.id}", "")
@@ -545,7 +542,7 @@ def record_votes(motion_id: int):
 @role_required(*SCHOOL_EDITORS)
 def committee_rules(committee_id: int):
     """The committee's quorum: more than this share of seated members present."""
-    committee = _committee_or_404(committee_id)
+    committee = committee_or_404(committee_id)
     if not can_edit_school(current_user, committee.school):
         abort(403)
     percent = parse_int(request.form.get("quorum_percent"), 1, 99)

@@ -1,7 +1,7 @@
 """Minutes: the secretary drafts them per agenda item, members who attended propose amendments,
 the committee approves them at a later meeting, and a correction is a new, visible version."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,13 +10,15 @@ from sqlalchemy import select
 from portal.blueprints.committees import bp
 from portal.blueprints.committees.manage import (
     OFFICERS,
-    _meeting_or_404,
     _member_of,
     _require_run,
+    committee_or_404,
+    meeting_or_404,
+    meeting_to_run,
 )
 from portal.extensions import db
 from portal.forms import parse_int
-from portal.models import Committee, Meeting, MinutesAmendment, MinutesVersion, Role
+from portal.models import Meeting, MinutesAmendment, MinutesVersion, Role
 from portal.models.base import utcnow
 from portal.permissions import cacheable, role_required
 from portal.services.committee_record import audit
@@ -52,6 +54,14 @@ def published(meeting: Meeting) -> list[MinutesVersion]:
     )
 
 
+def _attending_member_or_403(meeting: Meeting):
+    """The signed-in user's seat on the committee, if they attended this meeting; else 403."""
+    member = _member_of(meeting.committee)
+    if member is None or member.id not in meeting.present_ids:
+        abort(403)
+    return member
+
+
 def _editable_draft(meeting: Meeting) -> MinutesVersion:
     current = latest(meeting)
     if current is None or current.status != "draft":
@@ -63,8 +73,7 @@ def _editable_draft(meeting: Meeting) -> MinutesVersion:
 @role_required(*OFFICERS)
 def edit_minutes(meeting_id: int):
     """Write the draft, item by item; after approval, start a correction as a new version."""
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     current = latest(meeting)
     if request.method == "POST":
         if current is None or current.status != "draft":
@@ -137,8 +146,7 @@ def decide_amendment(minutes_id: int, amendment_id: int):
 @role_required(*OFFICERS)
 def approve_minutes(meeting_id: int):
     """Record that the committee approved the draft at a later meeting."""
-    meeting = _meeting_or_404(meeting_id)
-    _require_run(meeting.committee)
+    meeting = meeting_to_run(meeting_id)
     draft = _editable_draft(meeting)
     at_id = parse_int(request.form.get("at_meeting_id"), 1, 2**31)
     at = next((m for m in meeting.committee.meetings if m.id == at_id), None)
@@ -154,7 +162,7 @@ def approve_minutes(meeting_id: int):
     draft.attendance = [
         {"name": m.name if m.name_public else "", "seat": m.seat}
         for m in meeting.committee.members
-        if m.id in (meeting.present_member_ids or [])
+        if m.id in meeting.present_ids
     ]
     audit("minutes.approved", "meeting", meeting.id, {"version": draft.version, "at": at.id})
     db.session.commit()
@@ -166,10 +174,8 @@ def approve_minutes(meeting_id: int):
 @role_required(Role.COUNCIL, Role.PRINCIPAL)
 def propose_amendment(meeting_id: int):
     """A member who attended proposes a change to one item of the draft minutes."""
-    meeting = _meeting_or_404(meeting_id)
-    member = _member_of(meeting.committee)
-    if member is None or member.id not in (meeting.present_member_ids or []):
-        abort(403)
+    meeting = meeting_or_404(meeting_id)
+    member = _attending_member_or_403(meeting)
     draft = _editable_draft(meeting)
     key = request.form.get("item_key", "")
     text = (request.form.get("text") or "").strip()[:4000]
@@ -186,10 +192,8 @@ def propose_amendment(meeting_id: int):
 @role_required(Role.COUNCIL, Role.PRINCIPAL)
 def review_minutes(meeting_id: int):
     """The draft for members who attended, with a form to propose amendments."""
-    meeting = _meeting_or_404(meeting_id)
-    member = _member_of(meeting.committee)
-    if member is None or member.id not in (meeting.present_member_ids or []):
-        abort(403)
+    meeting = meeting_or_404(meeting_id)
+    _attending_member_or_403(meeting)
     return render_template(
         "committees/minutes_review.html", meeting=meeting, minutes=latest(meeting)
     )
@@ -199,9 +203,7 @@ def review_minutes(meeting_id: int):
 @cacheable
 def minutes_archive(committee_id: int):
     """Approved minutes of past meetings, newest first, searchable by text, a page at a time."""
-    committee = db.session.get(Committee, committee_id)
-    if committee is None or g.district is None or committee.school.district_id != g.district.id:
-        abort(404)
+    committee = committee_or_404(committee_id)
     query = (request.args.get("q") or "").strip()[:100]
     page = parse_int(request.args.get("page"), 1, 1000) or 1
     statement = (

@@ -1,13 +1,11 @@
 """Public committee pages: purpose, members, meetings, agendas and the votes taken."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import abort, g, make_response, render_template
 from sqlalchemy import select
 
 from portal.blueprints.committees import bp
 from portal.blueprints.committees.feedback import visible_feedback
+from portal.blueprints.committees.manage import committee_or_404, meeting_or_404
 from portal.blueprints.committees.minutes import published as published_minutes
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
@@ -15,8 +13,7 @@ from portal.models import Committee, Meeting, MeetingDocument, Motion
 from portal.models.base import utcnow
 from portal.pdf import PDF_MIMETYPE, render_pdf
 from portal.permissions import cacheable
-from portal.services import committees as rules
-from portal.services.committee_record import english_learner_share, posting_deadline
+from portal.services.committee_record import posting_deadline, roster_now
 
 
 @bp.get("/schools/<slug>/committees")
@@ -31,21 +28,14 @@ def school_committees(slug: str):
 @cacheable
 def committee(committee_id: int):
     """Purpose in plain words, members (names only with consent), meetings ahead and past."""
-    found = db.session.get(Committee, committee_id)
-    if found is None or g.district is None or found.school.district_id != g.district.id:
-        abort(404)
-    today = datetime.now(ZoneInfo(g.district.timezone)).date()
-    current = [m for m in found.members if m.seated_on(today)]
+    found = committee_or_404(committee_id)
+    current, problems = roster_now(found, g.district)
     now = utcnow()
     return render_template(
         "committees/committee.html",
         committee=found,
         current=current,
-        problems=rules.composition_problems(
-            found.kind,
-            [(m.seat, m.parent_of_english_learner) for m in current],
-            english_learner_share(g.district.id, found.school_id),
-        ),
+        problems=problems,
         upcoming=[m for m in found.meetings if m.starts_at >= now],
         past=[m for m in reversed(found.meetings) if m.starts_at < now],
     )
@@ -55,9 +45,7 @@ def committee(committee_id: int):
 @cacheable
 def meeting(meeting_id: int):
     """A meeting's posted agenda (and when it was posted) and the motions decided."""
-    found = db.session.get(Meeting, meeting_id)
-    if found is None or g.district is None or found.committee.school.district_id != g.district.id:
-        abort(404)
+    found = meeting_or_404(meeting_id)
     deadline = posting_deadline(found)
     return render_template(
         "committees/meeting.html",
@@ -72,12 +60,9 @@ def meeting(meeting_id: int):
 @cacheable
 def document(meeting_id: int, document_id: int):
     """A meeting document, with headers that stop a browser from running or guessing it."""
+    meeting_or_404(meeting_id)
     found = db.session.get(MeetingDocument, document_id)
-    if (
-        found is None
-        or found.meeting_id != meeting_id
-        or found.meeting.committee.school.district_id != g.district.id
-    ):
+    if found is None or found.meeting_id != meeting_id:
         abort(404)
     extension = {"application/pdf": "pdf", "image/png": "png"}.get(found.mimetype, "jpg")
     response = make_response(found.data)
