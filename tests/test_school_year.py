@@ -638,3 +638,26 @@ def test_a_school_sets_its_own_phase_dates_over_the_districts(login_as, calendar
     assert principal.post(url, data={}).status_code == 303
     text = visible_text(client.get(f"/schools/{SLUG}/calendar").get_data(as_text=True))
     assert "We look at last year's results" in text
+
+
+def test_district_phase_dates_need_all_four_phases(login_as, calendar_year, ctx):
+    staff = login_as(Role.DISTRICT)
+    dates = {
+        "engage": ("2026-07-01", "2026-08-31"),
+        "reflect": ("2026-09-01", "2026-11-30"),
+        "prioritize": ("2026-12-01", "2027-02-28"),
+        "decide": ("2027-03-01", "2027-06-30"),
+    }
+    form = {
+        f"{p}_{end}": v for p, (a, b) in dates.items() for end, v in (("starts", a), ("ends", b))
+    }
+    assert (
+        staff.post("/manage/calendar/phases", data={**form, "decide_ends": ""}).status_code == 422
+    )
+    assert staff.post("/manage/calendar/phases", data=form).status_code == 303
+    with ctx() as session:
+        rows = {
+            w.phase: (w.starts_on.isoformat(), w.ends_on.isoformat())
+            for w in session.query(PhaseWindow).filter(PhaseWindow.school_id.is_(None))
+        }
+    assert rows == dates

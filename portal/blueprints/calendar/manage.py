@@ -103,12 +103,7 @@ def _school_page(school, status=200, **extra):
         checks=cal.requirement_status(requirements, events),
         windows=cal.phase_windows(year.id, school.id),
         own_windows={
-            w.phase: w
-            for w in db.session.scalars(
-                select(PhaseWindow).where(
-                    PhaseWindow.school_year_id == year.id, PhaseWindow.school_id == school.id
-                )
-            )
+            phase: (w.starts_on, w.ends_on) for phase, w in phase_rows(year.id, school.id).items()
         },
         **_event_form_context(form=extra.pop("form", None), errors=extra.pop("errors", None)),
         **extra,
@@ -249,36 +244,65 @@ def add_district_event():
     return redirect(url_for("calendar.dashboard"), code=303)
 
 
+def parse_phase_dates(form, optional: bool) -> tuple[dict, dict]:
+    """The phase date fields -> ({phase: (starts, ends) or None}, errors). With `optional`, a
+    phase left empty is None (it follows the district's dates)."""
+    errors, dates = {}, {}
+    for phase in Phase:
+        raw_start, raw_end = form.get(f"{phase.value}_starts"), form.get(f"{phase.value}_ends")
+        if optional and not raw_start and not raw_end:
+            dates[phase] = None
+            continue
+        starts, ends = parse_date(raw_start), parse_date(raw_end)
+        if starts is None or ends is None or ends < starts:
+            errors[phase.value] = _("Enter a start and an end date, the end after the start.")
+        else:
+            dates[phase] = (starts, ends)
+    return dates, errors
+
+
+def phase_rows(year_id: int, school_id: int | None) -> dict[str, PhaseWindow]:
+    """The stored phase windows of the district's template (no school) or of one school."""
+    owner = (
+        PhaseWindow.school_id.is_(None) if school_id is None else PhaseWindow.school_id == school_id
+    )
+    return {
+        w.phase: w
+        for w in db.session.scalars(
+            select(PhaseWindow).where(PhaseWindow.school_year_id == year_id, owner)
+        )
+    }
+
+
+def save_phase_dates(year, school_id: int | None, dates: dict) -> None:
+    """Write the phase windows; a phase whose dates are None loses its window."""
+    existing = phase_rows(year.id, school_id)
+    for phase, window_dates in dates.items():
+        window = existing.get(phase.value)
+        if window_dates is None:
+            if window is not None:
+                db.session.delete(window)
+            continue
+        window = window or PhaseWindow(
+            district_id=g.district.id,
+            school_year_id=year.id,
+            school_id=school_id,
+            phase=phase.value,
+        )
+        window.starts_on, window.ends_on = window_dates
+        db.session.add(window)
+    db.session.commit()
+
+
 @bp.post("/manage/calendar/phases")
 @role_required(Role.DISTRICT)
 def set_phases():
     """The template's phase dates for the year."""
     year = current_year_or_404()
-    errors, dates = {}, {}
-    for phase in Phase:
-        starts = parse_date(request.form.get(f"{phase.value}_starts"))
-        ends = parse_date(request.form.get(f"{phase.value}_ends"))
-        if starts is None or ends is None or ends < starts:
-            errors[phase.value] = _("Enter a start and an end date, the end after the start.")
-        else:
-            dates[phase] = (starts, ends)
+    dates, errors = parse_phase_dates(request.form, optional=False)
     if errors:
         return _dashboard(422, phase_form=request.form, phase_errors=errors)
-    existing = {
-        w.phase: w
-        for w in db.session.scalars(
-            select(PhaseWindow).where(
-                PhaseWindow.school_year_id == year.id, PhaseWindow.school_id.is_(None)
-            )
-        )
-    }
-    for phase, (starts, ends) in dates.items():
-        window = existing.get(phase.value) or PhaseWindow(
-            district_id=g.district.id, school_year_id=year.id, school_id=None, phase=phase.value
-        )
-        window.starts_on, window.ends_on = starts, ends
-        db.session.add(window)
-    db.session.commit()
+    save_phase_dates(year, None, dates)
     flash(_("Phase dates saved."), "success")
     return redirect(url_for("calendar.dashboard"), code=303)
 
@@ -331,42 +355,9 @@ def set_school_phases(slug: str):
     """A school's own phase dates; a phase left empty follows the district's."""
     school = editable_school_or_403(slug)
     year = current_year_or_404()
-    errors, dates = {}, {}
-    for phase in Phase:
-        raw_start = request.form.get(f"{phase.value}_starts")
-        raw_end = request.form.get(f"{phase.value}_ends")
-        if not raw_start and not raw_end:
-            dates[phase] = None
-            continue
-        starts, ends = parse_date(raw_start), parse_date(raw_end)
-        if starts is None or ends is None or ends < starts:
-            errors[phase.value] = _("Enter a start and an end date, the end after the start.")
-        else:
-            dates[phase] = (starts, ends)
+    dates, errors = parse_phase_dates(request.form, optional=True)
     if errors:
         return _school_page(school, 422, phase_form=request.form, phase_errors=errors)
-    existing = {
-        w.phase: w
-        for w in db.session.scalars(
-            select(PhaseWindow).where(
-                PhaseWindow.school_year_id == year.id, PhaseWindow.school_id == school.id
-            )
-        )
-    }
-    for phase, window_dates in dates.items():
-        window = existing.get(phase.value)
-        if window_dates is None:
-            if window is not None:
-                db.session.delete(window)
-            continue
-        window = window or PhaseWindow(
-            district_id=g.district.id,
-            school_year_id=year.id,
-            school_id=school.id,
-            phase=phase.value,
-        )
-        window.starts_on, window.ends_on = window_dates
-        db.session.add(window)
-    db.session.commit()
+    save_phase_dates(year, school.id, dates)
     flash(_("Phase dates saved."), "success")
     return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)
