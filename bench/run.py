@@ -8,15 +8,14 @@ percentile over REPEAT requests after a warm-up. Record them in the README with 
 """
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
+from timing import timed  # noqa: E402 - bench/timing.py, beside this script
 
 from portal import create_app  # noqa: E402
 from portal.demo import load_demo  # noqa: E402
@@ -50,19 +49,8 @@ def main() -> None:
         print(f"backend: {backend}, {REPEAT} requests per page, Python {sys.version.split()[0]}")
         print(f"{'page':<26}{'median ms':>10}{'p95 ms':>10}{'bytes':>9}")
         for name, path, headers in PAGES:
-            for _ in range(20):
-                client.get(path, headers=headers)
-            samples = []
-            size = 0
-            for _ in range(REPEAT):
-                start = time.perf_counter()
-                response = client.get(path, headers=headers)
-                size = len(response.get_data())
-                samples.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-            samples.sort()
-            p95 = samples[int(len(samples) * 0.95) - 1]
-            print(f"{name:<26}{statistics.median(samples):>10.2f}{p95:>10.2f}{size:>9}")
+            median, p95, size = timed(client, path, REPEAT, warmup=20, headers=headers)
+            print(f"{name:<26}{median:>10.2f}{p95:>10.2f}{size:>9}")
 
 
 if __name__ == "__main__":

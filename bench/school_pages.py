@@ -6,16 +6,15 @@ with budget lines, on top of the demo district (issue: under 50 ms each).
 """
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from timing import timed  # noqa: E402 - bench/timing.py, beside this script
 
 from portal import create_app  # noqa: E402
 from portal.demo import load_demo  # noqa: E402
@@ -82,18 +81,8 @@ def main() -> None:
         print(f"backend: {url.split(':')[0]}, {REPEAT} requests per page, 15 goals, 80 investments")
         print(f"{'page':<16}{'median ms':>10}{'p95 ms':>10}{'bytes':>9}")
         for name, path in PAGES:
-            for _ in range(10):
-                client.get(path)
-            samples, size = [], 0
-            for _ in range(REPEAT):
-                start = time.perf_counter()
-                response = client.get(path)
-                size = len(response.get_data())
-                samples.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-            samples.sort()
-            p95 = samples[int(len(samples) * 0.95) - 1]
-            print(f"{name:<16}{statistics.median(samples):>10.2f}{p95:>10.2f}{size:>9}")
+            median, p95, size = timed(client, path, REPEAT)
+            print(f"{name:<16}{median:>10.2f}{p95:>10.2f}{size:>9}")
 
 
 if __name__ == "__main__":

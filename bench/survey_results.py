@@ -10,7 +10,6 @@ with and without filters). Generation time is not measured.
 
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
+from timing import timed  # noqa: E402 - bench/timing.py, beside this script
 
 from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
@@ -105,20 +105,6 @@ def load(app) -> int:
         return survey.slug, schools[0]
 
 
-def timed(client, path, repeat=REPEAT):
-    for _ in range(3):
-        client.get(path)
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(path)
-        response.get_data()
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
@@ -150,7 +136,7 @@ def main() -> None:
         ]
         print(f"{'results view':<30}{'median ms':>10}{'p95 ms':>10}")
         for name, client, path in rows:
-            median, p95 = timed(client, path)
+            median, p95, _size = timed(client, path, REPEAT, warmup=3)
             print(f"{name:<30}{median:>10.1f}{p95:>10.1f}")
 
 
