@@ -37,7 +37,7 @@ def build_large_plan() -> None:
     """15 goals, each with two strategies, and 80 investments funded from the school's streams."""
     school = db.session.scalars(select(School).where(School.slug == SLUG)).one()
     year = funding.current_year(school.district_id)
-    money = funding.school_funding(school.district_id, year.id, school.id)
+    money = funding.school_funding(funding.published_run(school.district_id, year.id), school.id)
     plan = SchoolPlan(school_id=school.id, school_year_id=year.id, status="shared")
     db.session.add(plan)
     for n in range(15):

@@ -179,21 +179,35 @@ class SchoolFunding:
         return sum(source.cents for source in self.sources)
 
 
-def school_funding(district_id: int, year_id: int, school_id: int) -> SchoolFunding | None:
-    """The published allocation of one school and its split by funding stream, or None."""
+@dataclass(frozen=True)
+class PublishedRun:
+    """The published scenario worked out for every school (compute once, use for many)."""
+
+    scenario: AllocationScenario
+    streams: list[FundingStream]
+    result: AllocationResult
+
+
+def published_run(district_id: int, year_id: int) -> PublishedRun | None:
+    """The year's published scenario run over the database, or None if none is published."""
     scenario = published_scenario(district_id, year_id)
     if scenario is None:
         return None
     streams = streams_for(district_id, year_id)
     result, _pool = run_scenario(scenario, streams)
-    allocation = result.for_school(school_id)
+    return PublishedRun(scenario, streams, result)
+
+
+def school_funding(run: PublishedRun | None, school_id: int) -> SchoolFunding | None:
+    """One school's published allocation and its split by funding stream, or None."""
+    allocation = run.result.for_school(school_id) if run else None
     if allocation is None:
         return None
     return SchoolFunding(
-        scenario,
+        run.scenario,
         allocation,
-        result.proration,
-        school_sources(school_id, allocation.total_cents, streams),
+        run.result.proration,
+        school_sources(school_id, allocation.total_cents, run.streams),
     )
 
 

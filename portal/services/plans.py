@@ -214,6 +214,14 @@ def ranked_investments(plan: SchoolPlan) -> list[Investment]:
     return sorted(plan.investments, key=lambda i: (i.priority, i.id))
 
 
+def investments_by_goal(ranked: list[Investment]) -> dict[int, list[Investment]]:
+    """Investments grouped under their goal, keeping the priority order."""
+    grouped: dict[int, list[Investment]] = {}
+    for investment in ranked:
+        grouped.setdefault(investment.goal_id, []).append(investment)
+    return grouped
+
+
 def candidates(plan: SchoolPlan) -> list[Candidate]:
     return [Candidate(i.id, i.priority, i.cost_cents, i.id) for i in plan.investments]
 

@@ -26,12 +26,9 @@ def spending_context(school, year, money, district) -> dict:
     now = cal.local_now(district)
     events = [e for e in cal.school_events(year.id, school.id) if e.kind in INPUT_EVENTS]
     ranked = plans.ranked_investments(plan)
-    by_goal_id: dict[int, list] = {}
-    for investment in ranked:
-        by_goal_id.setdefault(investment.goal_id, []).append(investment)
     return {
         "plan": plan,
-        "investments_by_goal": by_goal_id,
+        "investments_by_goal": plans.investments_by_goal(ranked),
         "streams_by_id": {source.stream.id: source.stream for source in sources},
         "unfunded": set(line.unfunded) if line else set(),
         "totals": totals,

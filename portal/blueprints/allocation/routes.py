@@ -41,9 +41,11 @@ def school_budget(slug: str):
     """How much the school has and where it comes from (arithmetic a parent can check), what it
     is spent on, and what is still open for input."""
     school = school_or_404(slug)
-    year, scenario = _published()
+    year = funding.current_year(g.district.id) if g.district else None
+    run = funding.published_run(g.district.id, year.id) if year else None
+    scenario = run.scenario if run else None
     context = {"school": school, "year": year, "scenario": scenario, "groups": _group_names()}
-    money = funding.school_funding(g.district.id, year.id, school.id) if scenario else None
+    money = funding.school_funding(run, school.id)
     if money is not None:
         context.update(
             allocation=money.allocation,

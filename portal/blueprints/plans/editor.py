@@ -65,7 +65,7 @@ def _context(school, plan, year, errors=None, form=None, error_row=None):
             .order_by(InvestmentCategory.position)
         )
     )
-    money = funding.school_funding(g.district.id, year.id, school.id)
+    money = funding.school_funding(funding.published_run(g.district.id, year.id), school.id)
     available = money.total_cents if money else (plan.planning_figure_cents if plan else None)
     change = parse_int(request.args.get("change"), -90, 90) or 0
     ranked = plans.ranked_investments(plan) if plan else []
@@ -437,7 +437,7 @@ def edit_budget(slug: str):
     school = editable_school_or_403(slug)
     year = current_year_or_404()
     plan = _plan_or_404(school, year)
-    money = funding.school_funding(g.district.id, year.id, school.id)
+    money = funding.school_funding(funding.published_run(g.district.id, year.id), school.id)
     sources = money.sources if money else []
     errors = {}
     if request.method == "POST":

@@ -41,21 +41,20 @@ def progress_by_lineage(plan) -> dict:
     return {lineage: progress_chart(points) for lineage, points in series.items()}
 
 
-def plan_context(school: School) -> dict:
+def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> dict:
+    """Template values for a public plan. `run`: the published allocation, when the caller has
+    already worked it out (comparing schools); otherwise it is worked out here."""
     year = funding.current_year(g.district.id) if g.district else None
     plan = public_plan(school, year)
     context = {"school": school, "year": year, "plan": plan}
     if plan is None:
         return context
-    money = funding.school_funding(g.district.id, year.id, school.id)
+    money = funding.school_funding(run or funding.published_run(g.district.id, year.id), school.id)
     streams, totals, cells = plans.matrix_for(plan, money.sources if money else [])
     by_goal = plans.spending_by_goal(plan)
     ranked = plans.ranked_investments(plan)
-    investments_by_goal: dict[int, list] = {}
-    for investment in ranked:
-        investments_by_goal.setdefault(investment.goal_id, []).append(investment)
     context.update(
-        investments_by_goal=investments_by_goal,
+        investments_by_goal=plans.investments_by_goal(ranked),
         money=money,
         sources=money.sources if money else [],
         totals=totals,
@@ -106,7 +105,11 @@ def compare():
     )
     by_slug = {school.slug: school for school in all_schools}
     chosen = [by_slug[slug] for slug in dict.fromkeys(wanted) if slug in by_slug]
-    columns = [plan_context(school) for school in chosen] if len(chosen) >= 2 else []
+    columns = []
+    if len(chosen) >= 2:
+        year = funding.current_year(g.district.id)
+        run = funding.published_run(g.district.id, year.id) if year else None
+        columns = [plan_context(school, run) for school in chosen]
     return render_template(
         "plans/compare.html", schools=all_schools, chosen=chosen, columns=columns
     )
