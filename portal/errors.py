@@ -26,9 +26,16 @@ ERROR_TEXT = {
     429: (_l("Too many requests"), _l("Please wait a little and try again.")),
     500: (
         _l("Something went wrong"),
-        _l("Something went wrong on our side. Nothing you sent was saved. Please try again."),
+        _l("Something went wrong on our side. Please try again."),
     ),
 }
+
+# What a 500 may truthfully say about the visitor's changes, by what the request did.
+ROLLED_BACK = _l("Nothing you sent was saved. Please try again.")
+SAVED_BEFORE_ERROR = _l(
+    "What you sent was saved, but the page could not be shown. Reload the page to see it; "
+    "do not send it again."
+)
 
 
 CSRF_MESSAGE = _l(
@@ -37,6 +44,17 @@ CSRF_MESSAGE = _l(
 
 
 def init_app(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    @event.listens_for(Session, "after_commit")
+    def _remember_commit(session):  # noqa: ARG001
+        # An error page may say "nothing was saved" only if this request committed nothing.
+        from flask import has_request_context
+
+        if has_request_context():
+            g.request_committed = True
+
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -83,7 +101,10 @@ def _unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise error
+    detail = None
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        detail = str(SAVED_BEFORE_ERROR if g.get("request_committed") else ROLLED_BACK)
     try:
-        return render_error(500)
+        return render_error(500, detail)
     except Exception:  # the error page itself failed: plain text, still no trace
         return InternalServerError().get_response()

@@ -6,11 +6,13 @@ Money is integer cents everywhere in the portal; it is turned into a decimal onl
 from decimal import Decimal
 from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency as babel_format_currency
+from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import format_percent as babel_format_percent
 from flask import g
 from flask_babel import (
     format_date,
-    format_decimal,
     format_time,
     get_locale,
     to_user_timezone,
@@ -21,21 +23,71 @@ def cents_to_decimal(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
-def money(cents: int) -> str:
-    """Format integer cents as the district's currency in the reader's locale."""
+def _district_setting(name: str, default: str) -> str:
     district = getattr(g, "district", None)
-    currency = district.currency if district is not None else "USD"
-    return _money(int(cents), currency, str(get_locale()))
+    return getattr(district, name, None) or default
 
 
-@lru_cache(maxsize=4096)
-def _money(cents: int, currency: str, locale: str) -> str:
+@lru_cache(maxsize=256)
+def number_locale(language: str, region: str) -> str:
+    """The locale whose number and money conventions a reader of `language` sees in `region`.
+
+    Numbers follow the district's region, not the language: Spanish in the US is es_US
+    ("$2,224,698"); a language Babel has no variant of for the region (Chinese, Vietnamese,
+    Arabic in the US) uses the region's own main locale (en_US), never the language's home country.
+    """
+    base = language.split("_")[0]
+    for candidate in (f"{base}_{region}", f"und_{region}"):
+        try:
+            return str(Locale.parse(candidate))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return "en_US"
+
+
+def _reader_number_locale() -> str:
+    return number_locale(str(get_locale()), _district_setting("region", "US"))
+
+
+def money(cents: int) -> str:
+    """Integer cents in the district's currency and region: whole dollars without ".00"
+    (totals, allocations), and cents only when the amount has them."""
+    cents = int(cents)
+    return _money(cents, _district_setting("currency", "USD"), _reader_number_locale(), cents % 100 != 0)
+
+
+def money_exact(cents: int) -> str:
+    """Integer cents with the cents always shown: per-pupil weights and the arithmetic a parent
+    checks step by step."""
+    return _money(int(cents), _district_setting("currency", "USD"), _reader_number_locale(), True)
+
+
+@lru_cache(maxsize=8192)
+def _money(cents: int, currency: str, locale: str, with_cents: bool) -> str:
     # Pure in its arguments, so pages with many amounts format each one once per process.
-    return babel_format_currency(cents_to_decimal(cents), currency, locale=locale)
+    if with_cents:
+        return babel_format_currency(cents_to_decimal(cents), currency, locale=locale)
+    return babel_format_currency(
+        Decimal(cents) / 100, currency, locale=locale, format=_whole_pattern(locale),
+        currency_digits=False,
+    )
+
+
+@lru_cache(maxsize=64)
+def _whole_pattern(locale: str) -> str:
+    """The locale's own currency pattern without its decimals ("¤#,##0.00" → "¤#,##0")."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern.replace(".00", "").replace(".##", "")
+
+
+def percent(value, pattern: str | None = None) -> str:
+    """A fraction as a percentage in the district's regional style."""
+    return babel_format_percent(value, pattern, locale=_reader_number_locale())
 
 
 def number(value) -> str:
-    return format_decimal(value)
+    """A number in the district's regional style ("1,234.5" in the US, in every language)."""
+    return babel_format_decimal(value, locale=_reader_number_locale())
 
 
 def day(value) -> str:

@@ -100,6 +100,15 @@ def district_default_locale() -> str:
     return DEFAULT_LOCALE
 
 
+def language_label(code: str) -> str:
+    """A language's name in the reader's language ("英语" for English to a Chinese reader)."""
+    try:
+        name = Locale.parse(code).get_display_name(str(get_locale()))
+    except (ValueError, TypeError):
+        return code
+    return name or code
+
+
 def current_language() -> Language:
     return LANGUAGES.get(str(get_locale()), LANGUAGES[DEFAULT_LOCALE])
 

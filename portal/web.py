@@ -44,25 +44,30 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember_language)
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["money_exact"] = formatting.money_exact
     app.jinja_env.filters["number"] = formatting.number
+    # Flask-Babel's own number filters follow the language; ours follow the district's region.
+    app.jinja_env.filters["percentformat"] = formatting.percent
+    app.jinja_env.filters["decimalformat"] = formatting.number
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["short_day"] = formatting.short_day
     app.jinja_env.filters["clock"] = formatting.clock
     app.jinja_env.filters["local"] = formatting.local
     app.jinja_env.filters["glossary"] = _glossary
-    app.jinja_env.filters["language_name"] = lambda code: (
-        i18n.LANGUAGES[code].native_name if code in i18n.LANGUAGES else code
-    )
+    app.jinja_env.filters["language_name"] = i18n.language_label
     app.jinja_env.filters["event_kind_label"] = lambda value: EventKind(value).label
     app.jinja_env.filters["phase_label"] = lambda value: Phase(value).label
     app.jinja_env.globals["translated"] = i18n.translated
     app.jinja_env.globals["pick"] = i18n.pick
+    app.jinja_env.globals["language_label"] = i18n.language_label
     app.jinja_env.globals["glossed"] = _glossed
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["url_with_lang"] = url_with_lang
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.filters["role_label"] = lambda value: Role(value).label
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # `{% do list.append(x) %}` instead of `{% set _ = ... %}`, which shadows the gettext `_`.
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

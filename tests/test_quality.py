@@ -64,6 +64,39 @@ def test_template_has_no_inline_script_or_handlers(path):
     assert "http://" not in source and "https://" not in source, "external resource"
 
 
+# Any Jinja construct that binds the name `_`, which would shadow gettext for the rest of the
+# template (the plan editor answered 500 once an investment fell below the cut line).
+UNDERSCORE_BINDING = re.compile(
+    r"\{%-?\s*(?:set|for|with)\s+(?:[\w\s,()]*,\s*)?_\s*(?:,|=|\)|\bin\b)"
+    r"|\{%-?\s*(?:import|from)\b[^%]*\bas\s+_\b"
+    r"|\{%-?\s*(?:macro|call)\b[^%]*[(,]\s*_\s*[,)=]"
+)
+
+
+def assigns_to_underscore(source: str) -> list[str]:
+    return UNDERSCORE_BINDING.findall(source)
+
+
+@pytest.mark.parametrize("path", _template_files(), ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_template_never_assigns_to_the_translation_function(path):
+    assert assigns_to_underscore(path.read_text()) == [], "use {% do ... %} instead"
+
+
+def test_underscore_scanner_catches_every_binding():
+    for bad in (
+        "{% set _ = x.append(1) %}",
+        "{%- set _ = d.update({}) %}",
+        "{% set a, _ = pair %}",
+        "{% for _ in rows %}",
+        "{% for k, _ in d.items() %}",
+        "{% with _ = 1 %}",
+        '{% from "m.html" import f as _ %}',
+        "{% macro m(a, _) %}",
+    ):
+        assert assigns_to_underscore(bad), bad
+    for good in ('{{ _("Hi") }}', "{% do x.append(1) %}", "{% set _x = 1 %}", "{% for a_ in r %}"):
+        assert not assigns_to_underscore(good), good
+
 @pytest.fixture(scope="module")
 def extracted_ids(tmp_path_factory):
     """Message ids extracted from the source right now, exactly as `make translations` does."""

@@ -53,6 +53,9 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     default_locale: Mapped[str] = mapped_column(String(16), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    # Numbers and money follow the district's region (ISO 3166 code), not the reader's language:
+    # a Spanish-speaking family in a US district reads "$2,224,698", not "2.224.698,00 US$".
+    region: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
     tagline: Mapped[dict] = mapped_column(TranslatedText, default=dict)
     # Public breakdowns with fewer responses than this show "fewer than N responses" instead of
     # numbers, so no one in a small group can be singled out. Never below 5.

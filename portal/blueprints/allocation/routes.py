@@ -5,7 +5,6 @@ import io
 from decimal import Decimal
 
 from flask import abort, g, make_response, render_template
-from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from portal.blueprints.allocation import bp
 from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
+from portal import formatting
 from portal.formatting import cents_to_decimal
 from portal.i18n import translated
 from portal.models import School
@@ -211,7 +211,7 @@ def calculator(slug: str):
 
 @bp.app_template_filter()
 def percent(value: float) -> str:
-    return format_percent(value, "#,##0%")
+    return formatting.percent(value, "#,##0%")
 
 
 @bp.app_template_filter()

@@ -109,6 +109,18 @@ for _code, _lang in LANGUAGES.items():
     )
 
 
+# Regions whose school districts might run the portal; names come from Babel in the reader's
+# language, so the list needs no catalog entries.
+REGIONS = ("US", "CA", "MX", "PR", "GB", "IE", "AU", "NZ")
+
+
+def region_choices():
+    from flask_babel import get_locale
+
+    names = get_locale().territories
+    return [(code, names.get(code, code)) for code in REGIONS]
+
+
 class DistrictForm(FlaskForm):
     name = StringField(
         _l("District name"),
@@ -116,6 +128,11 @@ class DistrictForm(FlaskForm):
     )
     default_locale = SelectField(
         _l("Main language (shown when a translation is missing)"), choices=LANGUAGE_CHOICES
+    )
+    region = SelectField(
+        _l("Region for numbers and money"),
+        choices=region_choices,
+        description=_l("Amounts are written the way this region writes them, in every language."),
     )
     timezone = StringField(
         _l("Time zone"),

@@ -185,6 +185,7 @@ def district_settings():
             district.name = form.name.data.strip()
             district.default_locale = form.default_locale.data
             district.timezone = form.timezone.data.strip()
+            district.region = form.region.data
             district.small_cell_threshold = form.small_cell_threshold.data
             district.tagline = {
                 code: text.strip()
