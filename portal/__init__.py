@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import i18n
 from portal.config import Config
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from portal.extensions import htmx as htmx_extension
 
 
@@ -30,6 +30,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     from portal import cli, errors, web
 
+    # Registered before web's hooks so that it runs after them (Flask runs after_request hooks
+    # in reverse), on the final body and headers.
+    compress.init_app(app)
     web.init_app(app)  # first: the language is chosen before CSRF or login checks can fail
     csrf.init_app(app)
     limiter.init_app(app)

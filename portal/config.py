@@ -41,6 +41,26 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.ENV_NAME == "production"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.REMEMBER_COOKIE_HTTPONLY = True
+        # Compression of text responses (Flask-Compress): Brotli first, then gzip. A proxy in
+        # front may do it instead (COMPRESS_REGISTER=0 leaves it to the proxy).
+        self.COMPRESS_REGISTER = env.get("COMPRESS_REGISTER", "1") == "1"
+        self.COMPRESS_ALGORITHM = ["br", "gzip", "deflate"]
+        self.COMPRESS_BR_LEVEL = 5
+        self.COMPRESS_LEVEL = 6
+        self.COMPRESS_MIN_SIZE = 500
+        self.COMPRESS_MIMETYPES = [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/csv",
+            "text/calendar",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/xml",
+            "application/atom+xml",
+            "image/svg+xml",
+        ]
         # Anonymous public pages may be cached by browsers and shared caches this long.
         self.PUBLIC_CACHE_SECONDS = int(env.get("PUBLIC_CACHE_SECONDS", 60))
         # Sign-in throttling: failures allowed per e-mail address and per client within the window.

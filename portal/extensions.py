@@ -1,6 +1,7 @@
 """Extension singletons, bound to an app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,5 +32,7 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()
+# gzip or Brotli for text, as the browser asks (settings in config.py).
+compress = Compress()
 # Limits are counted in Redis when REDIS_URL is set (shared by every app server).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

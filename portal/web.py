@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_cache_headers)
     app.after_request(_security_headers)
     app.after_request(_remember_language)
+    app.after_request(_buffer_static_files)
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["money_exact"] = formatting.money_exact
@@ -173,6 +174,19 @@ def _cache_headers(response):
         response.headers["Cache-Control"] = f"public, max-age={seconds}"
     else:
         response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _buffer_static_files(response):
+    """Read our small static files into memory so the compression hook can gzip them too (it
+    gzips only buffered bodies; a file stream would reach gzip-only browsers uncompressed)."""
+    if request.endpoint == "static" and response.status_code == 200 and response.is_streamed:
+        stream = response.response
+        body = b"".join(stream)
+        if hasattr(stream, "close"):
+            stream.close()
+        response.direct_passthrough = False
+        response.set_data(body)
     return response
 
 

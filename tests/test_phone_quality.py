@@ -30,7 +30,9 @@ def _failing_post(clean_app, commit_first: bool):
 
 
 @pytest.mark.parametrize("commit_first", [True, False])
-def test_an_error_page_says_nothing_was_saved_only_when_nothing_was(clean_app, district, commit_first):
+def test_an_error_page_says_nothing_was_saved_only_when_nothing_was(
+    clean_app, district, commit_first
+):
     with clean_app.test_request_context(headers={"Accept-Language": "en"}):
         from portal.errors import ROLLED_BACK, SAVED_BEFORE_ERROR
 
@@ -56,3 +58,58 @@ def test_an_error_page_says_nothing_was_saved_only_when_nothing_was(clean_app, d
         assert saved in text and rolled_back not in text
     else:
         assert rolled_back in text and saved not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "region", "cents", "exact", "expected"),
+    [
+        ("es", "US", 222469800, False, "$2,224,698"),
+        ("zh_Hans", "US", 222469800, False, "$2,224,698"),
+        ("vi", "US", 222469800, False, "$2,224,698"),
+        ("ar", "US", 222469800, False, "$2,224,698"),
+        ("en", "US", 741235, False, "$7,412.35"),
+        ("es", "US", 500000, True, "$5,000.00"),
+        ("en", "US", -12000, False, "-$120"),
+        ("es", "MX", 222469800, False, "USD2,224,698"),
+        ("fr", "CA", 222469800, True, "2 224 698,00 $ US"),
+    ],
+)
+def test_money_follows_the_district_region_not_the_reader_language(
+    app, language, region, cents, exact, expected
+):
+    from flask_babel import force_locale
+
+    from portal import formatting
+
+    with app.test_request_context():
+        g.district = District(currency="USD", region=region)
+        with force_locale(language):
+            shown = formatting.money_exact(cents) if exact else formatting.money(cents)
+    assert shown.replace("\xa0", " ") == expected
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_text_is_compressed_when_the_browser_asks(client, district, encoding):
+    import brotli
+
+    from portal.web import static_url
+
+    with client.application.test_request_context():
+        assets = [static_url("app.css"), static_url("htmx-2.0.11.min.js")]
+    for path in ["/", "/privacy", "/bulletins/feed.xml", *assets]:
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        packed = client.get(path, headers={"Accept-Encoding": encoding})
+        assert plain.status_code == packed.status_code == 200, path
+        assert "Content-Encoding" not in plain.headers, path
+        assert "Accept-Encoding" in packed.headers["Vary"], path
+        if len(plain.get_data()) < 500:  # not worth a compression header
+            assert "Content-Encoding" not in packed.headers, path
+            continue
+        assert packed.headers["Content-Encoding"] == encoding, path
+        assert "Accept-Encoding" in packed.headers["Vary"], path
+        body = packed.get_data()
+        unpacked = gzip.decompress(body) if encoding == "gzip" else brotli.decompress(body)
+        assert len(body) < len(unpacked), path
+        if "static" not in path:
+            continue
+        assert unpacked == plain.get_data(), path
