@@ -10,6 +10,7 @@ TITLE = {
     "es": "¿Está nuestro distrito listo para el presupuesto por estudiante?",
     "zh_Hans": "我们学区准备好实行按学生拨款的预算了吗？",
     "vi": "Học khu của chúng ta đã sẵn sàng lập ngân sách theo từng học sinh chưa?",
+    "ar": "هل منطقتنا التعليمية مستعدة للميزانية على أساس الطالب؟",
 }
 
 INTRO = {
@@ -22,6 +23,8 @@ INTRO = {
     "vi": "Hãy cho chúng tôi biết suy nghĩ của quý vị về cách các trường lập kế hoạch và chi "
     "tiêu ngân sách. Mất khoảng 10 phút. Câu trả lời của quý vị được ẩn danh: chúng tôi "
     "không bao giờ hỏi tên quý vị.",
+    "ar": "أخبرنا برأيك في الطريقة التي تخطط بها مدارسنا لإنفاق أموالها وتنفقها. يستغرق ذلك نحو "
+    "10 دقائق. إجاباتك مجهولة الهوية: لا نسأل أبدًا عن اسمك.",
 }
 
 ITEMS = {
@@ -35,6 +38,7 @@ ITEMS = {
                 "zh_Hans": "我了解资源（例如教职员工、经费）是如何分配给我的学校的。",
                 "vi": "Tôi hiểu cách các nguồn lực (ví dụ: nhân viên, ngân quỹ) được phân bổ "
                 "cho trường của tôi.",
+                "ar": "أفهم كيف تُوزَّع الموارد (مثل الموظفين والأموال) على مدرستي.",
             },
         ),
         (
@@ -44,6 +48,7 @@ ITEMS = {
                 "es": "Mi escuela explica su presupuesto de una manera que puedo entender.",
                 "zh_Hans": "我的学校用我能理解的方式解释它的预算。",
                 "vi": "Trường của tôi giải thích ngân sách theo cách tôi có thể hiểu được.",
+                "ar": "تشرح مدرستي ميزانيتها بطريقة أستطيع فهمها.",
             },
         ),
         (
@@ -53,6 +58,7 @@ ITEMS = {
                 "es": "Cuando doy mi opinión, me informan qué se hizo con ella.",
                 "zh_Hans": "当我提出意见后，我会得知这些意见是如何被处理的。",
                 "vi": "Khi tôi góp ý, tôi được cho biết góp ý đó đã được xử lý thế nào.",
+                "ar": "عندما أبدي رأيي، يُخبرونني بما فُعل به.",
             },
         ),
         (
@@ -64,6 +70,7 @@ ITEMS = {
                 "zh_Hans": "我知道学校的计划和预算是在什么时候决定的。",
                 "vi": "Tôi biết khi nào các quyết định về kế hoạch và ngân sách của trường "
                 "được đưa ra.",
+                "ar": "أعرف متى تُتخذ القرارات بشأن خطة مدرستي وميزانيتها.",
             },
         ),
     ],
@@ -78,6 +85,8 @@ ITEMS = {
                 "zh_Hans": "像我这样的人可以通过学校委员会或其他团体参与学校的规划。",
                 "vi": "Những người như tôi có thể tham gia lập kế hoạch cho trường, qua hội đồng "
                 "trường hoặc các nhóm khác.",
+                "ar": "يستطيع أشخاص مثلي المشاركة في التخطيط في مدرستي، من خلال مجلس المدرسة أو "
+                "مجموعات أخرى.",
             },
         ),
         (
@@ -88,6 +97,7 @@ ITEMS = {
                 "de nuestra escuela.",
                 "zh_Hans": "社区对学校需求和优先事项的看法受到尊重。",
                 "vi": "Quan điểm của cộng đồng về nhu cầu và ưu tiên của trường được tôn trọng.",
+                "ar": "رأي المجتمع في احتياجات مدرستنا وأولوياتها محل احترام.",
             },
         ),
         (
@@ -100,6 +110,7 @@ ITEMS = {
                 "zh_Hans": "关于学校预算的会议在适合家庭的时间、用家庭能懂的语言举行。",
                 "vi": "Các cuộc họp về ngân sách trường được tổ chức vào giờ giấc và bằng ngôn "
                 "ngữ phù hợp với các gia đình.",
+                "ar": "تُعقد الاجتماعات الخاصة بميزانية المدرسة في أوقات وبلغات تناسب العائلات.",
             },
         ),
         (
@@ -112,6 +123,8 @@ ITEMS = {
                 "zh_Hans": "学校委员会成员在投票前能得到理解预算所需的帮助。",
                 "vi": "Thành viên hội đồng trường được giúp đỡ để hiểu ngân sách trước khi "
                 "biểu quyết.",
+                "ar": "يحصل أعضاء مجلس المدرسة على المساعدة التي يحتاجونها لفهم الميزانية قبل "
+                "التصويت عليها.",
             },
         ),
     ],
@@ -126,6 +139,7 @@ ITEMS = {
                 "zh_Hans": "我有足够的自主权来实施满足我校学生需求的教学计划。",
                 "vi": "Tôi có đủ quyền tự chủ để thực hiện một chương trình giảng dạy đáp ứng "
                 "nhu cầu của học sinh trong trường tôi.",
+                "ar": "لديّ استقلالية كافية لتطبيق برنامج تعليمي يلبي احتياجات الطلاب في مدرستي.",
             },
         ),
         (
@@ -138,6 +152,7 @@ ITEMS = {
                 "zh_Hans": "我们的校长可以决定学校很大一部分经费的用途。",
                 "vi": "Hiệu trưởng của chúng tôi có thể quyết định cách chi một phần quan trọng "
                 "ngân sách của trường.",
+                "ar": "يستطيع مدير مدرستنا أن يقرر كيف يُنفق جزء مهم من أموال المدرسة.",
             },
         ),
         (
@@ -149,6 +164,7 @@ ITEMS = {
                 "zh_Hans": "关于我的学校的决定是由了解学校学生的人做出的。",
                 "vi": "Các quyết định về trường tôi do những người hiểu học sinh của trường "
                 "đưa ra.",
+                "ar": "يتخذ القرارات بشأن مدرستي أشخاص يعرفون طلابها.",
             },
         ),
     ],
@@ -162,6 +178,7 @@ ITEMS = {
                 "zh_Hans": "我的学校可以创造性地使用经费，带来真正的改变。",
                 "vi": "Trường tôi có thể sử dụng ngân sách một cách sáng tạo để tạo ra thay đổi "
                 "thực sự.",
+                "ar": "تستطيع مدرستي استخدام أموالها بطرق مبتكرة تؤدي إلى تغيير حقيقي.",
             },
         ),
         (
@@ -173,6 +190,7 @@ ITEMS = {
                 "zh_Hans": "我的学校鼓励教职员工尝试新方法来帮助学生学习。",
                 "vi": "Nhân viên trường tôi được khuyến khích thử những ý tưởng mới để giúp học "
                 "sinh học tập.",
+                "ar": "يُشجَّع الموظفون في مدرستي على تجربة أفكار جديدة لمساعدة الطلاب على التعلم.",
             },
         ),
         (
@@ -182,6 +200,7 @@ ITEMS = {
                 "es": "Mi escuela deja de gastar en programas que no funcionan.",
                 "zh_Hans": "我的学校会停止在无效的项目上花钱。",
                 "vi": "Trường tôi ngừng chi tiền cho những chương trình không hiệu quả.",
+                "ar": "تتوقف مدرستي عن الإنفاق على البرامج التي لا تنجح.",
             },
         ),
     ],
@@ -194,6 +213,7 @@ ITEMS = {
                 "de nuestro distrito.",
                 "zh_Hans": "我认为学区内各学校之间的经费分配是公平的。",
                 "vi": "Tôi tin rằng ngân quỹ được phân bổ công bằng cho các trường trong học khu.",
+                "ar": "أعتقد أن الأموال تُوزَّع بإنصاف على المدارس في منطقتنا التعليمية.",
             },
         ),
         (
@@ -205,6 +225,7 @@ ITEMS = {
                 "zh_Hans": "有更多需要帮助的学生的学校，每名学生获得的经费更多。",
                 "vi": "Những trường có nhiều học sinh khó khăn hơn nhận được nhiều tiền hơn cho "
                 "mỗi học sinh.",
+                "ar": "المدارس التي فيها عدد أكبر من الطلاب المحتاجين تحصل على مال أكثر لكل طالب.",
             },
         ),
         (
@@ -217,6 +238,8 @@ ITEMS = {
                 "zh_Hans": "我的学校的支出惠及每一类学生，包括英语学习者和残障学生。",
                 "vi": "Việc chi tiêu của trường tôi giúp mọi nhóm học sinh, kể cả học sinh đang "
                 "học tiếng Anh và học sinh khuyết tật.",
+                "ar": "إنفاق مدرستي يساعد كل فئة من الطلاب، ومنهم متعلمو اللغة الإنجليزية "
+                "والطلاب ذوو الإعاقة.",
             },
         ),
     ],
@@ -229,6 +252,7 @@ ITEMS = {
                 "prioridades de nuestra escuela.",
                 "zh_Hans": "学校的预算决定与我们学校的优先事项一致。",
                 "vi": "Các quyết định ngân sách của trường phù hợp với những ưu tiên của trường.",
+                "ar": "قرارات ميزانية المدرسة متوافقة مع أولويات مدرستنا.",
             },
         ),
         (
@@ -241,6 +265,8 @@ ITEMS = {
                 "zh_Hans": "一年中有足够的时间在预算截止前制定切实的计划。",
                 "vi": "Trong năm có đủ thời gian để lập một kế hoạch thực sự trước hạn nộp "
                 "ngân sách.",
+                "ar": "يوجد في العام وقت كافٍ لإعداد خطة حقيقية قبل الموعد النهائي لتقديم "
+                "الميزانية.",
             },
         ),
         (
@@ -251,6 +277,7 @@ ITEMS = {
                 "tiempo.",
                 "zh_Hans": "规划和预算的流程简单，不浪费时间。",
                 "vi": "Quy trình lập kế hoạch và ngân sách đơn giản và không tốn thời gian vô ích.",
+                "ar": "عملية التخطيط وإعداد الميزانية بسيطة ولا تضيّع الوقت.",
             },
         ),
         (
@@ -262,6 +289,7 @@ ITEMS = {
                 "zh_Hans": "学校的教师和员工都有改进学校的责任感。",
                 "vi": "Giáo viên và nhân viên các trường cảm thấy có trách nhiệm cải thiện "
                 "trường học.",
+                "ar": "يشعر المعلمون والموظفون في المدارس بمسؤوليتهم عن تحسين المدرسة.",
             },
         ),
     ],
@@ -278,5 +306,7 @@ CLOSING_COMMENT = (
         "zh_Hans": "关于学校如何规划和使用经费，您还有什么想让学区知道的吗？",
         "vi": "Quý vị còn điều gì muốn học khu biết về cách các trường lập kế hoạch và chi "
         "tiêu ngân sách không?",
+        "ar": "هل هناك أي شيء آخر تريد أن تعرفه المنطقة التعليمية عن الطريقة التي تخطط بها "
+        "المدارس لإنفاق أموالها وتنفقها؟",
     },
 )
