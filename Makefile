@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-LANGS := es zh_Hans vi
+LANGS := es zh_Hans vi ar
 
 .PHONY: run test install install-test compile-translations translations lint format migrate demo serve clean bench
 

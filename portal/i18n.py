@@ -36,6 +36,7 @@ LANGUAGES: dict[str, Language] = {
         Language("es", "es", "Español"),
         Language("zh_Hans", "zh-Hans", "简体中文"),
         Language("vi", "vi", "Tiếng Việt"),
+        Language("ar", "ar", "العربية"),
     )
 }
 DEFAULT_LOCALE = "en"
