@@ -5,12 +5,35 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 LANGS := es zh_Hans vi ar
 
-.PHONY: run test install install-test compile-translations translations lint format migrate demo serve clean bench
+.PHONY: run test install install-test system-packages compile-translations translations lint format migrate demo serve clean bench screenshots lighthouse
 
-run: install compile-translations migrate demo serve
+run: system-packages install compile-translations migrate demo serve
 
-test: install-test compile-translations lint
+test: system-packages install-test compile-translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian packages the portal and its tests need: Chromium (browser tests, screenshots), fonts
+# for every script we print (Latin, Vietnamese, Chinese, Arabic), Pango and HarfBuzz for
+# WeasyPrint, poppler-utils to read PDFs back. Installed when missing and we are root; otherwise
+# the one apt-get line to run is printed and make stops.
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk poppler-utils \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+		| grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages: $$missing"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing > /dev/null; \
+		else \
+			echo "Missing system packages. Run:  sudo apt-get install -y $$missing"; exit 1; \
+		fi; \
+	fi
+
+# Every page at 360 px in every language into build/screenshots/ (ONLY=path-part LANGS=es,ar).
+screenshots: system-packages install-test compile-translations
+	$(BIN)/python tools/screenshots.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

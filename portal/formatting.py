@@ -53,7 +53,9 @@ def money(cents: int) -> str:
     """Integer cents in the district's currency and region: whole dollars without ".00"
     (totals, allocations), and cents only when the amount has them."""
     cents = int(cents)
-    return _money(cents, _district_setting("currency", "USD"), _reader_number_locale(), cents % 100 != 0)
+    return _money(
+        cents, _district_setting("currency", "USD"), _reader_number_locale(), cents % 100 != 0
+    )
 
 
 def money_exact(cents: int) -> str:
@@ -68,7 +70,10 @@ def _money(cents: int, currency: str, locale: str, with_cents: bool) -> str:
     if with_cents:
         return babel_format_currency(cents_to_decimal(cents), currency, locale=locale)
     return babel_format_currency(
-        Decimal(cents) / 100, currency, locale=locale, format=_whole_pattern(locale),
+        Decimal(cents) / 100,
+        currency,
+        locale=locale,
+        format=_whole_pattern(locale),
         currency_digits=False,
     )
 

@@ -17,7 +17,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("district") as batch:
-        batch.add_column(sa.Column("region", sa.String(length=2), nullable=False, server_default="US"))
+        batch.add_column(
+            sa.Column("region", sa.String(length=2), nullable=False, server_default="US")
+        )
 
 
 def downgrade():

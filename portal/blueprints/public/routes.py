@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time
 
-from flask import abort, g, jsonify, render_template, request
+from flask import abort, g, jsonify, redirect, render_template, request
 from sqlalchemy import text
 
 from portal.blueprints.bulletins.routes import latest_for, share_link
@@ -72,6 +72,15 @@ def _feedback_counts(school) -> tuple[int, int] | None:
 def privacy():
     """What the portal collects, who sees it, how long it is kept."""
     return render_template("public/privacy.html")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """Browsers that ignore <link rel="icon"> still find the icon."""
+    from portal.web import static_url
+
+    return redirect(static_url("favicon.svg"), code=301)
 
 
 @bp.get("/healthz")

@@ -1,0 +1,51 @@
+"""What the layout test and `make screenshots` share: serving an app, signing in through the
+form, and running the layout checks on a page at phone width (with its menus open too)."""
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+CHECKS = (Path(__file__).with_name("layout_checks.js")).read_text()
+PHONE = {"width": 360, "height": 740}
+LANGUAGE_TAGS = ("en", "es", "zh-Hans", "vi", "ar")
+
+
+@contextmanager
+def serving(app):
+    """The app on a free loopback port, in a thread, for as long as the block runs."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/auth/sign-in?lang=en")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def layout_problems(page) -> list[str]:
+    """Run the checks as the page is, then again with every <details> menu opened."""
+    problems = page.evaluate(CHECKS)
+    if page.locator("details.language-switcher").count():
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        closed = set(problems)
+        problems += [f"(menus open) {p}" for p in page.evaluate(CHECKS) if p not in closed]
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+    return sorted(set(problems))
+
+
+def visit(page, base: str, path: str, tag: str):
+    """Open `path` in language `tag`; returns the HTTP status."""
+    sep = "&" if "?" in path else "?"
+    response = page.goto(f"{base}{path}{sep}lang={tag}", wait_until="load")
+    return response.status if response else None

@@ -1,0 +1,74 @@
+"""Every public page, in every language, at 360 px on the demo district: no sideways scrolling,
+nothing outside the screen (open menus included), no amount split across lines, tap targets of
+24 px or more, and text in another language tagged with its own `lang`.
+
+The pages come from the URL map (tests/pages.py), so a new page is checked without anyone
+adding it here. Staff pages are checked for the principal and a council member, the roles that
+use them on phones.
+"""
+
+import pytest
+
+from portal.i18n import LANGUAGES
+from tests.browser.harness import layout_problems, serving, sign_in, visit
+from tests.pages import pages_for
+
+TAGS = [lang.tag for lang in LANGUAGES.values()]
+
+
+@pytest.fixture(scope="module")
+def demo_site(app):
+    """The demo district loaded once for this module, served on a loopback port."""
+    from tests.conftest import _clean
+
+    if app.backend != "sqlite":
+        pytest.skip("layout does not depend on the database: checked once, on SQLite")
+    _clean(app)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with serving(app) as base:
+        yield app, base
+    _clean(app)
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_every_public_page_fits_a_phone(demo_site, phone, tag):
+    app, base = demo_site
+    failures = {}
+    for page in pages_for(app, staff=False):
+        status = visit(phone, base, page.path, tag)
+        assert status in (200, 404, 410), f"{page.path}: HTTP {status}"
+        problems = layout_problems(phone)
+        if problems:
+            failures[page.path] = problems
+    assert not failures, "\n".join(f"{path}: {p}" for path, ps in failures.items() for p in ps)
+
+
+@pytest.mark.parametrize("role", ["principal", "council"])
+@pytest.mark.parametrize("tag", ["en", "es", "ar"])
+def test_staff_pages_fit_a_phone(demo_site, browser, role, tag):
+    app, base = demo_site
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    sign_in(page, base, f"{role}@demo.test", "demo")
+    failures = {}
+    for entry in pages_for(app, staff=True):
+        status = visit(page, base, entry.path, tag)
+        if status != 200:  # not this role's page
+            continue
+        problems = layout_problems(page)
+        if problems:
+            failures[entry.path] = problems
+    context.close()
+    assert not failures, "\n".join(f"{path}: {p}" for path, ps in failures.items() for p in ps)

@@ -1,0 +1,151 @@
+"""Every HTML page of the portal, with real arguments taken from a loaded demo district.
+
+The list is built from the URL map, so a new route is picked up by the layout checks and the
+screenshot harness without anyone remembering to add it: a GET route whose arguments this module
+cannot fill, and that is not listed in NOT_PAGES with a reason, fails `pages_for()` loudly.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from portal.extensions import db
+
+# GET routes that are not pages a person reads at 360 px, and why.
+NOT_PAGES = {
+    "static": "files",
+    "public.healthz": "JSON for the load balancer",
+    "public.favicon": "an icon",
+    "bulletins.short_bulletin": "a redirect",
+    "bulletins.short_survey": "a redirect",
+    "bulletins.short_school": "a redirect",
+    "bulletins.feed": "Atom XML",
+    "bulletins.picture": "an image",
+    "bulletins.show_pdf": "a PDF (checked by the PDF tests)",
+    "bulletins.monthly_packet": "a PDF",
+    "bulletins.sms_csv": "CSV",
+    "calendar.district_ics": "iCalendar",
+    "calendar.school_ics": "iCalendar",
+    "committees.document": "an uploaded file",
+    "committees.signature_page": "a PDF",
+    "committees.tally": "an htmx fragment polled by the meeting page",
+    "plans.school_plan_pdf": "a PDF",
+    "allocation.calculator": "a spreadsheet",
+    "surveys.paper": "a PDF",
+    "surveys.manage_export": "CSV",
+    "readiness.report_pdf": "a PDF",
+    "surveys.thanks": "shown only after answering (needs the receipt)",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # for file names: "schools-cesar-chavez-elementary-budget"
+    path: str
+
+
+def _first(stmt):
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def _samples() -> dict[str, list]:
+    """Argument values by argument name, from the demo district (call in an app context)."""
+    from portal.models import School
+    from portal.models.allocation import AllocationScenario
+    from portal.models.bulletins import Bulletin
+    from portal.models.calendar import CalendarEvent
+    from portal.models.committees import Committee, Meeting, MinutesVersion, Motion
+    from portal.models.readiness import Interview, ReadinessAssessment
+    from portal.models.surveys import Survey, SurveyItem
+
+    now = datetime.now(UTC)
+    school = _first(select(School).where(School.slug == "cesar-chavez-elementary")) or _first(
+        select(School).order_by(School.id)
+    )
+    past = _first(select(Meeting).where(Meeting.starts_at < now).order_by(Meeting.starts_at))
+    upcoming = _first(select(Meeting).where(Meeting.starts_at >= now).order_by(Meeting.starts_at))
+    with_minutes = _first(select(MinutesVersion.meeting_id))
+    survey = _first(select(Survey).order_by(Survey.id.desc()))
+    assessment = _first(select(ReadinessAssessment).order_by(ReadinessAssessment.id))
+    bulletin = _first(select(Bulletin).where(Bulletin.status == "published").order_by(Bulletin.id))
+    return {
+        "school_slug": [school.slug] if school else [],
+        "committee_id": [c.id for c in [_first(select(Committee).order_by(Committee.id))] if c],
+        "meeting_id": sorted({m.id for m in (past, upcoming) if m} | {with_minutes} - {None}),
+        "motion_id": [m.id for m in [_first(select(Motion).order_by(Motion.id))] if m],
+        "bulletin_slug": [bulletin.slug] if bulletin else [],
+        "bulletin_id": [bulletin.id] if bulletin else [],
+        "event_id": [e.id for e in [_first(select(CalendarEvent).order_by(CalendarEvent.id))] if e],
+        "scenario_id": [
+            s.id for s in [_first(select(AllocationScenario).order_by(AllocationScenario.id))] if s
+        ],
+        "assessment_id": [assessment.id] if assessment else [],
+        "assessment_slug": [assessment.slug] if assessment else [],
+        "interview_id": [i.id for i in [_first(select(Interview).order_by(Interview.id))] if i],
+        "survey_id": [survey.id] if survey else [],
+        "survey_slug": [survey.slug] if survey else [],
+        "item_id": [
+            i.id
+            for i in [_first(select(SurveyItem).where(SurveyItem.survey_id == survey.id))]
+            if i and survey
+        ],
+        "token": ["not-a-real-token"],
+    }
+
+
+def _values_for(rule, samples, users) -> list[dict]:
+    """Every combination of sample values for the rule's arguments ([] when one is missing)."""
+    combos = [{}]
+    for arg in sorted(rule.arguments):
+        if arg == "slug":
+            prefix = rule.endpoint.split(".")[0]
+            kind = {"bulletins": "bulletin", "surveys": "survey", "readiness": "assessment"}.get(
+                prefix, "school"
+            )
+            values = samples[f"{kind}_slug"]
+        elif arg == "user_id":
+            values = users
+        else:
+            values = samples.get(arg, [])
+        if not values:
+            return []
+        combos = [{**c, arg: v} for c in combos for v in values]
+    return combos
+
+
+def pages_for(app, *, staff: bool) -> list[Page]:
+    """The public pages (staff=False) or the /manage and signed-in pages (staff=True)."""
+    from portal.models import User
+
+    with app.app_context():
+        samples = _samples()
+        principal = _first(select(User).where(User.email == "principal@demo.test"))
+        users = [principal.id] if principal else []
+        pages, missing = [], []
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+                continue
+            is_staff = rule.rule.startswith(("/manage", "/auth/sessions")) or rule.endpoint in (
+                "committees.vote",
+                "committees.review_minutes",
+            )
+            if is_staff != staff:
+                continue
+            combos = _values_for(rule, samples, users)
+            if not combos:
+                missing.append(rule.rule)
+                continue
+            with app.test_request_context():
+                from flask import url_for
+
+                for values in combos:
+                    path = url_for(rule.endpoint, **values)
+                    name = path.strip("/").replace("/", "-") or "home"
+                    pages.append(Page(name, path))
+        assert not missing, f"routes without sample arguments (see tests/pages.py): {missing}"
+        return pages
+
+
+# Which demo account opens which staff pages in the screenshots and layout checks.
+STAFF_ROLES = ("admin", "district", "comms", "principal", "council", "facilitator")
