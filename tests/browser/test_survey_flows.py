@@ -78,10 +78,14 @@ def test_the_survey_works_without_javascript(browser, live_server, survey_id):
     page.goto(f"{live_server}/surveys/ssfr-test?lang=vi")
     page.locator("input[name=role][value=teacher]").check()
     page.locator("#school").select_option(value="district")
-    for fieldset in page.locator("fieldset.item").all():
-        radios = fieldset.locator("input[type=radio]")
-        if radios.count() == 5:
-            radios.nth(3).check()
-    page.locator("form#survey-form > button[type=submit]").click()
+    # Each screen is a plain form post: the server checks it and draws the next one.
+    for step in range(2, 8):
+        page.locator(".survey-step:not([hidden])").get_by_role("button", name="Tiếp theo").click()
+        expect(page.get_by_text(f"Bước {step} trên 7")).to_be_visible()
+        for fieldset in page.locator(".survey-step:not([hidden]) fieldset.item").all():
+            radios = fieldset.locator("input[type=radio]")
+            if radios.count() == 5:
+                radios.nth(3).check()
+    page.get_by_role("button", name="Gửi câu trả lời của tôi").click()
     expect(page).to_have_url(re.compile(r"/surveys/ssfr-test/thanks$"))
     context.close()

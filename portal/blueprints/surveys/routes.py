@@ -22,7 +22,13 @@ from sqlalchemy import select
 from portal.blueprints.surveys import bp
 from portal.extensions import db, limiter
 from portal.htmx import render
-from portal.i18n import LANGUAGES, district_default_locale, pick_translation
+from portal.i18n import (
+    LANGUAGES,
+    TranslatedValue,
+    district_default_locale,
+    pick_translation,
+    translated,
+)
 from portal.models import Role, Survey
 from portal.models.surveys import (
     AGREEMENT_LABELS,
@@ -80,14 +86,18 @@ def survey_steps(survey: Survey) -> list[str]:
     return ["about", *[area.value for area in SurveyArea if area.value in present]]
 
 
-def _form_context(survey: Survey, form, errors: dict, step: int | None) -> dict:
+def _form_context(
+    survey: Survey, form, errors: dict, step: int | None, focus: bool = False
+) -> dict:
     steps = survey_steps(survey)
     return {
         "survey": survey,
         "form": form,
         "errors": errors,
+        "error_list": _error_list(survey, steps, errors),
         "steps": steps,
-        "step": step,  # None: one long form (no JavaScript); else the screen shown
+        "step": step,  # the screen shown; None: every screen at once (several need a look)
+        "focus": focus,  # move focus to the screen's heading (after Next, Back or a switch)
         "areas": {area.value: area for area in SurveyArea},
         "roles": list(RespondentRole),
         "schools": survey_service.covered_schools(survey),
@@ -97,6 +107,49 @@ def _form_context(survey: Survey, form, errors: dict, step: int | None) -> dict:
         "district_wide": survey_service.DISTRICT_WIDE,
         "locale_default": str(get_locale()),
     }
+
+
+RESPONDENT_FIELDS = ("role", "school", "language", "access_code")
+
+
+def _step_of(survey: Survey, steps: list[str], name: str) -> int | None:
+    """The screen a form field is on, or None for an error about the whole form."""
+    if name in RESPONDENT_FIELDS:
+        return 0
+    match = survey_service.ITEM_FIELD.match(name)
+    if match:
+        item = next((i for i in survey.items if i.id == int(match.group(1))), None)
+        if item is not None and item.area in steps:
+            return steps.index(item.area)
+    return None
+
+
+def _error_list(survey: Survey, steps: list[str], errors: dict) -> list[tuple[str, str, str]]:
+    """The error summary: (field id to link to, what the field asks, message), in form order."""
+    labels = {
+        "role": _("Which describes you best?"),
+        "school": _("Your school"),
+        "language": _("The language you prefer"),
+        "access_code": _("Access code"),
+    }
+    prompts = {
+        survey_service.item_field(item.id): translated(item, "prompt").text for item in survey.items
+    }
+    order = list(RESPONDENT_FIELDS) + [survey_service.item_field(i.id) for i in survey.items]
+    return [
+        (name, labels.get(name) or prompts.get(name, ""), errors[name])
+        for name in order
+        if name in errors
+    ]
+
+
+def _screen_with_errors(survey: Survey, errors: dict) -> int | None:
+    """After a rejected submission: the one screen holding every error, else None (all)."""
+    steps = survey_steps(survey)
+    screens = {_step_of(survey, steps, name) for name in errors if name != "form"}
+    if not screens:
+        return len(steps) - 1
+    return screens.pop() if len(screens) == 1 and None not in screens else None
 
 
 @bp.get("/surveys")
@@ -114,13 +167,23 @@ def index():
     return render_template("surveys/index.html", groups=groups, SurveyPhase=SurveyPhase)
 
 
+def _moving() -> bool:
+    """A Next or Back button or a language button was pressed: nothing is stored."""
+    return "goto" in request.form
+
+
 @bp.route("/surveys/<slug>", methods=["GET", "POST"])
 @public
 @limiter.limit(
-    lambda: current_app.config["SURVEY_SUBMIT_RATE_LIMIT"], methods=["POST"], per_method=True
+    lambda: current_app.config["SURVEY_SUBMIT_RATE_LIMIT"],
+    methods=["POST"],
+    per_method=True,
+    exempt_when=_moving,
 )
 def take(slug: str):
-    """The survey form: one long form without JavaScript, one area per screen with htmx."""
+    """The survey form, one area per screen, drawn on the server: the first screen on GET; Next,
+    Back and the language buttons post every answer so far (all screens are in the form, the
+    ones not shown are hidden), with or without JavaScript."""
     survey = load_survey(slug)
     phase = survey.phase()
     if phase != SurveyPhase.OPEN and not (phase == SurveyPhase.DRAFT and is_survey_staff()):
@@ -128,7 +191,10 @@ def take(slug: str):
         return render_template("surveys/not_open.html", survey=survey, phase=phase), status
     if survey.id in answered_survey_ids():
         return render_template("surveys/already_answered.html", survey=survey)
+    if request.method == "POST" and _moving():
+        return _move(survey, partial=False)
     errors: dict = {}
+    step: int | None = 0
     if request.method == "POST":
         if request.form.get(HONEYPOT_FIELD):
             # A bot filled the hidden field: thank it and store nothing.
@@ -150,11 +216,12 @@ def take(slug: str):
         except survey_service.SubmissionError as error:
             db.session.rollback()
             errors = error.errors
+            step = _screen_with_errors(survey, errors)
         else:
             response = redirect(url_for("surveys.thanks", slug=survey.slug), code=303)
             _mark_answered(response, survey.id)
             return response
-    context = _form_context(survey, request.form, errors, step=None)
+    context = _form_context(survey, request.form, errors, step=step, focus=bool(errors))
     return render_template("surveys/take.html", **context), 422 if errors else 200
 
 
@@ -164,26 +231,45 @@ def step(slug: str):
     """htmx: check the screen just filled in, then show the requested one (answers stay in the
     form in the browser, so nothing is lost if the connection drops)."""
     survey = load_survey(slug)
+    return _move(survey, partial=bool(request.headers.get("HX-Request")))
+
+
+def _move(survey: Survey, partial: bool):
+    """Go from screen `current` to screen `goto` ("all": every screen), checking the screen
+    being left when moving forward. A language button posts here too, with `?lang=`: the same
+    screen comes back in the new language with every answer kept."""
     steps = survey_steps(survey)
+    form = request.form.copy()
+    wanted_raw = form.get("goto", "0")
     try:
-        current = int(request.form.get("current", "0"))
-        wanted = int(request.form.get("goto", "0"))
+        current = int(form.get("current", "0"))
+        wanted = None if wanted_raw == "all" else int(wanted_raw)
     except ValueError:
         abort(400)
-    if not (0 <= current < len(steps) and 0 <= wanted < len(steps)):
+    if not (0 <= current < len(steps) and (wanted is None or 0 <= wanted < len(steps))):
         abort(400)
+    if request.args.get("lang") and form.get("language") == form.get("shown_in"):
+        # The preferred language was left as it came (the page's): it follows the switch.
+        form["language"] = str(get_locale())
     errors: dict = {}
-    if wanted > current:  # moving forward: the screen being left must be valid
+    if wanted is None:  # every screen: show what still needs a look, in the new language
+        try:
+            survey_service.validate_submission(survey, form)
+        except survey_service.SubmissionError as error:
+            errors = error.errors
+    elif wanted > current:  # moving forward: the screen being left must be valid
         if steps[current] == "about":
-            _values, errors = survey_service.validate_respondent(survey, request.form)
+            _values, errors = survey_service.validate_respondent(survey, form)
         else:
             items = [i for i in survey.items if i.area == steps[current]]
-            _answers, errors = survey_service.validate_items(survey, request.form, items)
-    shown = current if errors else wanted
-    context = _form_context(survey, request.form, errors, step=shown)
-    response = make_response(
-        render_template("surveys/_form.html", **context), 422 if errors else 200
-    )
+            _answers, errors = survey_service.validate_items(survey, form, items)
+    shown = current if errors and wanted is not None else wanted
+    status = 422 if errors and wanted is not None else 200
+    context = _form_context(survey, form, errors, step=shown, focus=True)
+    if partial:
+        response = make_response(render_template("surveys/_form.html", **context), status)
+    else:
+        response = make_response(render_template("surveys/take.html", **context), status)
     response.vary.update(("HX-Request", "HX-Target"))
     return response
 
@@ -220,11 +306,17 @@ def agreement_choices() -> list[tuple[str, str]]:
 
 
 @bp.app_template_global()
-def option_label(option: dict) -> str:
-    """A choice option's label in the reader's language (falling back like all content)."""
+def option_text(option: dict) -> TranslatedValue:
+    """A choice option's label in the reader's language, or its fallback (for `shown`)."""
     return pick_translation(
         option.get("label"), str(get_locale()), (district_default_locale(), "en")
-    ).text
+    )
+
+
+@bp.app_template_global()
+def option_label(option: dict) -> str:
+    """A choice option's label as plain text (for a PDF table cell or a CSV)."""
+    return option_text(option).text
 
 
 def _mark_answered(response, survey_id: int) -> None:
