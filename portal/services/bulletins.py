@@ -6,15 +6,21 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import nh3
+from flask import current_app
 from markdown_it import MarkdownIt
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
-from portal.models import Bulletin, BulletinRevision, BulletinTranslation, ShortLink
+from portal.models import Bulletin, BulletinRevision, BulletinTranslation, School, ShortLink, Survey
 from portal.models.base import utcnow
 from portal.models.bulletins import BULLETIN_FIELDS, BulletinStatus, TranslationStatus
+
+# The longest text each translatable field takes, in characters.
+MAX_LENGTHS = {"title": 200, "summary": 500, "body": 20000, "sms": 480}
 
 # Raw HTML in Markdown is not passed through (html=False); what Markdown itself makes is then
 # cleaned by an allow-list, so no author's markup can reach a page.
@@ -82,11 +88,16 @@ def snapshot(bulletin: Bulletin) -> dict:
     return {field: dict(getattr(bulletin, field) or {}) for field in BULLETIN_FIELDS}
 
 
-def record_revision(bulletin: Bulletin, user_id: int | None) -> None:
-    """Keep what a published bulletin said before this edit."""
+def record_revision(bulletin: Bulletin, user_id: int | None, before: dict | None = None) -> None:
+    """Keep what a published bulletin said before this edit (`before`, its snapshot then), when
+    the edit changed anything."""
+    if before is not None and before == snapshot(bulletin):
+        return
     if bulletin.status == BulletinStatus.PUBLISHED:
         bulletin.revisions.append(
-            BulletinRevision(created_at=utcnow(), user_id=user_id, snapshot=snapshot(bulletin))
+            BulletinRevision(
+                created_at=utcnow(), user_id=user_id, snapshot=before or snapshot(bulletin)
+            )
         )
 
 
@@ -109,6 +120,66 @@ def due_bulletins(district_id: int, now: datetime) -> list[Bulletin]:
             )
         )
     )
+
+
+# -- Links to portal pages ------------------------------------------------------------------
+
+# What a bulletin can link to, and the page each kind opens.
+LINK_ENDPOINTS = {
+    "plan": "plans.school_plan",
+    "budget": "allocation.school_budget",
+    "calendar": "calendar.school_calendar",
+    "school": "public.school",
+    "survey": "surveys.take",
+}
+LINK_KINDS = tuple(LINK_ENDPOINTS)
+MAX_LINKS = 10
+
+
+def _link_from_address(line: str) -> dict | None:
+    """A portal page's address, whole ("https://…/schools/oak-grove/plan?lang=es") or its path."""
+    parts = urlsplit(line)
+    if not parts.path.startswith("/") or (parts.scheme and parts.scheme not in ("http", "https")):
+        return None
+    try:
+        endpoint, args = current_app.url_map.bind("portal").match(parts.path, method="GET")
+    except HTTPException:
+        return None
+    kind = next((k for k, e in LINK_ENDPOINTS.items() if e == endpoint), None)
+    return {"kind": kind, "slug": args["slug"]} if kind and args.get("slug") else None
+
+
+def _link_from_pair(line: str) -> dict | None:
+    """ "plan: oak-grove-elementary": a kind, a colon, a web name."""
+    kind, sep, slug = line.partition(":")
+    kind, slug = kind.strip().lower(), slug.strip().lower()
+    if not sep or kind not in LINK_KINDS or not slug or len(slug) > 80:
+        return None
+    return {"kind": kind, "slug": slug}
+
+
+def parse_links(raw: str, district_id: int) -> tuple[list[dict], list[str]]:
+    """The Links field: one link a line, as a portal page's address or as "kind: web name", to a
+    school or survey of this district. Returns the links (each once) and the lines that are not
+    such a link, as typed."""
+    schools = set(db.session.scalars(select(School.slug).where(School.district_id == district_id)))
+    surveys = set(db.session.scalars(select(Survey.slug).where(Survey.district_id == district_id)))
+    links, bad = [], []
+    for line in (raw or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        link = _link_from_address(line) or _link_from_pair(line)
+        if link is None or link["slug"] not in (surveys if link["kind"] == "survey" else schools):
+            bad.append(line)
+        elif link not in links:
+            links.append(link)
+    return links, bad
+
+
+def link_text(links: list[dict]) -> str:
+    """Stored links as the editor shows them, one "kind: web name" a line."""
+    return "\n".join(f"{link['kind']}: {link['slug']}" for link in links or [])
 
 
 # -- Text messages ----------------------------------------------------------------------------

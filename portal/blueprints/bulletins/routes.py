@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from portal.blueprints.bulletins import bp
 from portal.extensions import csrf, db, limiter
 from portal.forms import EMAIL_PATTERN, parse_int
-from portal.i18n import LANGUAGES, pick_translation
+from portal.i18n import LANGUAGES, TranslatedValue, pick_translation
 from portal.models import Bulletin, School, ShortLink, Subscriber, Survey
 from portal.models.base import utcnow
 from portal.models.bulletins import BulletinStatus, bulletin_school
@@ -112,15 +112,22 @@ def queue_emails(bulletin: Bulletin) -> int:
         )
         with force_locale(subscriber.locale):
             title = text(bulletin, "title", subscriber.locale)
+            summary = text(bulletin, "summary", subscriber.locale)
+            content = text(bulletin, "body", subscriber.locale)
             body = render_template(
                 "bulletins/email.txt",
                 bulletin=bulletin,
                 title=title,
-                summary=text(bulletin, "summary", subscriber.locale),
-                body=text(bulletin, "body", subscriber.locale),
+                summary=summary,
+                body=content,
                 url=bulletin_url(bulletin, subscriber.locale),
                 unsubscribe_url=unsubscribe,
             )
+        reader = LANGUAGES.get(subscriber.locale, LANGUAGES["en"]).tag
+        # The message's languages: the reader's (our words), then the text's if it is another.
+        languages = [reader] + [
+            v.language.tag for v in (title, summary, content) if v.text and v.is_fallback
+        ]
         queued = mail.queue(
             f"bulletin:{bulletin.id}:subscriber:{subscriber.id}",
             subscriber.email,
@@ -129,7 +136,7 @@ def queue_emails(bulletin: Bulletin) -> int:
             {
                 "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Content-Language": LANGUAGES.get(subscriber.locale, LANGUAGES["en"]).tag,
+                "Content-Language": ", ".join(dict.fromkeys(languages)),
             },
         )
         count += int(queued)
@@ -215,35 +222,31 @@ def _published_or_404(slug: str) -> Bulletin:
 
 
 def link_cards(bulletin: Bulletin) -> list[dict]:
-    """Portal things a bulletin links to, as cards (unknown targets are left out)."""
+    """Portal things a bulletin links to, as cards (unknown targets are left out). `name` is a
+    TranslatedValue: a survey's title may be a fallback; a school's name is its name."""
+    locale = str(get_locale())
     cards = []
     for link in bulletin.links or []:
         kind, slug = link.get("kind"), link.get("slug")
-        if kind in ("plan", "budget", "calendar", "school"):
-            school = db.session.scalars(select(School).where(School.slug == slug)).first()
+        if kind not in service.LINK_ENDPOINTS:
+            continue
+        if kind == "survey":
+            survey = db.session.scalars(
+                select(Survey).where(Survey.slug == slug, Survey.district_id == g.district.id)
+            ).first()
+            if survey is None:
+                continue
+            name = pick_translation(survey.title, locale, (survey.source_locale,))
+        else:
+            school = db.session.scalars(
+                select(School).where(School.slug == slug, School.district_id == g.district.id)
+            ).first()
             if school is None:
                 continue
-            endpoint = {
-                "plan": "plans.school_plan",
-                "budget": "allocation.school_budget",
-                "calendar": "calendar.school_calendar",
-                "school": "public.school",
-            }[kind]
-            cards.append(
-                {"kind": kind, "name": school.name, "url": url_for(endpoint, slug=school.slug)}
-            )
-        elif kind == "survey":
-            survey = db.session.scalars(select(Survey).where(Survey.slug == slug)).first()
-            if survey is not None:
-                cards.append(
-                    {
-                        "kind": kind,
-                        "name": pick_translation(
-                            survey.title, str(get_locale()), (survey.source_locale,)
-                        ).text,
-                        "url": url_for("surveys.take", slug=survey.slug),
-                    }
-                )
+            name = TranslatedValue(school.name, locale, False)
+        cards.append(
+            {"kind": kind, "name": name, "url": url_for(service.LINK_ENDPOINTS[kind], slug=slug)}
+        )
     return cards
 
 
@@ -304,16 +307,22 @@ def feed():
             abort(404)
     bulletins = list(db.session.scalars(published_query(school).limit(30)))
     locale = str(get_locale())
-    entries = [
-        {
-            "bulletin": b,
-            "title": text(b, "title").text,
-            "summary": text(b, "summary").text,
-            "content": service.render_markdown(text(b, "body").text),
-            "url": bulletin_url(b, locale),
-        }
-        for b in bulletins
-    ]
+    entries = []
+    for b in bulletins:
+        body = text(b, "body")
+        entries.append(
+            {
+                "bulletin": b,
+                "title": text(b, "title"),
+                "summary": text(b, "summary"),
+                "content": render_template(
+                    "bulletins/_partials/feed_content.html",
+                    body=body,
+                    body_html=service.render_markdown(body.text),
+                ),
+                "url": bulletin_url(b, locale),
+            }
+        )
     body = render_template(
         "bulletins/feed.xml",
         entries=entries,
@@ -338,17 +347,19 @@ def _qr_data_uri(url: str) -> str:
 
 def _print_item(bulletin: Bulletin, locale: str) -> dict:
     url = short_url("bulletin", bulletin.id, locale)
+    body = text(bulletin, "body")
     return {
         "bulletin": bulletin,
         "title": text(bulletin, "title"),
         "summary": text(bulletin, "summary"),
-        "body_html": service.render_markdown(text(bulletin, "body").text),
+        "body": body,
+        "body_html": service.render_markdown(body.text),
         "url": url,
         "qr": _qr_data_uri(url),
         "picture": image_data_uri(bulletin),
-        "alt": pick_translation(bulletin.image.alt, locale, (bulletin.source_locale,)).text
+        "alt": pick_translation(bulletin.image.alt, locale, (bulletin.source_locale,))
         if bulletin.image
-        else "",
+        else None,
         "coming": locale not in bulletin.locales,
     }
 
