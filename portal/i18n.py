@@ -24,7 +24,10 @@ class Language:
 
     @property
     def direction(self) -> str:
-        return Locale.parse(self.code).text_direction
+        try:
+            return Locale.parse(self.code).text_direction
+        except (ValueError, TypeError):
+            return "auto"
 
 
 # To add a language: add it here, run `make translations-init LANG=xx`, translate, compile.

@@ -3,6 +3,7 @@
 import pytest
 
 from portal.i18n import normalize_locale, pick_translation
+from portal.models import District
 from tests.conftest import visible_text
 
 
@@ -88,19 +89,20 @@ def test_missing_translation_falls_back_with_a_visible_note(client, district):
     assert 'class="fallback-note"' not in spanish
 
 
-def test_numbers_and_money_follow_the_locale(clean_app, district):
+def test_numbers_and_money_follow_the_district_region(clean_app, district):
+    """A US district writes amounts the US way for every reader, whatever the language."""
+    from flask import g
     from flask_babel import force_locale
 
-    from portal.formatting import money, number
+    from portal.formatting import money, money_exact, number
 
     with clean_app.test_request_context("/"):
-        with force_locale("en"):
-            assert number(1876) == "1,876"
-            assert money(154129200) == "$1,541,292.00"
-        with force_locale("es"):
-            assert money(154129200).replace("\xa0", " ") in ("1.541.292,00 US$", "USD 1,541,292.00")
-        with force_locale("vi"):
-            assert number(1876) == "1.876"
+        g.district = District.current()
+        for locale in ("en", "es", "zh_Hans", "vi", "ar"):
+            with force_locale(locale):
+                assert number(1876) == "1,876", locale
+                assert money(154129200) == "$1,541,292", locale
+                assert money_exact(154129200) == "$1,541,292.00", locale
 
 
 def test_district_default_language_is_used_when_nothing_else_matches(client, district, ctx):
@@ -111,3 +113,38 @@ def test_district_default_language_is_used_when_nothing_else_matches(client, dis
         session.commit()
     html = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<html lang="es"' in html
+
+
+def test_built_in_content_speaks_every_language():
+    """The survey, agendas and inventory that ship with the portal are complete in every
+    language: any {locale: text} in portal/content names every language, none empty."""
+    import importlib
+    import pkgutil
+
+    import portal.content
+    from portal.i18n import LANGUAGES
+
+    def texts(value):
+        if isinstance(value, dict):
+            if "en" in value and all(isinstance(v, str) for v in value.values()):
+                yield value
+            else:
+                for v in value.values():
+                    yield from texts(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                yield from texts(v)
+        elif hasattr(value, "__dict__") and not isinstance(value, type):
+            yield from texts(vars(value))
+
+    found = 0
+    for info in pkgutil.iter_modules(portal.content.__path__):
+        module = importlib.import_module(f"portal.content.{info.name}")
+        for name, value in vars(module).items():
+            if name.startswith("_"):
+                continue
+            for text in texts(value):
+                found += 1
+                missing = [code for code in LANGUAGES if not (text.get(code) or "").strip()]
+                assert not missing, (info.name, text["en"][:60], missing)
+    assert found > 30
