@@ -22,6 +22,7 @@ from portal.models import (
 from portal.models.allocation import Distribution, ScenarioStatus
 from portal.services.allocation import (
     ALL_STUDENTS,
+    AllocationError,
     AllocationResult,
     Policy,
     SchoolInput,
@@ -169,14 +170,51 @@ def school_sources(
 
 @dataclass(frozen=True)
 class SchoolFunding:
+    """One school's money for the year: the formula allocation (shared among the formula
+    streams) plus each grant it is eligible for. `total_cents` is THE school total every page,
+    fragment, PDF and spreadsheet shows; `per_pupil_cents` is that total over the enrollment."""
+
     scenario: AllocationScenario
     allocation: object  # services.allocation.SchoolAllocation
     proration: object  # Fraction
     sources: list[SourceLine]
 
     @property
+    def formula_sources(self) -> list[SourceLine]:
+        return [s for s in self.sources if s.stream.distribution == Distribution.FORMULA]
+
+    @property
+    def grant_sources(self) -> list[SourceLine]:
+        return [s for s in self.sources if s.stream.distribution == Distribution.GRANT]
+
+    @property
+    def formula_cents(self) -> int:
+        """The per-pupil arithmetic's result (lines, proration, top-ups)."""
+        return self.allocation.total_cents
+
+    @property
+    def grants_cents(self) -> int:
+        return sum(source.cents for source in self.grant_sources)
+
+    @property
     def total_cents(self) -> int:
         return sum(source.cents for source in self.sources)
+
+    @property
+    def pupils(self) -> int:
+        return self.allocation.pupils
+
+    @property
+    def per_pupil_cents(self) -> int:
+        """The school's total over its enrollment, rounded half up to the cent."""
+        return per_pupil(self.total_cents, self.pupils)
+
+
+def per_pupil(total_cents: int, pupils: int) -> int:
+    """Cents per pupil, rounded half up; 0 without pupils."""
+    if not pupils:
+        return 0
+    return (2 * total_cents + pupils) // (2 * pupils)
 
 
 @dataclass(frozen=True)
@@ -186,6 +224,7 @@ class PublishedRun:
     scenario: AllocationScenario
     streams: list[FundingStream]
     result: AllocationResult
+    pool: "FundingPool | None" = None
 
 
 def published_run(district_id: int, year_id: int) -> PublishedRun | None:
@@ -194,8 +233,14 @@ def published_run(district_id: int, year_id: int) -> PublishedRun | None:
     if scenario is None:
         return None
     streams = streams_for(district_id, year_id)
-    result, _pool = run_scenario(scenario, streams)
-    return PublishedRun(scenario, streams, result)
+    try:
+        result, pool = run_scenario(scenario, streams)
+    except AllocationError:
+        # The floors no longer fit the money (revenue changed after publishing): the public
+        # pages say nothing is published rather than fail; staff see the problem on the
+        # scenario's page.
+        return None
+    return PublishedRun(scenario, streams, result, pool)
 
 
 def school_funding(run: PublishedRun | None, school_id: int) -> SchoolFunding | None:
@@ -209,6 +254,42 @@ def school_funding(run: PublishedRun | None, school_id: int) -> SchoolFunding | 
         run.result.proration,
         school_sources(school_id, allocation.total_cents, run.streams),
     )
+
+
+@dataclass(frozen=True)
+class DistrictMoney:
+    """The published run's totals for the district page: what the formula shares, what grants
+    add, what is held centrally, and each school's own SchoolFunding (the same figures its
+    budget page shows). Sent to schools = formula + grants = the sum of the schools' totals."""
+
+    run: PublishedRun
+    schools: list[SchoolFunding]
+
+    @property
+    def formula_cents(self) -> int:
+        return sum(s.formula_cents for s in self.schools)
+
+    @property
+    def grants_cents(self) -> int:
+        return sum(s.grants_cents for s in self.schools)
+
+    @property
+    def to_schools_cents(self) -> int:
+        return sum(s.total_cents for s in self.schools)
+
+    @property
+    def held_centrally_cents(self) -> int:
+        return self.run.pool.held_centrally_cents if self.run.pool else 0
+
+    def for_school(self, school_id: int) -> SchoolFunding | None:
+        return next((s for s in self.schools if s.allocation.school_id == school_id), None)
+
+
+def district_money(run: PublishedRun | None) -> DistrictMoney | None:
+    if run is None:
+        return None
+    schools = [school_funding(run, a.school_id) for a in run.result.schools]
+    return DistrictMoney(run, [s for s in schools if s is not None])
 
 
 def set_adopted(scenario: AllocationScenario) -> None:

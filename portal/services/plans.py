@@ -181,11 +181,14 @@ def matrix_for(plan: SchoolPlan, sources) -> tuple[list[MatrixStream], MatrixTot
         )
         for s in sources
     ]
+    known = {stream.id for stream in streams}
+    # Only money from the school's own streams counts (a line left on a stream the school no
+    # longer receives would otherwise be counted without being shown in any column).
     cells = {
         (line.investment_id, line.funding_stream_id): line.cents
         for investment in plan.investments
         for line in investment.budget_lines
-        if line.cents
+        if line.cents and line.funding_stream_id in known
     }
     investments = [MatrixInvestment(i.id, i.cost_cents, i.category_id) for i in plan.investments]
     return streams, check_matrix(streams, investments, cells), cells
@@ -226,14 +229,157 @@ def candidates(plan: SchoolPlan) -> list[Candidate]:
     return [Candidate(i.id, i.priority, i.cost_cents, i.id) for i in plan.investments]
 
 
-def spending_by_goal(plan: SchoolPlan) -> list[tuple[Goal, int, int]]:
-    """Per goal: (goal, money assigned in the budget matrix, total cost of its investments)."""
-    assigned: dict[int, int] = defaultdict(int)
-    cost: dict[int, int] = defaultdict(int)
-    for investment in plan.investments:
-        cost[investment.goal_id] += investment.cost_cents
-        assigned[investment.goal_id] += sum(line.cents for line in investment.budget_lines)
-    return [(goal, assigned[goal.id], cost[goal.id]) for goal in plan.goals]
+# -- Totals: the one place every figure about a plan's money comes from -------------------------
+
+
+@dataclass(frozen=True)
+class InvestmentTotals:
+    """One investment's money. `funded_cents` is what the budget assigns to it (never more than
+    it costs), `unfunded_cents` the rest of its cost, `excess_cents` any money assigned beyond
+    its cost (the budget matrix flags it). Without a published allocation, funding follows the
+    cut line against the planning figure: above it funded, below it not."""
+
+    investment: Investment
+    assigned_cents: int
+    funded_cents: int
+    below_line: bool
+
+    @property
+    def cost_cents(self) -> int:
+        return self.investment.cost_cents
+
+    @property
+    def unfunded_cents(self) -> int:
+        return self.cost_cents - self.funded_cents
+
+    @property
+    def excess_cents(self) -> int:
+        return max(self.assigned_cents - self.cost_cents, 0)
+
+    @property
+    def status(self) -> str:
+        """funded | partly | unfunded"""
+        if self.unfunded_cents == 0:
+            return "funded"
+        return "partly" if self.funded_cents else "unfunded"
+
+
+@dataclass(frozen=True)
+class GoalTotals:
+    goal: Goal
+    number: int  # "Goal 1", counted from 1 in the plan's order
+    investments: list[InvestmentTotals]  # in priority order
+
+    @property
+    def cost_cents(self) -> int:
+        return sum(i.cost_cents for i in self.investments)
+
+    @property
+    def funded_cents(self) -> int:
+        return sum(i.funded_cents for i in self.investments)
+
+    @property
+    def unfunded_cents(self) -> int:
+        return sum(i.unfunded_cents for i in self.investments)
+
+    @property
+    def unfunded(self) -> list[InvestmentTotals]:
+        return [i for i in self.investments if i.status != "funded"]
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    """Every total a plan's pages print: per goal and in all, funded and not, per funding
+    stream, what the school has and what is left. Computed once (budget_totals) and passed to
+    the plan page, the budget page, compare, the PDF, the editor and the budget matrix, so the
+    numbers on one page are the numbers on every other, and each total is the sum of its
+    printed parts. `basis` says what "funded" means: "budget" (money assigned in the matrix,
+    once the allocation is published), "planning" (the cut line against the planning figure)
+    or None (no money known yet: only costs)."""
+
+    goals: list[GoalTotals]
+    ranked: list[Investment]
+    money: object  # funding.SchoolFunding | None
+    available_cents: int | None
+    cut: CutLine | None
+    streams: list[MatrixStream]
+    matrix: MatrixTotals
+    cells: dict
+    basis: str | None
+
+    @property
+    def cost_cents(self) -> int:
+        return sum(g.cost_cents for g in self.goals)
+
+    @property
+    def funded_cents(self) -> int:
+        return sum(g.funded_cents for g in self.goals)
+
+    @property
+    def unfunded_cents(self) -> int:
+        return sum(g.unfunded_cents for g in self.goals)
+
+    @property
+    def excess_cents(self) -> int:
+        return sum(i.excess_cents for g in self.goals for i in g.investments)
+
+    @property
+    def assigned_cents(self) -> int:
+        """Money assigned in the matrix: funded + excess."""
+        return self.matrix.overall
+
+    @property
+    def left_cents(self) -> int | None:
+        """What the school has that no investment uses yet."""
+        if self.available_cents is None or self.basis is None:
+            return None
+        return self.available_cents - self.funded_cents
+
+    @property
+    def unfunded(self) -> list[InvestmentTotals]:
+        return [i for g in self.goals for i in g.unfunded]
+
+    @property
+    def by_investment(self) -> dict[int, InvestmentTotals]:
+        return {i.investment.id: i for g in self.goals for i in g.investments}
+
+    def for_goal(self, goal_id: int) -> GoalTotals | None:
+        return next((g for g in self.goals if g.goal.id == goal_id), None)
+
+
+def budget_totals(plan: SchoolPlan, money=None, change_percent: int = 0) -> BudgetTotals:
+    """The totals of a loaded plan against the school's published money (a
+    funding.SchoolFunding, or None before the allocation: then the planning figure).
+    `change_percent` reruns the cut line as if the money were that much lower or higher."""
+    sources = money.sources if money else []
+    streams, matrix, cells = matrix_for(plan, sources)
+    available = money.total_cents if money else plan.planning_figure_cents
+    line = (
+        cut_line(candidates(plan), scaled(available, change_percent))
+        if available is not None
+        else None
+    )
+    below = set(line.unfunded) if line else set()
+    basis = "budget" if money else ("planning" if line else None)
+    ranked = ranked_investments(plan)
+    per_investment = {}
+    for investment in ranked:
+        assigned = matrix.per_investment.get(investment.id, 0)
+        if basis == "budget":
+            funded = min(assigned, investment.cost_cents)
+        elif basis == "planning":
+            funded = 0 if investment.id in below else investment.cost_cents
+        else:
+            funded = investment.cost_cents
+        per_investment[investment.id] = InvestmentTotals(
+            investment, assigned, funded, investment.id in below
+        )
+    grouped = investments_by_goal(ranked)
+    goals = [
+        GoalTotals(goal, number, [per_investment[i.id] for i in grouped.get(goal.id, [])])
+        for number, goal in enumerate(plan.goals, start=1)
+    ]
+    return BudgetTotals(goals, ranked, money, available, line, streams, matrix, cells, basis)
 
 
 def previous_year(year: SchoolYear) -> SchoolYear | None:

@@ -3,32 +3,30 @@ spreadsheet that reproduces a school's number with live formulas."""
 
 import io
 from decimal import Decimal
+from fractions import Fraction
 
+from babel.numbers import get_currency_symbol
 from flask import abort, g, make_response, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal import formatting
 from portal.blueprints.allocation import bp
 from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
-from portal import formatting
 from portal.formatting import cents_to_decimal
 from portal.i18n import translated
 from portal.models import School
 from portal.models.allocation import ScenarioStatus
 from portal.permissions import cacheable
 from portal.services import funding
-from portal.services.allocation import ALL_STUDENTS, least_squares
+from portal.services.allocation import ALL_STUDENTS
+from portal.services.charts import is_rtl, scatter_chart
 from portal.services.spending import spending_context
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _published():
-    year = funding.current_year(g.district.id) if g.district else None
-    scenario = funding.published_scenario(g.district.id, year.id) if year else None
-    return year, scenario
 
 
 def _group_names() -> dict:
@@ -46,6 +44,7 @@ def school_budget(slug: str):
     scenario = run.scenario if run else None
     context = {"school": school, "year": year, "scenario": scenario, "groups": _group_names()}
     money = funding.school_funding(run, school.id)
+    context["money"] = money
     if money is not None:
         context.update(
             allocation=money.allocation,
@@ -58,72 +57,50 @@ def school_budget(slug: str):
     return render_template("allocation/school_budget.html", **context)
 
 
-def _equity_points(result, schools: dict, counts: dict, group: str) -> list[dict]:
+def _equity_points(money, schools: dict, counts: dict, group: str) -> list[dict]:
+    """Each school with pupils: its share of students in `group` and its money per student
+    (the same per-student figure its budget page prints)."""
     points = []
-    for allocation in result.schools:
-        pupils = allocation.pupils
+    for school_money in money.schools:
+        pupils = school_money.pupils
         if not pupils:
             continue
-        share = counts.get(allocation.school_id, {}).get(group, 0) / pupils
+        school = schools[school_money.allocation.school_id]
         points.append(
             {
-                "school": schools[allocation.school_id],
-                "share": share,
-                "per_pupil": allocation.per_pupil_cents / 100,
+                "school": school,
+                "name": school.name,
+                "share": counts.get(school.id, {}).get(group, 0) / pupils,
+                "per_pupil": school_money.per_pupil_cents,
             }
         )
     return points
-
-
-def _chart(points: list[dict]) -> dict:
-    """Scale points into a 300x200 SVG box and fit a line (drawn on the server)."""
-    if not points:
-        return {"points": [], "line": None}
-    max_share = max(0.01, max(p["share"] for p in points)) * 1.1
-    lo = min(p["per_pupil"] for p in points) * 0.9
-    hi = max(p["per_pupil"] for p in points) * 1.05
-    span = max(hi - lo, 1)
-
-    def xy(share, per_pupil):
-        return 40 + 250 * share / max_share, 180 - 160 * (per_pupil - lo) / span
-
-    scaled = [
-        {**p, "x": xy(p["share"], p["per_pupil"])[0], "y": xy(p["share"], p["per_pupil"])[1]}
-        for p in points
-    ]
-    fit = least_squares([(p["share"], p["per_pupil"]) for p in points])
-    line = None
-    if fit:
-        slope, intercept = fit
-        x1, y1 = xy(0, intercept)
-        x2, y2 = xy(max_share, intercept + slope * max_share)
-        line = {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "slope": slope}
-    return {"points": scaled, "line": line, "max_share": max_share, "lo": lo, "hi": hi}
 
 
 @bp.get("/allocation")
 @cacheable
 def district():
     """The district's weights, what it distributes and holds centrally, and the equity view."""
-    year, scenario = _published()
+    year = funding.current_year(g.district.id) if g.district else None
+    run = funding.published_run(g.district.id, year.id) if year else None
+    scenario = run.scenario if run else None
     context = {"year": year, "scenario": scenario, "groups": _group_names()}
-    if scenario is not None:
-        streams = funding.streams_for(g.district.id, year.id)
-        result, pool = funding.run_scenario(scenario, streams)
+    if run is not None:
+        money = funding.district_money(run)
         schools = {
             s.id: s
             for s in db.session.scalars(select(School).where(School.district_id == g.district.id))
         }
         counts = {i.school_id: i.enrollment for i in funding.school_inputs(g.district.id, year.id)}
         charts = {
-            key: _chart(_equity_points(result, schools, counts, key))
+            key: scatter_chart(
+                _equity_points(money, schools, counts, key), formatting.money, rtl=None
+            )
             for key in ("poverty", "el")
             if key in context["groups"]
         }
         context.update(
-            result=result,
-            pool=pool,
-            streams=streams,
+            money=money,
             schools=schools,
             charts=charts,
             what_if=scenario.status == ScenarioStatus.WHAT_IF,
@@ -134,70 +111,118 @@ def district():
     return render_template("allocation/district.html", **context)
 
 
+def _round_half_up(value: Fraction) -> int:
+    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+
+
 @bp.get("/schools/<slug>/budget/calculator.xlsx")
 @cacheable
 def calculator(slug: str):
-    """A spreadsheet that reproduces the school's allocation with live formulas."""
+    """A spreadsheet that reproduces the school's money with live formulas: the per-pupil
+    lines, proration, top-ups and grants add up to the total the budget page prints, and the
+    per-student figure is that total over the enrollment."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     school = school_or_404(slug)
-    year, scenario = _published()
-    if scenario is None:
+    year = funding.current_year(g.district.id) if g.district else None
+    run = funding.published_run(g.district.id, year.id) if year else None
+    money = funding.school_funding(run, school.id)
+    if money is None:
         abort(404)
-    result, _pool = funding.run_scenario(scenario)
-    allocation = result.for_school(school.id)
+    allocation = money.allocation
     groups = _group_names()
+    currency = get_currency_symbol(g.district.currency or "USD", locale="en_US")
+    amount_format = f'"{currency}"#,##0.00'
     book = Workbook()
     sheet = book.active
-    sheet.title = "Allocation"
+    sheet.title = _("Allocation")[:31]
+    sheet.sheet_view.rightToLeft = is_rtl()
     sheet["A1"] = school.name
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"{year.label} · {scenario.name}"
+    sheet["A2"] = f"{year.label} · {run.scenario.name}"
     sheet.append([])
-    sheet.append(["Group", "Pupils", "Dollars per pupil", "Amount"])
+    sheet.append([_("Group"), _("Pupils"), _("Dollars per pupil"), _("Amount")])
     for cell in sheet[4]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True)
     first = 5
     for line in allocation.lines:
         row = sheet.max_row + 1
         label = (
-            "All students"
+            _("All students")
             if line.group == ALL_STUDENTS
             else str(translated(groups[line.group], "name") if line.group in groups else line.group)
         )
         sheet.append([label, line.pupils, cents_to_decimal(line.rate_cents), f"=B{row}*C{row}"])
-        sheet[f"C{row}"].number_format = sheet[f"D{row}"].number_format = '"$"#,##0.00'
+        sheet[f"C{row}"].number_format = sheet[f"D{row}"].number_format = amount_format
     last = sheet.max_row
-    sheet.append(["Formula total", None, None, f"=SUM(D{first}:D{last})"])
-    formula_row = sheet.max_row
-    sheet.append(
-        [
-            "Proration factor",
-            None,
-            None,
-            float(Decimal(result.proration.numerator) / Decimal(result.proration.denominator)),
-        ]
+    money_rows = []
+
+    def add(label, value, bold=False):
+        sheet.append([label, None, None, value])
+        row = sheet.max_row
+        sheet[f"D{row}"].number_format = amount_format
+        if bold:
+            sheet[f"A{row}"].font = sheet[f"D{row}"].font = Font(bold=True)
+        return row
+
+    formula_row = add(_("Formula total"), f"=SUM(D{first}:D{last})")
+    parts = []
+    if money.proration != 1:
+        factor = money.proration
+        sheet.append(
+            [
+                _("Share of these amounts the district's money covers"),
+                None,
+                None,
+                float(Decimal(factor.numerator) / Decimal(factor.denominator)),
+            ]
+        )
+        factor_row = sheet.max_row
+        sheet[f"D{factor_row}"].number_format = "0.000000%"
+        parts.append(add(_("Formula after proration"), f"=ROUND(D{formula_row}*D{factor_row},2)"))
+        # The district shares its last cents by largest remainder so that the schools' amounts
+        # add up to the money available exactly: say so rather than hide a cent.
+        exact = Fraction(allocation.formula_cents) * factor
+        rounding = allocation.prorated_cents - _round_half_up(exact)
+        if rounding:
+            parts.append(
+                add(
+                    _("Rounding to the cent, so that all schools add up to the district's total"),
+                    cents_to_decimal(rounding),
+                )
+            )
+    else:
+        parts.append(formula_row)
+    if allocation.minimum_topup_cents:
+        parts.append(
+            add(_("Top-up to the minimum budget"), cents_to_decimal(allocation.minimum_topup_cents))
+        )
+    if allocation.hold_harmless_topup_cents:
+        parts.append(
+            add(
+                _("Top-up so that no school gets less than last year"),
+                cents_to_decimal(allocation.hold_harmless_topup_cents),
+            )
+        )
+    allocation_row = add(
+        _("Formula allocation"), "=" + "+".join(f"D{row}" for row in parts), bold=True
     )
-    factor_row = sheet.max_row
+    money_rows.append(allocation_row)
+    for source in money.grant_sources:
+        money_rows.append(
+            add(
+                _("Grant: %(name)s", name=translated(source.stream, "name").text),
+                cents_to_decimal(source.cents),
+            )
+        )
+    total_row = add(_("Total"), "=" + "+".join(f"D{row}" for row in money_rows), bold=True)
     sheet.append(
-        [
-            "Top-up to the minimum and hold harmless",
-            None,
-            None,
-            cents_to_decimal(allocation.topup_cents),
-        ]
+        [_("Per student"), allocation.pupils, None, f"=ROUND(D{total_row}/B{total_row + 1},2)"]
     )
-    topup_row = sheet.max_row
-    sheet.append(
-        ["Total allocation", None, None, f"=ROUND(D{formula_row}*D{factor_row},2)+D{topup_row}"]
-    )
-    total_row = sheet.max_row
-    sheet.append(["Per student", allocation.pupils, None, f"=D{total_row}/B{sheet.max_row}"])
-    for row in (formula_row, topup_row, total_row, sheet.max_row):
-        sheet[f"D{row}"].number_format = '"$"#,##0.00'
-    sheet[f"A{total_row}"].font = sheet[f"D{total_row}"].font = Font(bold=True)
-    for column, width in (("A", 42), ("B", 10), ("C", 18), ("D", 18)):
+    sheet[f"D{sheet.max_row}"].number_format = amount_format
+    for column, width in (("A", 48), ("B", 10), ("C", 18), ("D", 18)):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)

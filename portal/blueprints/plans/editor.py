@@ -66,14 +66,8 @@ def _context(school, plan, year, errors=None, form=None, error_row=None):
         )
     )
     money = funding.school_funding(funding.published_run(g.district.id, year.id), school.id)
-    available = money.total_cents if money else (plan.planning_figure_cents if plan else None)
     change = parse_int(request.args.get("change"), -90, 90) or 0
-    ranked = plans.ranked_investments(plan) if plan else []
-    line = (
-        plans.cut_line(plans.candidates(plan), plans.scaled(available, change))
-        if (plan and available is not None)
-        else None
-    )
+    budget = plans.budget_totals(plan, money, change) if plan else None
     measurements = {}
     if plan:
         lineages = [goal.lineage for goal in plan.goals]
@@ -90,11 +84,12 @@ def _context(school, plan, year, errors=None, form=None, error_row=None):
         "year": year,
         "district_goals": district_goals,
         "categories": categories,
-        "available": available,
+        "budget": budget,
+        "available": budget.available_cents if budget else None,
         "from_allocation": money is not None,
         "change": change,
-        "ranked": ranked,
-        "cut": line,
+        "ranked": budget.ranked if budget else [],
+        "cut": budget.cut if budget else None,
         "measurements": measurements,
         "errors": errors or {},
         "form": form or {},
@@ -458,7 +453,7 @@ def edit_budget(slug: str):
             db.session.commit()
             flash(_("Budget saved."), "success")
             return redirect(url_for("plans.edit_budget", slug=slug), code=303)
-    streams, totals, cells = plans.matrix_for(plan, sources)
+    budget = plans.budget_totals(plan, money)
     return render(
         "plans/budget_editor.html",
         "plans/_partials/matrix.html",
@@ -467,10 +462,12 @@ def edit_budget(slug: str):
         school=school,
         plan=plan,
         year=year,
+        money=money,
         sources=sources,
-        totals=totals,
-        cells=cells,
+        budget=budget,
+        totals=budget.matrix,
+        cells=budget.cells,
         errors=errors,
         form=request.form if errors else {},
-        ranked=plans.ranked_investments(plan),
+        ranked=budget.ranked,
     )

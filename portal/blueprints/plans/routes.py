@@ -12,7 +12,7 @@ from portal.models.planning import PlanStatus
 from portal.pdf import PDF_MIMETYPE, render_pdf
 from portal.permissions import cacheable
 from portal.services import funding, plans
-from portal.services.charts import bar_chart, progress_chart
+from portal.services.charts import progress_chart
 
 MAX_COMPARED = 3
 
@@ -38,7 +38,11 @@ def progress_by_lineage(plan) -> dict:
     series: dict[str, list] = {}
     for lineage, label, value in rows:
         series.setdefault(lineage, []).append((label, value))
-    return {lineage: progress_chart(points) for lineage, points in series.items()}
+    goals = {goal.lineage: goal for goal in plan.goals}
+    return {
+        lineage: progress_chart(points, goals[lineage].target, goals[lineage].baseline)
+        for lineage, points in series.items()
+    }
 
 
 def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> dict:
@@ -50,18 +54,11 @@ def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> d
     if plan is None:
         return context
     money = funding.school_funding(run or funding.published_run(g.district.id, year.id), school.id)
-    streams, totals, cells = plans.matrix_for(plan, money.sources if money else [])
-    by_goal = plans.spending_by_goal(plan)
-    ranked = plans.ranked_investments(plan)
+    budget = plans.budget_totals(plan, money)
     context.update(
-        investments_by_goal=plans.investments_by_goal(ranked),
         money=money,
         sources=money.sources if money else [],
-        totals=totals,
-        cells=cells,
-        by_goal=by_goal,
-        goal_chart=bar_chart([(goal, cost) for goal, _assigned, cost in by_goal]),
-        ranked=ranked,
+        budget=budget,
         progress=progress_by_lineage(plan),
         needs_questions=plans.NEEDS_QUESTIONS,
     )
