@@ -1,14 +1,22 @@
 """Demo committees: site councils at César Chávez and Oak Grove with members, a past meeting
 with its agenda and a closed vote, and an upcoming meeting with its posted agenda. Safe to run
-again (the demo councils are replaced)."""
+again (the demo councils are replaced).
+
+Every meeting goes through `schedule_meeting`, as a meeting added on the committee's page does:
+the school calendar and its feed show the meetings themselves. The planning demo's site council
+dates at these two schools become the council's later meetings (the ones before the upcoming
+meeting are the meetings written out here), so the calendar lists no council meeting that the
+committee page does not."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
 from portal.extensions import db
 from portal.models import (
     AgendaItem,
+    CalendarEvent,
     Committee,
     CommitteeMember,
     Meeting,
@@ -18,6 +26,7 @@ from portal.models import (
     School,
     User,
 )
+from portal.services.committee_record import schedule_meeting
 
 ROSTER = [
     ("principal", "", True),
@@ -115,12 +124,65 @@ MEETINGS = {
 }
 
 
+ZONE = ZoneInfo("America/Los_Angeles")  # the demo district's time zone
+
+
 def _at(day: date, hour: int) -> datetime:
-    # 6 pm in Los Angeles is 2 am UTC the next day (the demo district's time zone).
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) + timedelta(hours=8)
+    """`hour` o'clock on `day` in the demo district, in UTC (6 pm stays 6 pm across DST)."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE).astimezone(UTC)
+
+
+def _replace_council(school) -> None:
+    """Remove the school's demo council with its meetings' calendar rows."""
+    event_ids = list(
+        db.session.scalars(
+            select(Meeting.event_id)
+            .join(Committee, Committee.id == Meeting.committee_id)
+            .where(
+                Committee.school_id == school.id,
+                Committee.kind == "ssc",
+                Meeting.event_id.is_not(None),
+            )
+        )
+    )
+    db.session.execute(
+        delete(Committee).where(Committee.school_id == school.id, Committee.kind == "ssc")
+    )
+    if event_ids:
+        db.session.execute(delete(CalendarEvent).where(CalendarEvent.id.in_(event_ids)))
+
+
+def _planned_council_dates(school) -> list[dict]:
+    """The planning demo's site council dates at this school, taken out of the calendar: from
+    now on the council's meetings are Meeting rows."""
+    rows = list(
+        db.session.scalars(
+            select(CalendarEvent).where(
+                CalendarEvent.school_id == school.id,
+                CalendarEvent.kind == "site_council",
+                CalendarEvent.uid.like(f"demo-{school.slug}-%"),
+            )
+        )
+    )
+    planned = [
+        {
+            "title": dict(row.title),
+            "starts_at": row.starts_at,
+            "place": row.place,
+            "interpretation": row.interpretation,
+            "childcare": row.childcare,
+        }
+        for row in rows
+    ]
+    for row in rows:
+        db.session.delete(row)
+    return planned
 
 
 def load_committees_demo(district_id: int) -> None:
+    from portal.models import District
+
+    district = db.session.get(District, district_id)
     schools = {
         s.slug: s
         for s in db.session.scalars(select(School).where(School.district_id == district_id))
@@ -130,9 +192,8 @@ def load_committees_demo(district_id: int) -> None:
         school = schools.get(slug)
         if school is None:
             continue
-        db.session.execute(
-            delete(Committee).where(Committee.school_id == school.id, Committee.kind == "ssc")
-        )
+        _replace_council(school)
+        planned = _planned_council_dates(school)
         committee = Committee(
             school_id=school.id,
             kind="ssc",
@@ -233,6 +294,22 @@ def load_committees_demo(district_id: int) -> None:
                 approved_at_meeting_id=followup.id,
             )
         )
+        # The follow-up's own minutes are still a draft: members who attended can amend them.
+        db.session.add(
+            MinutesVersion(
+                meeting_id=followup.id,
+                version=1,
+                status="draft",
+                locale="en",
+                sections={
+                    str(followup.agenda[0].id): {
+                        "discussion": "The council approved the minutes of the fall meeting.",
+                        "input": "",
+                    }
+                },
+                search_text="the council approved the minutes of the fall meeting.",
+            )
+        )
         day, title, agenda = upcoming
         # Always ahead of today, whenever the demo is loaded.
         day = max(day, datetime.now(UTC).date() + timedelta(days=14))
@@ -249,6 +326,13 @@ def load_committees_demo(district_id: int) -> None:
             AgendaItem(title=t, position=i, source_locale="en") for i, t in enumerate(agenda)
         ]
         committee.meetings.append(soon)
+        # The rest of the year's council dates from the planning demo, agendas still to come.
+        for values in planned:
+            if values["starts_at"] > soon.starts_at + timedelta(days=7):
+                committee.meetings.append(Meeting(source_locale="en", **values))
+        db.session.flush()
+        for meeting in committee.meetings:
+            schedule_meeting(meeting, district)
     db.session.flush()
     _load_feedback(schools)
 

@@ -160,10 +160,14 @@ class CalendarEvent(TimestampMixin, TranslatableMixin, db.Model):
     online_url: Mapped[str] = mapped_column(String(500), default="")
     interpretation: Mapped[bool] = mapped_column(default=False)
     childcare: Mapped[bool] = mapped_column(default=False)
-    # The committee it belongs to, by kind ("ssc", "elac", ...) until committees have rows.
+    # The committee it belongs to, by kind ("ssc", "elac", ...), for committees that are not
+    # on the portal; a portal committee's meetings are Meeting rows.
     committee: Mapped[str] = mapped_column(String(40), default="")
 
     school = relationship("School")
+
+    # Committee meetings are listed from their Meeting rows (services.school_calendar).
+    is_meeting = False
 
     @property
     def kind_label(self):

@@ -1,14 +1,16 @@
 """Writing the committee record: the audit log, the agenda posting rule, and closing a motion
 (which may approve the school plan or budget)."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import AuditEntry, Motion, SchoolPlan
+from portal.models import AuditEntry, CalendarEvent, Meeting, Motion, SchoolPlan, SchoolYear
 from portal.models.base import utcnow
 from portal.models.planning import PlanStatus
 from portal.services import committees as rules
@@ -41,6 +43,45 @@ def roster_now(committee, district) -> tuple[list, list[str]]:
         english_learner_share(district.id, committee.school_id),
     )
     return current, problems
+
+
+def schedule_meeting(meeting: Meeting, district, phase: str | None = None) -> None:
+    """Give a meeting (new or changed) its calendar identity: a CalendarEvent row whose UID stays
+    and whose SEQUENCE goes up on every change, so a subscribed phone moves the meeting instead
+    of adding a second one. The calendar reads the title, time and place from the meeting
+    itself (services.school_calendar.MeetingEntry); the copies here are for the record only.
+    `phase` is the phase a sample agenda was written for, used where no phase dates are set."""
+    from portal.services import school_calendar as cal
+
+    committee = meeting.committee
+    day = meeting.starts_at.astimezone(ZoneInfo(district.timezone)).date()
+    year = db.session.scalars(
+        select(SchoolYear).where(
+            SchoolYear.district_id == district.id,
+            SchoolYear.starts_on <= day,
+            SchoolYear.ends_on >= day,
+        )
+    ).first() or funding.current_year(district.id)
+    if year is None:
+        return
+    derived = cal.phase_on(cal.phase_windows(year.id, committee.school_id), day)
+    event = db.session.get(CalendarEvent, meeting.event_id) if meeting.event_id else None
+    if event is None:
+        event = CalendarEvent(district_id=district.id, source_locale=meeting.source_locale)
+        db.session.add(event)
+    else:
+        event.sequence = (event.sequence or 0) + 1
+    event.school_year_id = year.id
+    event.school_id = committee.school_id
+    event.kind = cal.meeting_kind(committee.kind)
+    event.committee = committee.kind
+    event.phase = derived.value if derived else (phase or event.phase or "reflect")
+    event.title = dict(meeting.title or {})
+    event.starts_at, event.ends_at = meeting.starts_at, None
+    event.place = meeting.place or ""
+    event.interpretation, event.childcare = meeting.interpretation, meeting.childcare
+    db.session.flush()
+    meeting.event_id = event.id
 
 
 def posting_deadline(meeting):
@@ -102,3 +143,81 @@ def english_learner_share(district_id: int, school_id: int) -> float:
         ).all()
     )
     return counts.get("el", 0) / counts["all"] if counts.get("all") else 0.0
+
+
+@dataclass(frozen=True)
+class MemberDesk:
+    """What a committee member needs on their workspace: their seats, the next meetings, the
+    votes open now (with their own vote, if cast), and drafts of minutes of meetings they
+    attended, waiting for their amendments."""
+
+    seats: list
+    next_meetings: list
+    open_votes: list  # (motion, their current choice or None, may vote now)
+    drafts: list  # (meeting, minutes draft, amendments they already proposed)
+
+    def __bool__(self) -> bool:
+        return bool(self.seats)
+
+
+def member_desk(user_id: int, district, upcoming: int = 3) -> MemberDesk:
+    """The member's desk across every committee they sit on in the district, in a fixed
+    number of queries."""
+    from portal.models import Committee, CommitteeMember, MinutesVersion, School
+
+    today = datetime.now(ZoneInfo(district.timezone)).date()
+    seats = [
+        seat
+        for seat in db.session.scalars(
+            select(CommitteeMember)
+            .join(Committee, Committee.id == CommitteeMember.committee_id)
+            .join(School, School.id == Committee.school_id)
+            .options(selectinload(CommitteeMember.committee).selectinload(Committee.school))
+            .where(CommitteeMember.user_id == user_id, School.district_id == district.id)
+            .order_by(School.name, Committee.id)
+        )
+        if seat.term_end is None or seat.term_end >= today
+    ]
+    if not seats:
+        return MemberDesk([], [], [], [])
+    by_committee = {seat.committee_id: seat for seat in seats}
+    meetings = list(
+        db.session.scalars(
+            select(Meeting)
+            .options(selectinload(Meeting.motions).selectinload(Motion.votes))
+            .where(Meeting.committee_id.in_(by_committee))
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+    now = utcnow()
+    open_votes = []
+    for meeting in meetings:
+        seat = by_committee[meeting.committee_id]
+        for motion in meeting.motions:
+            if motion.status == "open":
+                mine = next((v.choice for v in motion.votes if v.member_id == seat.id), None)
+                open_votes.append((motion, mine, seat.id in meeting.present_ids))
+    attended = {m.id: m for m in meetings if by_committee[m.committee_id].id in m.present_ids}
+    drafts = []
+    if attended:
+        versions = db.session.scalars(
+            select(MinutesVersion)
+            .options(selectinload(MinutesVersion.amendments))
+            .where(MinutesVersion.meeting_id.in_(attended))
+            .order_by(MinutesVersion.meeting_id, MinutesVersion.version.desc())
+        )
+        newest = {}
+        for version in versions:
+            newest.setdefault(version.meeting_id, version)
+        for meeting_id, version in newest.items():
+            if version.status == "draft":
+                seat = by_committee[attended[meeting_id].committee_id]
+                mine = [a for a in version.amendments if a.member_id == seat.id]
+                drafts.append((attended[meeting_id], version, mine))
+        drafts.sort(key=lambda row: row[0].starts_at)
+    return MemberDesk(
+        seats=seats,
+        next_meetings=[m for m in meetings if m.starts_at >= now][:upcoming],
+        open_votes=open_votes,
+        drafts=drafts,
+    )

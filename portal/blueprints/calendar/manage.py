@@ -19,15 +19,16 @@ from portal.blueprints.school_access import (
 from portal.extensions import db
 from portal.forms import parse_date, parse_int, parse_time, parse_web_address, translations
 from portal.i18n import LANGUAGES
-from portal.models import CalendarEvent, EventRequirement, PhaseWindow, Role
+from portal.models import CalendarEvent, Committee, EventRequirement, Meeting, PhaseWindow, Role
 from portal.models.calendar import CommitteeKind, EventKind, Phase
 from portal.permissions import role_required
 from portal.services import school_calendar as cal
 
 
-def parse_event(form, timezone: str) -> tuple[dict, dict]:
+def parse_event(form, timezone: str, school_id: int | None = None) -> tuple[dict, dict]:
     """An event form -> (values, errors). Times are typed in the district's time zone and
-    stored in UTC."""
+    stored in UTC. A meeting of a committee the school has on the portal is refused here: it
+    is scheduled on the committee's page, so that it is one record in both places."""
     errors = {}
     title = translations(form, "title", 200)
     description = translations(form, "description", 2000)
@@ -52,6 +53,11 @@ def parse_event(form, timezone: str) -> tuple[dict, dict]:
     committee = form.get("committee") or ""
     if committee and committee not in {c.value for c in CommitteeKind}:
         errors["committee"] = _("Choose a committee from the list.")
+    elif school_id is not None and portal_committee(school_id, form.get("kind"), committee):
+        errors["kind"] = _(
+            "This committee is on the portal: add its meetings on the committee's page, so the "
+            "committee page and the calendar show the same meeting."
+        )
     values = {}
     if not errors:
         zone = ZoneInfo(timezone)
@@ -75,6 +81,18 @@ def parse_event(form, timezone: str) -> tuple[dict, dict]:
     return values, errors
 
 
+def portal_committee(school_id: int, kind: str | None, committee: str) -> Committee | None:
+    """The school's committee on the portal that an event of this kind would be a meeting of."""
+    if kind not in cal.MEETING_KINDS:
+        return None
+    wanted = "ssc" if kind == "site_council" else committee
+    if not wanted:
+        return None
+    return db.session.scalars(
+        select(Committee).where(Committee.school_id == school_id, Committee.kind == wanted)
+    ).first()
+
+
 def _event_form_context(event=None, form=None, errors=None):
     return {
         "event": event,
@@ -90,6 +108,7 @@ def _event_form_context(event=None, form=None, errors=None):
 def _school_page(school, status=200, **extra):
     year = current_year_or_404()
     events = [e for e in cal.school_events(year.id, school.id) if e.school_id == school.id]
+    committees = list(db.session.scalars(select(Committee).where(Committee.school_id == school.id)))
     requirements = list(
         db.session.scalars(
             select(EventRequirement).where(EventRequirement.school_year_id == year.id)
@@ -105,6 +124,7 @@ def _school_page(school, status=200, **extra):
         own_windows={
             phase: (w.starts_on, w.ends_on) for phase, w in phase_rows(year.id, school.id).items()
         },
+        committees=committees,
         **_event_form_context(form=extra.pop("form", None), errors=extra.pop("errors", None)),
         **extra,
     ), status
@@ -121,7 +141,7 @@ def manage_school(slug: str):
 @role_required(*SCHOOL_EDITORS)
 def add_school_event(slug: str):
     school = editable_school_or_403(slug)
-    values, errors = parse_event(request.form, g.district.timezone)
+    values, errors = parse_event(request.form, g.district.timezone, school.id)
     if errors:
         return _school_page(school, 422, form=request.form, errors=errors)
     db.session.add(
@@ -136,6 +156,10 @@ def add_school_event(slug: str):
     db.session.commit()
     flash(_("Event added to the calendar."), "success")
     return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)
+
+
+def _meeting_of(event: CalendarEvent) -> Meeting | None:
+    return db.session.scalars(select(Meeting).where(Meeting.event_id == event.id)).first()
 
 
 def _event_or_404(event_id: int) -> CalendarEvent:
@@ -158,10 +182,14 @@ def _back(event: CalendarEvent):
 @bp.route("/manage/calendar/events/<int:event_id>", methods=["GET", "POST"])
 @role_required(*SCHOOL_EDITORS)
 def edit_event(event_id: int):
-    """Change an event; its UID stays and its SEQUENCE goes up, so phones update it."""
+    """Change an event; its UID stays and its SEQUENCE goes up, so phones update it. A
+    committee meeting is changed on its own page (it is one record)."""
     event = _event_or_404(event_id)
+    meeting = _meeting_of(event)
+    if meeting is not None:
+        return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
     if request.method == "POST":
-        values, errors = parse_event(request.form, g.district.timezone)
+        values, errors = parse_event(request.form, g.district.timezone, event.school_id)
         if not errors:
             for key, value in values.items():
                 setattr(event, key, value)
@@ -179,6 +207,9 @@ def edit_event(event_id: int):
 @role_required(*SCHOOL_EDITORS)
 def delete_event(event_id: int):
     event = _event_or_404(event_id)
+    meeting = _meeting_of(event)
+    if meeting is not None:
+        return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
     back = _back(event)
     db.session.delete(event)
     db.session.commit()

@@ -3,14 +3,10 @@
 from flask import g, make_response, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.blueprints.calendar import bp
 from portal.blueprints.school_access import school_or_404
-from portal.extensions import db
 from portal.i18n import translated
-from portal.models import CalendarEvent
 from portal.models.calendar import Phase
 from portal.permissions import cacheable
 from portal.services import funding
@@ -23,8 +19,10 @@ def _year_or_none():
     return funding.current_year(g.district.id) if g.district else None
 
 
-def _text(event, field: str) -> str:
-    return str(translated(event, field).text or "")
+def _text(event, field: str) -> tuple[str, str]:
+    """A field in the reader's language, or in the language it falls back to, with its tag."""
+    value = translated(event, field)
+    return str(value.text or ""), value.language.tag
 
 
 def _webcal(url: str) -> str:
@@ -63,18 +61,17 @@ def school_calendar(slug: str):
     )
 
 
-def _ics_response(name: str, events: list[CalendarEvent], filename: str):
-    body = cal.build_ics(
-        name,
-        events,
-        _text,
-        lambda e: (
-            url_for("calendar.school_calendar", slug=e.school.slug, _external=True)
-            if e.school_id
-            else url_for("public.index", _external=True)
-        ),
-        str(get_locale()).replace("_", "-"),
-    )
+def _event_url(event) -> str:
+    """Where an event is explained: a meeting's own page, else the school's calendar."""
+    if event.is_meeting:
+        return url_for("committees.meeting", meeting_id=event.meeting.id, _external=True)
+    if event.school_id:
+        return url_for("calendar.school_calendar", slug=event.school.slug, _external=True)
+    return url_for("public.index", _external=True)
+
+
+def _ics_response(name: str, events: list, filename: str):
+    body = cal.build_ics(name, events, _text, _event_url, str(get_locale()).replace("_", "-"))
     response = make_response(body)
     response.headers["Content-Type"] = ICS_MIMETYPE
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -97,15 +94,6 @@ def school_ics(slug: str):
 def district_ics():
     """Every school's events and the district's deadlines, in one feed."""
     year = _year_or_none()
-    events = []
-    if year is not None:
-        events = list(
-            db.session.scalars(
-                select(CalendarEvent)
-                .options(selectinload(CalendarEvent.school))
-                .where(CalendarEvent.school_year_id == year.id)
-                .order_by(CalendarEvent.starts_at, CalendarEvent.id)
-            )
-        )
+    events = cal.district_events(year.id) if year is not None else []
     name = _("%(district)s: school year", district=g.district.name if g.district else "")
     return _ics_response(name, events, "district.ics")

@@ -138,11 +138,9 @@ def flag_feedback(feedback_id: int):
     return redirect(found[1], code=303)
 
 
-@bp.get("/manage/schools/<slug>/feedback")
-@role_required(*SCHOOL_EDITORS)
-def moderate(slug: str):
-    """The moderation queue first, then everything else, flagged first."""
-    school = editable_school_or_403(slug)
+def _moderation_page(school: School, status=200, errors=None, form=None, failed=None):
+    """The queue; after a refused post, `failed` is the comment whose form shows its typed
+    values (`form`) and `errors` again."""
     rows = list(
         db.session.scalars(
             select(Feedback)
@@ -153,7 +151,22 @@ def moderate(slug: str):
             .limit(200)
         )
     )
-    return render_template("committees/moderate.html", school=school, rows=rows, statuses=STATUSES)
+    return render_template(
+        "committees/moderate.html",
+        school=school,
+        rows=rows,
+        statuses=STATUSES,
+        errors=errors or {},
+        form=form or {},
+        failed=failed,
+    ), status
+
+
+@bp.get("/manage/schools/<slug>/feedback")
+@role_required(*SCHOOL_EDITORS)
+def moderate(slug: str):
+    """The moderation queue first, then everything else, flagged first."""
+    return _moderation_page(editable_school_or_403(slug))
 
 
 def _own_feedback(school: School, feedback_id: int) -> Feedback:
@@ -175,15 +188,19 @@ def moderate_one(slug: str, feedback_id: int):
     elif action == "hide":
         reason = (request.form.get("reason") or "").strip()[:300]
         if not reason:
-            flash(_("Say why the comment is hidden."), "error")
-            return redirect(url_for("committees.moderate", slug=slug), code=303)
+            errors = {f"reason-{row.id}": _("Say why the comment is hidden.")}
+            return _moderation_page(school, 422, errors, request.form, row.id)
         row.visibility, row.moderated_by_id, row.hidden_reason = "hidden", current_user.id, reason
     elif action == "answer":
         status = request.form.get("status")
         answer = (request.form.get("answer") or "").strip()[:2000]
-        if status not in STATUSES or not answer:
-            flash(_("Write the answer and choose a status."), "error")
-            return redirect(url_for("committees.moderate", slug=slug), code=303)
+        errors = {}
+        if not answer:
+            errors[f"answer-{row.id}"] = _("Write the answer.")
+        if status not in STATUSES:
+            errors[f"status-{row.id}"] = _("Choose a status.")
+        if errors:
+            return _moderation_page(school, 422, errors, request.form, row.id)
         row.status, row.answer, row.answered_at = status, answer, utcnow()
         row.what_changed = (request.form.get("what_changed") or "").strip()[:300]
     else:

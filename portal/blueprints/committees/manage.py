@@ -1,6 +1,6 @@
 """Principals and officers: rosters, meetings, agendas, attendance, motions and votes."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -21,7 +21,6 @@ from portal.htmx import render
 from portal.i18n import pick
 from portal.models import (
     AgendaItem,
-    CalendarEvent,
     Committee,
     CommitteeMember,
     Meeting,
@@ -31,15 +30,15 @@ from portal.models import (
     Role,
 )
 from portal.models.base import utcnow
-from portal.models.calendar import CommitteeKind, Phase
+from portal.models.calendar import CommitteeKind
 from portal.models.committees import Seat
 from portal.permissions import role_required
-from portal.services import funding
 from portal.services.committee_record import (
     audit,
     close_motion,
     posting_deadline,
     roster_now,
+    schedule_meeting,
 )
 from portal.services.images import ImageRejected, process_image
 
@@ -127,7 +126,9 @@ def manage_school(slug: str):
     ), 422 if errors else 200
 
 
-def _committee_page(committee: Committee, status=200, errors=None, form=None):
+def _committee_page(committee: Committee, status=200, errors=None, form=None, failed=""):
+    """The committee's staff page; after a refused post, `failed` names the form whose typed
+    values (`form`) and `errors` are shown again."""
     current, problems = roster_now(committee, g.district)
     return render_template(
         "committees/manage_committee.html",
@@ -138,6 +139,7 @@ def _committee_page(committee: Committee, status=200, errors=None, form=None):
         samples=[(key, pick(value["title"]).text) for key, value in SAMPLE_AGENDAS.items()],
         errors=errors or {},
         form=form or {},
+        failed=failed,
     ), status
 
 
@@ -182,7 +184,7 @@ def add_member(committee_id: int):
         else:
             user_id = user.id
     if errors:
-        return _committee_page(committee, 422, errors, form)
+        return _committee_page(committee, 422, errors, form, "member")
     committee.members.append(
         CommitteeMember(
             name=name,
@@ -201,15 +203,11 @@ def add_member(committee_id: int):
     return redirect(url_for("committees.manage_committee", committee_id=committee.id), code=303)
 
 
-@bp.post("/manage/committees/<int:committee_id>/meetings")
-@role_required(*OFFICERS)
-def add_meeting(committee_id: int):
-    """A meeting, which also goes into the school's calendar and its .ics feed."""
-    committee = committee_or_404(committee_id)
-    _require_run(committee)
-    form, errors = request.form, {}
+def parse_meeting(form, sample=None) -> tuple[dict, dict]:
+    """A meeting form -> (values, errors). The time is typed in the district's time zone and
+    stored in UTC; a sample agenda gives the title when none is typed."""
+    errors = {}
     title = translations(form, "title", 200)
-    sample = SAMPLE_AGENDAS.get(form.get("sample", ""))
     if sample and not title.get(g.district.default_locale):
         title = dict(sample["title"])
     day, clock = parse_date(form.get("day")), parse_time(form.get("starts"))
@@ -220,47 +218,62 @@ def add_meeting(committee_id: int):
     if clock is None:
         errors["starts"] = _("Enter a time such as 18:30.")
     if errors:
-        return _committee_page(committee, 422, errors, form)
-    starts_at = datetime.combine(day, clock, ZoneInfo(g.district.timezone)).astimezone(UTC)
-    year = funding.current_year(g.district.id)
-    meeting = Meeting(
-        title=title,
-        starts_at=starts_at,
-        place=(form.get("place") or "").strip()[:300],
-        interpretation=bool(form.get("interpretation")),
-        childcare=bool(form.get("childcare")),
-        source_locale=g.district.default_locale,
-    )
+        return {}, errors
+    return {
+        "title": title,
+        "starts_at": datetime.combine(day, clock, ZoneInfo(g.district.timezone)).astimezone(UTC),
+        "place": (form.get("place") or "").strip()[:300],
+        "interpretation": bool(form.get("interpretation")),
+        "childcare": bool(form.get("childcare")),
+    }, {}
+
+
+@bp.post("/manage/committees/<int:committee_id>/meetings")
+@role_required(*OFFICERS)
+def add_meeting(committee_id: int):
+    """A meeting: one record, which the committee page, the school calendar and its .ics feed
+    all read."""
+    committee = committee_or_404(committee_id)
+    _require_run(committee)
+    sample = SAMPLE_AGENDAS.get(request.form.get("sample", ""))
+    values, errors = parse_meeting(request.form, sample)
+    if errors:
+        return _committee_page(committee, 422, errors, request.form, "meeting")
+    meeting = Meeting(source_locale=g.district.default_locale, **values)
     committee.meetings.append(meeting)
     if sample:
         meeting.agenda = [
             AgendaItem(title=dict(item), position=n, source_locale="en")
             for n, item in enumerate(sample["items"])
         ]
-    if year is not None:
-        event = CalendarEvent(
-            district_id=g.district.id,
-            school_year_id=year.id,
-            school_id=committee.school_id,
-            phase=sample["phase"] if sample else Phase.REFLECT.value,
-            kind="site_council" if committee.kind == "ssc" else "committee",
-            title=title,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=2),
-            place=meeting.place,
-            interpretation=meeting.interpretation,
-            childcare=meeting.childcare,
-            committee=committee.kind,
-            source_locale=g.district.default_locale,
-        )
-        db.session.add(event)
-        db.session.flush()
-        meeting.event_id = event.id
+    db.session.flush()
+    schedule_meeting(meeting, g.district, sample["phase"] if sample else None)
+    audit("meeting.added", "meeting", meeting.id, {"starts_at": meeting.starts_at.isoformat()})
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
 
-def _meeting_page(meeting: Meeting, status=200, errors=None):
+@bp.post("/manage/meetings/<int:meeting_id>/details")
+@role_required(*OFFICERS)
+def edit_meeting(meeting_id: int):
+    """Change a meeting's title, time or place: the committee page, the calendar and the feed
+    all show the change, and subscribed phones move the meeting."""
+    meeting = meeting_to_run(meeting_id)
+    values, errors = parse_meeting(request.form)
+    if errors:
+        return _meeting_page(meeting, 422, errors, request.form, "details")
+    for key, value in values.items():
+        setattr(meeting, key, value)
+    schedule_meeting(meeting, g.district)
+    audit("meeting.changed", "meeting", meeting.id, {"starts_at": meeting.starts_at.isoformat()})
+    db.session.commit()
+    flash(_("Meeting saved."), "success")
+    return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
+
+
+def _meeting_page(meeting: Meeting, status=200, errors=None, form=None, failed=""):
+    """The meeting's staff page; after a refused post, `failed` names the form whose typed
+    values (`form`) and `errors` are shown again."""
     committee = meeting.committee
     day = meeting.starts_at.astimezone(ZoneInfo(g.district.timezone)).date()
     seated = [m for m in committee.members if m.seated_on(day)]
@@ -269,9 +282,12 @@ def _meeting_page(meeting: Meeting, status=200, errors=None):
         meeting=meeting,
         committee=committee,
         seated=seated,
+        member_options=[(m.id, m.name) for m in seated],
         deadline=posting_deadline(meeting),
         late_now=utcnow() > posting_deadline(meeting),
         errors=errors or {},
+        form=form or {},
+        failed=failed,
     ), status
 
 
@@ -289,7 +305,13 @@ def add_agenda_item(meeting_id: int):
     meeting = meeting_to_run(meeting_id)
     title = translations(request.form, "item", 300)
     if not title.get(g.district.default_locale):
-        return _meeting_page(meeting, 422, {"item": _("Write the agenda item.")})
+        return _meeting_page(
+            meeting,
+            422,
+            {"item": _("Write the agenda item in the district's main language.")},
+            request.form,
+            "agenda",
+        )
     meeting.agenda.append(
         AgendaItem(
             title=title, position=len(meeting.agenda), source_locale=g.district.default_locale
@@ -344,10 +366,12 @@ def add_motion(meeting_id: int):
         errors["motion"] = _("Write the motion.")
     if subject not in ("plan", "budget", "other"):
         errors["subject"] = _("Choose what the motion approves.")
-    if mover not in ids or seconder not in ids or mover == seconder:
-        errors["mover_id"] = _("Choose a mover and a different seconder from the members.")
+    if mover not in ids:
+        errors["mover_id"] = _("Choose who moved the motion.")
+    if seconder not in ids or seconder == mover:
+        errors["seconder_id"] = _("Choose a seconder other than the mover.")
     if errors:
-        return _meeting_page(meeting, 422, errors)
+        return _meeting_page(meeting, 422, errors, request.form, "motion")
     meeting.motions.append(
         Motion(
             text=text,
@@ -481,7 +505,7 @@ def upload_document(meeting_id: int):
     if data and not errors.get("document") and sniffed is None:
         errors["document"] = _("This file is not a PDF or a picture, whatever its name says.")
     if errors:
-        return _meeting_page(meeting, 422, errors)
+        return _meeting_page(meeting, 422, errors, request.form, "document")
     mimetype, content = sniffed
     meeting.documents.append(
         MeetingDocument(title=title, mimetype=mimetype, data=content, uploaded_at=utcnow())
@@ -552,6 +576,7 @@ def committee_rules(committee_id: int):
             422,
             {"quorum_percent": _("Enter a whole number from 1 to 99.")},
             request.form,
+            "quorum",
         )
     committee.quorum_percent = percent
     audit("committee.quorum", "committee", committee.id, {"quorum_percent": percent})

@@ -4,6 +4,7 @@ the committee approves them at a later meeting, and a correction is a new, visib
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,13 +18,25 @@ from portal.blueprints.committees.manage import (
     meeting_to_run,
 )
 from portal.extensions import db
+from portal.formatting import short_day
 from portal.forms import parse_int
+from portal.i18n import translated
 from portal.models import Meeting, MinutesAmendment, MinutesVersion, Role
 from portal.models.base import utcnow
 from portal.permissions import cacheable, role_required
 from portal.services.committee_record import audit
 
 PER_PAGE = 20
+AMENDMENT_LABELS = {
+    "proposed": _l("Proposed"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+}
+
+
+@bp.app_template_global("amendment_status_label")
+def amendment_status_label(status: str) -> str:
+    return AMENDMENT_LABELS.get(status, "")
 
 
 def _index(minutes: MinutesVersion) -> None:
@@ -69,6 +82,27 @@ def _editable_draft(meeting: Meeting) -> MinutesVersion:
     return current
 
 
+def _minutes_page(meeting: Meeting, status=200, errors=None, form=None, failed=""):
+    """The secretary's minutes page; after a refused post, `failed` names the form whose typed
+    values (`form`) and `errors` are shown again."""
+    later = [
+        m
+        for m in meeting.committee.meetings
+        if m.starts_at > meeting.starts_at and m.id != meeting.id
+    ]
+    return render_template(
+        "committees/minutes_edit.html",
+        meeting=meeting,
+        minutes=latest(meeting),
+        later_options=[
+            (m.id, f"{translated(m, 'title').text}, {short_day(m.starts_at)}") for m in later
+        ],
+        errors=errors or {},
+        form=form or {},
+        failed=failed,
+    ), status
+
+
 @bp.route("/manage/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @role_required(*OFFICERS)
 def edit_minutes(meeting_id: int):
@@ -79,8 +113,8 @@ def edit_minutes(meeting_id: int):
         if current is None or current.status != "draft":
             note = (request.form.get("correction_note") or "").strip()[:500]
             if current is not None and not note:
-                flash(_("Say what the correction changes."), "error")
-                return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+                errors = {"correction_note": _("Say what the correction changes.")}
+                return _minutes_page(meeting, 422, errors, request.form, "minutes")
             draft = MinutesVersion(
                 meeting_id=meeting.id,
                 version=(current.version + 1) if current else 1,
@@ -105,14 +139,7 @@ def edit_minutes(meeting_id: int):
         db.session.commit()
         flash(_("Minutes saved."), "success")
         return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
-    later = [
-        m
-        for m in meeting.committee.meetings
-        if m.starts_at > meeting.starts_at and m.id != meeting.id
-    ]
-    return render_template(
-        "committees/minutes_edit.html", meeting=meeting, minutes=current, later=later
-    )
+    return _minutes_page(meeting)
 
 
 @bp.post("/manage/minutes/<int:minutes_id>/amendments/<int:amendment_id>")
@@ -150,12 +177,15 @@ def approve_minutes(meeting_id: int):
     draft = _editable_draft(meeting)
     at_id = parse_int(request.form.get("at_meeting_id"), 1, 2**31)
     at = next((m for m in meeting.committee.meetings if m.id == at_id), None)
+    errors = {}
     if at is None or at.starts_at <= meeting.starts_at:
-        flash(_("Choose the later meeting where the committee approved the minutes."), "error")
-        return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+        errors["at_meeting_id"] = _(
+            "Choose the later meeting where the committee approved the minutes."
+        )
     if any(a.status == "proposed" for a in draft.amendments):
-        flash(_("Accept or decline every proposed amendment first."), "error")
-        return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
+        errors["amendments"] = _("Accept or decline every proposed amendment first.")
+    if errors:
+        return _minutes_page(meeting, 422, errors, request.form, "approve")
     for older in published(meeting):
         older.status = "superseded"
     draft.status, draft.approved_at, draft.approved_at_meeting_id = "approved", utcnow(), at.id
@@ -179,8 +209,16 @@ def propose_amendment(meeting_id: int):
     draft = _editable_draft(meeting)
     key = request.form.get("item_key", "")
     text = (request.form.get("text") or "").strip()[:4000]
-    if key not in {str(item.id) for item in meeting.agenda} or not text:
+    if key not in {str(item.id) for item in meeting.agenda}:
         abort(400)
+    if not text:
+        return render_template(
+            "committees/minutes_review.html",
+            meeting=meeting,
+            minutes=draft,
+            errors={f"amend-{key}": _("Write the wording you propose.")},
+            form=request.form,
+        ), 422
     draft.amendments.append(MinutesAmendment(member_id=member.id, item_key=key, text=text))
     audit("minutes.amendment_proposed", "meeting", meeting.id, {"member": member.id})
     db.session.commit()
@@ -195,7 +233,7 @@ def review_minutes(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     _attending_member_or_403(meeting)
     return render_template(
-        "committees/minutes_review.html", meeting=meeting, minutes=latest(meeting)
+        "committees/minutes_review.html", meeting=meeting, minutes=latest(meeting), errors={}
     )
 
 

@@ -25,8 +25,12 @@ from portal.services.users import list_users, save_user, school_choices
 @bp.get("/")
 @role_required()
 def index():
-    """What this account can do, by role."""
-    return render_template("manage/index.html")
+    """What this account can do, by role; for a committee member, their committees, the next
+    meetings, any open vote and drafts of minutes waiting for their amendments."""
+    from portal.services.committee_record import member_desk
+
+    desk = member_desk(current_user.id, g.district) if g.district else None
+    return render_template("manage/index.html", desk=desk)
 
 
 @bp.get("/users")
