@@ -104,9 +104,9 @@ def _read_content(bulletin: Bulletin, form) -> tuple[dict, dict]:
         errors[f"body_{source}"] = _("Write the bulletin's text.")
     links, bad_links = service.parse_links(form.get("links", ""), g.district.id)
     if bad_links:
+        # The format is in the hint beside the field; the message says which lines are wrong.
         errors["links"] = _(
-            "Not a link to a page of this portal: %(lines)s. Paste the page's address, or write "
-            "the kind, a colon and the web name, such as “plan: oak-grove-elementary”.",
+            "Not a link to a page of this portal: %(lines)s.",
             lines="; ".join(f"“{line[:80]}”" for line in bad_links),
         )
     elif len(links) > service.MAX_LINKS:
