@@ -113,3 +113,88 @@ def test_text_is_compressed_when_the_browser_asks(client, district, encoding):
         if "static" not in path:
             continue
         assert unpacked == plain.get_data(), path
+
+
+def _assert_kept(body: str, typed: dict, error_ids: list[str]):
+    """Every typed value is back in the page; the summary links to each field in error and each
+    field says what is wrong beside it."""
+    from html import unescape
+
+    page = unescape(body)
+    for name, value in typed.items():
+        assert value in page, f"{name}: {value!r} was lost"
+    assert 'class="form-errors error-summary"' in body
+    for field_id in error_ids:
+        assert f'href="#{field_id}"' in body, f"summary has no link to {field_id}"
+        assert f'id="{field_id}-error"' in body, f"no message beside {field_id}"
+
+
+def test_rejected_staff_forms_in_the_workspace_keep_everything_typed(login_as):
+    from portal.models import Role
+
+    admin = login_as(Role.ADMIN)
+    cases = [
+        (
+            "/manage/users/new",
+            {
+                "name": "Ngọc Trần",
+                "email": "not-an-address",
+                "password": "short",
+                "preferred_locale": "vi",
+                "roles": "principal",
+            },
+            ["email", "password"],
+            ["Ngọc Trần", "not-an-address"],
+        ),
+        (
+            "/manage/schools/new",
+            {
+                "name": "Escuela Nueva",
+                "slug": "Not A Slug!",
+                "level": "middle",
+                "address": "12 Calle Sol",
+                "enrollment": "lots",
+                "source_locale": "es",
+                "description_es": "Una escuela pequeña con mucho corazón.",
+                "description_en": "A small school with a big heart.",
+            },
+            ["slug", "enrollment"],
+            [
+                "Escuela Nueva",
+                "Not A Slug!",
+                "12 Calle Sol",
+                "Una escuela pequeña con mucho corazón.",
+                "A small school with a big heart.",
+            ],
+        ),
+        (
+            "/manage/district",
+            {
+                "name": "Renamed District",
+                "default_locale": "es",
+                "region": "US",
+                "timezone": "Mars/Olympus_Mons",
+                "small_cell_threshold": "3",
+                "tagline_es": "Planes en lenguaje claro.",
+                "tagline_vi": "Kế hoạch bằng ngôn ngữ dễ hiểu.",
+            },
+            ["small_cell_threshold"],
+            [
+                "Renamed District",
+                "Mars/Olympus_Mons",
+                "Planes en lenguaje claro.",
+                "Kế hoạch bằng ngôn ngữ dễ hiểu.",
+            ],
+        ),
+    ]
+    for path, data, error_ids, shown in cases:
+        response = admin.post(path, data=data)
+        assert response.status_code == 422, path
+        _assert_kept(response.get_data(as_text=True), {v: v for v in shown}, error_ids)
+
+
+def test_rejected_sign_in_keeps_the_address(client, district):
+    response = client.post("/auth/sign-in", data={"email": "nobody@example.test", "password": "x"})
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 401, 422)
+    assert 'value="nobody@example.test"' in body

@@ -30,7 +30,8 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    # hx-boost swaps the next page in without a navigation: wait for the address to change.
+    page.wait_for_url(lambda url: "/auth/sign-in" not in url, timeout=10000)
 
 
 def layout_problems(page) -> list[str]:
@@ -45,7 +46,10 @@ def layout_problems(page) -> list[str]:
 
 
 def visit(page, base: str, path: str, tag: str):
-    """Open `path` in language `tag`; returns the HTTP status."""
+    """Open `path` in language `tag`; returns the HTTP status (None when it was sent elsewhere,
+    such as to the sign-in page)."""
     sep = "&" if "?" in path else "?"
     response = page.goto(f"{base}{path}{sep}lang={tag}", wait_until="load")
-    return response.status if response else None
+    if response is None or not page.url.split("?")[0].endswith(path.split("?")[0]):
+        return None
+    return response.status
