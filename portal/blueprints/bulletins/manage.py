@@ -94,7 +94,8 @@ def _read_content(bulletin: Bulletin, form) -> tuple[dict, dict]:
     for field in BULLETIN_FIELDS:
         for code in (source, target):
             name = f"{field}_{code}"
-            value = (form.get(name) or "").strip()
+            # Browsers send a textarea's line breaks as CR LF; the text keeps LF.
+            value = (form.get(name) or "").replace("\r\n", "\n").strip()
             if len(value) > service.MAX_LENGTHS[field]:
                 errors[name] = _too_long(value, service.MAX_LENGTHS[field])
             values[(field, code)] = value
