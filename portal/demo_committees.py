@@ -44,12 +44,11 @@ NAMES = ["Rosa Delgado", "Ana Lima", "Tom Becker", "Li Wen", "Sara Ortiz", "Jama
          "Minh Tran", "Lucía Ramos", "Mei Chen", "Joe Park"]  # fmt: skip
 
 
-def T(en, es, zh=None, vi=None) -> dict:
+def T(en, es, zh=None, vi=None, ar=None) -> dict:
     text = {"en": en, "es": es}
-    if zh:
-        text["zh_Hans"] = zh
-    if vi:
-        text["vi"] = vi
+    for code, value in (("zh_Hans", zh), ("vi", vi), ("ar", ar)):
+        if value:
+            text[code] = value
     return text
 
 
@@ -58,6 +57,7 @@ PURPOSE = T(
     "Padres, personal y miembros de la comunidad que revisan los datos de la escuela, fijan prioridades con el director y aprueban el plan y el presupuesto escolar.",
     "由家长、教职员工和社区成员组成，负责审查学校数据，与校长一起确定优先事项，并批准学校计划和预算。",
     "Phụ huynh, nhân viên và thành viên cộng đồng xem xét dữ liệu của trường, cùng hiệu trưởng xác định ưu tiên, và phê duyệt kế hoạch và ngân sách của trường.",
+    "أولياء الأمور والموظفون وأفراد المجتمع الذين يراجعون بيانات المدرسة، ويحددون الأولويات مع المدير، ويعتمدون خطة المدرسة وميزانيتها.",
 )
 
 # school -> (past meeting (date, title, agenda, motion, subject, votes yes/no/abstain), upcoming)
@@ -65,59 +65,140 @@ MEETINGS = {
     "cesar-chavez-elementary": (
         (
             date(2026, 10, 8),
-            T("Fall: review last year's data", "Otoño: revisar los datos del año pasado"),
+            T(
+                "Fall: review last year's data",
+                "Otoño: revisar los datos del año pasado",
+                "秋季：回顾去年的数据",
+                "Mùa thu: xem lại dữ liệu năm trước",
+                "الخريف: مراجعة بيانات العام الماضي",
+            ),
             [
-                T("Welcome and introductions", "Bienvenida y presentaciones"),
-                T("Last year's reading results", "Resultados de lectura del año pasado"),
+                T(
+                    "Welcome and introductions",
+                    "Bienvenida y presentaciones",
+                    "欢迎和介绍",
+                    "Chào mừng và giới thiệu",
+                    "الترحيب والتعارف",
+                ),
+                T(
+                    "Last year's reading results",
+                    "Resultados de lectura del año pasado",
+                    "去年的阅读成绩",
+                    "Kết quả đọc năm trước",
+                    "نتائج القراءة للعام الماضي",
+                ),
                 T(
                     "The family survey: dates and languages",
                     "La encuesta para familias: fechas e idiomas",
+                    "家庭问卷：日期和语言",
+                    "Khảo sát gia đình: ngày và ngôn ngữ",
+                    "استبيان الأسر: المواعيد واللغات",
                 ),
             ],
             T(
                 "Approve the family survey for October",
                 "Aprobar la encuesta para familias de octubre",
+                "批准十月份的家庭问卷",
+                "Phê duyệt khảo sát gia đình tháng Mười",
+                "اعتماد استبيان الأسر لشهر أكتوبر",
             ),
             "other",
             (8, 0, 1),
         ),
         (
             date(2026, 12, 3),
-            T("Winter: set priorities", "Invierno: fijar prioridades"),
+            T(
+                "Winter: set priorities",
+                "Invierno: fijar prioridades",
+                "冬季：确定优先事项",
+                "Mùa đông: xác định ưu tiên",
+                "الشتاء: تحديد الأولويات",
+            ),
             [
                 T(
                     "What families told us in the survey",
                     "Lo que nos dijeron las familias en la encuesta",
+                    "家庭在问卷中告诉我们的内容",
+                    "Những gì các gia đình cho chúng tôi biết qua khảo sát",
+                    "ما أخبرتنا به الأسر في الاستبيان",
                 ),
-                T("Draft priorities for next year", "Prioridades preliminares para el próximo año"),
-                T("Questions from the public", "Preguntas del público"),
+                T(
+                    "Draft priorities for next year",
+                    "Prioridades preliminares para el próximo año",
+                    "明年的优先事项草案",
+                    "Dự thảo ưu tiên cho năm tới",
+                    "مسودة أولويات العام المقبل",
+                ),
+                T(
+                    "Questions from the public",
+                    "Preguntas del público",
+                    "公众提问",
+                    "Câu hỏi từ công chúng",
+                    "أسئلة من الجمهور",
+                ),
             ],
         ),
     ),
     "oak-grove-elementary": (
         (
             date(2026, 11, 5),
-            T("Approve the school plan", "Aprobar el plan escolar"),
+            T(
+                "Approve the school plan",
+                "Aprobar el plan escolar",
+                "批准学校计划",
+                "Phê duyệt kế hoạch của trường",
+                "اعتماد خطة المدرسة",
+            ),
             [
                 T(
                     "The plan's two goals and what they cost",
                     "Las dos metas del plan y lo que cuestan",
+                    "计划的两个目标及其费用",
+                    "Hai mục tiêu của kế hoạch và chi phí",
+                    "هدفا الخطة وتكلفتهما",
                 ),
                 T(
                     "Vote: approve the 2026-27 school plan",
                     "Votación: aprobar el plan escolar 2026-27",
+                    "表决：批准2026-27学年学校计划",
+                    "Biểu quyết: phê duyệt kế hoạch của trường năm 2026-27",
+                    "تصويت: اعتماد خطة المدرسة 2026-27",
                 ),
             ],
-            T("Approve the 2026-27 school plan", "Aprobar el plan escolar 2026-27"),
+            T(
+                "Approve the 2026-27 school plan",
+                "Aprobar el plan escolar 2026-27",
+                "批准2026-27学年学校计划",
+                "Phê duyệt kế hoạch của trường năm 2026-27",
+                "اعتماد خطة المدرسة 2026-27",
+            ),
             "plan",
             (7, 1, 1),
         ),
         (
             date(2026, 12, 10),
-            T("Winter: budget scenarios", "Invierno: escenarios de presupuesto"),
+            T(
+                "Winter: budget scenarios",
+                "Invierno: escenarios de presupuesto",
+                "冬季：预算方案",
+                "Mùa đông: các phương án ngân sách",
+                "الشتاء: سيناريوهات الميزانية",
+            ),
             [
-                T("If the allocation is 10% lower", "Si la asignación es un 10 % menor"),
-                T("Questions from the public", "Preguntas del público"),
+                T(
+                    "If the allocation is 10% lower",
+                    "Si la asignación es un 10 % menor",
+                    "如果拨款减少10%",
+                    "Nếu khoản phân bổ thấp hơn 10%",
+                    "إذا كان التخصيص أقل بنسبة 10٪",
+                ),
+                T(
+                    "Questions from the public",
+                    "Preguntas del público",
+                    "公众提问",
+                    "Câu hỏi từ công chúng",
+                    "أسئلة من الجمهور",
+                ),
             ],
         ),
     ),
@@ -198,7 +279,13 @@ def load_committees_demo(district_id: int) -> None:
             school_id=school.id,
             kind="ssc",
             source_locale="en",
-            name=T("School Site Council", "Consejo Escolar", "学校管理委员会", "Hội đồng Trường"),
+            name=T(
+                "School Site Council",
+                "Consejo Escolar",
+                "学校管理委员会",
+                "Hội đồng Trường",
+                "المجلس المدرسي",
+            ),
             purpose=PURPOSE,
         )
         for (seat, officer, public), name in zip(ROSTER, NAMES, strict=True):
@@ -256,7 +343,13 @@ def load_committees_demo(district_id: int) -> None:
         meeting.motions.append(motion)
         # Two weeks later the council met again and approved the minutes of that meeting.
         followup = Meeting(
-            title=T("Follow-up: approve the minutes", "Seguimiento: aprobar el acta"),
+            title=T(
+                "Follow-up: approve the minutes",
+                "Seguimiento: aprobar el acta",
+                "后续会议：批准会议记录",
+                "Họp tiếp theo: phê duyệt biên bản",
+                "اجتماع المتابعة: اعتماد المحضر",
+            ),
             starts_at=_at(day + timedelta(days=14), 18),
             place=f"{school.name}, library",
             agenda_posted_at=_at(day + timedelta(days=7), 9),
@@ -265,7 +358,15 @@ def load_committees_demo(district_id: int) -> None:
         )
         followup.agenda = [
             AgendaItem(
-                title=T("Approve the minutes", "Aprobar el acta"), position=0, source_locale="en"
+                title=T(
+                    "Approve the minutes",
+                    "Aprobar el acta",
+                    "批准会议记录",
+                    "Phê duyệt biên bản",
+                    "اعتماد المحضر",
+                ),
+                position=0,
+                source_locale="en",
             )
         ]
         committee.meetings.append(followup)
