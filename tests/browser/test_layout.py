@@ -46,7 +46,7 @@ def test_every_public_page_fits_a_phone(demo_site, phone, tag):
     failures = {}
     for page in pages_for(app, staff=False):
         status = visit(phone, base, page.path, tag)
-        assert status in (200, 404, 410), f"{page.path}: HTTP {status}"
+        assert status is not None and status < 500, f"{page.path}: HTTP {status}"
         problems = layout_problems(phone)
         if problems:
             failures[page.path] = problems
