@@ -1,7 +1,8 @@
 """Signing in and out, and the list of devices an account is signed in on."""
 
+import re
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,13 +18,23 @@ from portal.models.base import utcnow
 from portal.permissions import public, role_required
 from portal.services import accounts
 
+# A local path: one slash, then anything but a second slash or backslash, and no white space or
+# control characters anywhere (browsers drop tabs and newlines, so "/\t/evil" means "//evil").
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
+
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in (no open redirects)."""
+    """Only same-site paths are followed after sign-in (no open redirects), however the target
+    is written: extra slashes, backslashes, percent-encoding (several times over), schemes."""
     if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+        decoded = target
+        for _round in range(3):
+            decoded = unquote(decoded)
+        forms = {target, decoded}
+        if all(_LOCAL_PATH.fullmatch(form) for form in forms):
+            parts = urlsplit(target)
+            if not parts.scheme and not parts.netloc:
+                return target
     return url_for("manage.index")
 
 
