@@ -149,7 +149,11 @@ def progress_chart(
         "target_y": y_of(float(target)) if target is not None else None,
         "target": target,
         "axis_x": axis_x,
+        # Tick labels are digits, drawn left to right in every language (also by WeasyPrint,
+        # which ignores `direction`): anchored at the end in LTR, at the start in RTL.
         "tick_x": axis_x + 6 if rtl else axis_x - 6,
+        "tick_anchor": "start" if rtl else "end",
+        "middle_x": round((plot_start + plot_end) / 2, 1),
         "plot_start": plot_start,
         "plot_end": plot_end,
         "base_y": top + plot_h,

@@ -436,9 +436,9 @@ def edit_budget(slug: str):
     sources = money.sources if money else []
     errors = {}
     if request.method == "POST":
-        stream_ids = {s.stream.id for s in sources}
+        stream_ids = [s.stream.id for s in sources]
         parsed = {}
-        for investment in plan.investments:
+        for investment in plans.ranked_investments(plan):  # errors in the order of the page
             for stream_id in stream_ids:
                 name = f"cell-{investment.id}-{stream_id}"
                 raw = request.form.get(name, "")

@@ -1,0 +1,494 @@
+"""Every total printed about a school's money adds up, on every page that prints it.
+
+The pages mark each printed amount that is part of a sum with data-part="<sum>" and each sum
+with data-total="<sum>" (templates/plans/_partials/money.html). These tests read the amounts as
+printed (the text of those elements, in the reader's language), add up the parts and compare
+them with the printed total; then they compare the same figure across pages: the budget page,
+the plan, compare, the district page, the plan PDF (read back with pdftotext) and the
+spreadsheet (its formulas evaluated here), and the editor's htmx fragments.
+"""
+
+import io
+import re
+import subprocess
+from fractions import Fraction
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from flask_babel import force_locale, gettext
+from openpyxl import load_workbook
+
+from portal.extensions import db
+from portal.models import (
+    FundingStream,
+    Goal,
+    Investment,
+    Role,
+    School,
+    SchoolPlan,
+    SchoolYear,
+)
+from tests.conftest import hx
+
+SCHOOL = "cesar-chavez-elementary"  # Title I grant, an investment with no money assigned
+LANGS = ("en", "es", "zh-Hans", "vi", "ar")
+WORD = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+MONEY = re.compile(r"(?:US)?\$\s?(-?[\d,]+(?:\.\d{2})?)")
+
+
+def cents(text: str) -> int:
+    """A printed amount ("$1,779,758.40", "$2,374,698") in cents."""
+    match = MONEY.search(text)
+    assert match, f"no amount in {text!r}"
+    whole, _, frac = match.group(1).replace(",", "").partition(".")
+    return int(whole) * 100 + int(frac or 0) * (1 if whole[0] != "-" else -1)
+
+
+class Marked(HTMLParser):
+    """Collects the text of every element with data-part / data-total, by sum name."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, list[str], list[str], list[str]]] = []
+        self.parts: dict[str, list[str]] = {}
+        self.totals: dict[str, list[str]] = {}
+        self.by_row: list[dict] = []
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area"}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        self.stack.append(
+            (tag, (a.get("data-part") or "").split(), (a.get("data-total") or "").split(), [])
+        )
+
+    def handle_startendtag(self, tag, attrs):
+        return  # <circle/>, <br/>: no text inside
+
+    def handle_endtag(self, tag):
+        if tag not in {entry[0] for entry in self.stack}:
+            return
+        while self.stack:
+            name, parts, totals, text = self.stack.pop()
+            joined = "".join(text)
+            for key in parts:
+                self.parts.setdefault(key, []).append(joined)
+            for key in totals:
+                self.totals.setdefault(key, []).append(joined)
+            if self.stack:
+                self.stack[-1][3].append(joined)
+            if name == tag:
+                break
+
+    def handle_data(self, data):
+        if self.stack:
+            self.stack[-1][3].append(data)
+
+
+def marked(html: str) -> Marked:
+    parser = Marked()
+    parser.feed(html)
+    return parser
+
+
+def assert_sums_add_up(html: str, where: str) -> Marked:
+    """Every data-total equals the sum of its data-part amounts (where it has parts)."""
+    m = marked(html)
+    assert m.totals, f"{where}: no totals marked"
+    for key, totals in m.totals.items():
+        if key not in m.parts or key in ("pupils", "per-pupil"):
+            continue
+        assert len(totals) == 1, f"{where}: {key} printed as a total {len(totals)} times"
+        parts = [cents(p) for p in m.parts[key]]
+        assert sum(parts) == cents(totals[0]), (
+            f"{where}: {key} = {totals[0]} but its parts {m.parts[key]} add up to {sum(parts)}"
+        )
+    return m
+
+
+def per_pupil(total: int, pupils: int) -> int:
+    return (2 * total + pupils) // (2 * pupils)
+
+
+def number(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+@pytest.fixture
+def demo(clean_app):
+    from portal.demo import load_demo
+
+    with clean_app.app_context():
+        load_demo()
+        db.session.commit()
+        db.session.remove()
+    return clean_app
+
+
+def _school_ids(app, slug=SCHOOL):
+    with app.app_context():
+        school = db.session.query(School).filter_by(slug=slug).one()
+        year = db.session.query(SchoolYear).filter_by(is_current=True).one()
+        ids = school.id, year.id, school.district_id
+        db.session.remove()
+        return ids
+
+
+def budget_figures(client, slug, lang):
+    html = client.get(f"/schools/{slug}/budget?lang={lang}").get_data(as_text=True)
+    m = assert_sums_add_up(html, f"budget {slug} {lang}")
+    total = cents(m.totals["money" if "money" in m.totals else "formula"][0])
+    assert cents(m.totals["sources"][0]) == total  # the funds add up to the same total
+    pupils = number(m.parts["pupils"][0])
+    assert cents(m.totals["per-pupil"][0]) == per_pupil(total, pupils)
+    goals = [cents(t) for t in m.parts.get("cost", [])]
+    return {"total": total, "pupils": pupils, "m": m, "goal_costs": goals, "html": html}
+
+
+def test_the_budget_page_adds_up_in_every_language_and_counts_every_grant(client, demo):
+    for lang in LANGS:
+        figures = budget_figures(client, SCHOOL, lang)
+        m = figures["m"]
+        # The grant (Title I, restricted) is one of the parts of the total, not left out.
+        assert len(m.parts["money"]) == 2
+        # Every goal row: cost = funded + not funded, and the goal table adds up.
+        rows = list(zip(m.parts["cost"], m.parts["funded"], m.parts["unfunded"], strict=True))
+        for cost, funded, unfunded in rows:
+            assert cents(cost) == cents(funded) + cents(unfunded)
+        # The investment with no money assigned is marked, and counted outside the funded total.
+        assert cents(m.totals["unfunded"][0]) > 0
+        # What the cards assign adds up to "Assigned in all".
+        assert cents(m.totals["assigned"][0]) == sum(cents(p) for p in m.parts["assigned"])
+    en = visible(budget_figures(client, SCHOOL, "en")["html"])
+    assert "Not funded: no money is assigned to it in the budget yet." in en
+
+
+def visible(html):
+    """The page's text, without the space tags leave before punctuation."""
+    from tests.conftest import visible_text
+
+    return re.sub(r"\s+([,.:;])", r"\1", visible_text(html))
+
+
+def test_the_same_figures_on_the_plan_compare_and_district_pages(client, demo):
+    budget = budget_figures(client, SCHOOL, "en")
+    for lang in ("en", "es", "zh-Hans"):
+        html = client.get(f"/schools/{SCHOOL}/plan?lang={lang}").get_data(as_text=True)
+        m = assert_sums_add_up(html, f"plan {lang}")
+        # Each goal's "What it costs" is the sum of its listed investments (checked above) and
+        # the same number as the budget page's spending by goal.
+        goal_totals = [cents(v[0]) for k, v in m.totals.items() if k.startswith("goal-")]
+        assert goal_totals == budget["goal_costs"]
+        assert [cents(t) for t in m.parts["cost"]] == budget["goal_costs"]
+        assert f"${budget['total'] // 100:,}" in visible(html)  # "Our allocation: $2,374,698"
+    compare = client.get(
+        f"/schools/compare?schools={SCHOOL},oak-grove-elementary,frederick-douglass-middle&lang=en"
+    ).get_data(as_text=True)
+    m = marked(compare)
+    # Three goal tables, each adding up; César Chávez's goals cost what its budget says.
+    for key in ("cost", "funded", "unfunded"):
+        assert len(m.totals[key]) == 3
+    costs = [cents(p) for p in m.parts["cost"]]
+    assert costs[: len(budget["goal_costs"])] == budget["goal_costs"]
+    text = visible(compare)
+    per = per_pupil(budget["total"], budget["pupils"])
+    assert f"${per / 100:,.2f} per student" in text
+    district = client.get("/allocation?lang=en").get_data(as_text=True)
+    m = assert_sums_add_up(district, "allocation")
+    assert f"${budget['total'] // 100:,}, ${per / 100:,.2f} per student" in visible(district)
+
+
+def _norm(word: str) -> str:
+    """Arabic words without alef and lam: pdftotext gives their ligature in either order."""
+    if not re.search(r"[\u0600-\u06ff]", word):
+        return word
+    return re.sub("[\u0627\u0623\u0625\u0622\u0644]", "", word)
+
+
+def _logical(word: str) -> str:
+    """pdftotext gives right-to-left words in visual order: turn Arabic words back."""
+    return _norm(word[::-1]) if re.search(r"[\u0600-\u06ff]", word) else word
+
+
+def _pdf_lines(pdf: bytes, tmp_path) -> list[list[dict]]:
+    """The PDF's text as lines of fragments, from pdftotext's word boxes: words on one line
+    closer than a column gap make one fragment {"x1", "x2", "text"}; lines keep page order."""
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf)
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    lines: list[list[dict]] = []
+    for page in re.findall(r"<page .*?</page>", xml, re.S):
+        words = [
+            (float(x1), float(y1), float(x2), _logical(unescape(text)))
+            for x1, y1, x2, text in re.findall(
+                WORD,
+                page,
+            )
+        ]
+        rows: dict[float, list] = {}
+        for x1, y1, x2, text in words:
+            # Scripts sit at different heights on one line (Arabic 4 pt above Latin).
+            key = next((k for k in rows if abs(k - y1) < 5), y1)
+            rows.setdefault(key, []).append((x1, x2, text))
+        for y in sorted(rows):
+            fragments: list[dict] = []
+            for x1, x2, text in sorted(rows[y]):
+                if fragments and x1 - fragments[-1]["x2"] < 4.5:
+                    fragments[-1]["x2"] = x2
+                    fragments[-1]["text"] += " " + text
+                else:
+                    fragments.append({"x1": x1, "x2": x2, "text": text, "y": y})
+            lines.append(fragments)
+    return lines
+
+
+def _budget_table(lines, total_word: str, goal_word: str, header_word: str):
+    """The budget table read from the PDF: its column headers (each cell's lines joined),
+    its rows as {column: cents} grouped by goal, and its total row. Amounts are right-aligned,
+    so a column is the right edge of its amounts."""
+    start = next(i for i, line in enumerate(lines) if any(f["text"] == header_word for f in line))
+    header_y = lines[start][0]["y"]
+    # The header cells: lines up to 50 pt above the first column's word (cells are aligned at
+    # the bottom) and a few points below it (scripts sit at different heights).
+    end = start
+    while end + 1 < len(lines) and abs(lines[end + 1][0]["y"] - header_y) < 8:
+        end += 1
+    cells: dict[int, list[str]] = {}
+    for line in lines[max(start - 6, 0) : end + 1]:
+        if header_y - line[0]["y"] > 50:
+            continue
+        for f in line:
+            key = next((k for k in cells if abs(k - f["x2"]) < 3), round(f["x2"]))
+            cells.setdefault(key, []).append(f["text"])
+    headers = [re.sub(r"\s+", " ", " ".join(texts)) for _k, texts in sorted(cells.items())]
+    body = lines[end + 1 :]
+    total_index = max(
+        i for i, line in enumerate(body) if any(f["text"] == total_word for f in line)
+    )
+    amounts = lambda line: [(f["x2"], cents(f["text"])) for f in line if MONEY.fullmatch(f["text"])]  # noqa: E731
+    columns = [x for x, _v in amounts(body[total_index])]
+    totals = dict(amounts(body[total_index]))
+    groups: list[list[dict]] = []
+    for line in body[:total_index]:
+        words = " ".join(f["text"] for f in line).split()
+        if goal_word in words and any(re.search(r"\d", w) for w in words) and not amounts(line):
+            groups.append([])
+            continue
+        found = amounts(line)
+        if not found or not groups:
+            continue
+        row = {}
+        for x, value in found:
+            column = min(columns, key=lambda c: abs(c - x))
+            assert abs(column - x) < 3, f"an amount off every column: {line}"
+            row[column] = value
+        groups[-1].append(row)
+    return headers, columns, totals, groups
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh-Hans", "ar"])
+def test_the_plan_pdf_adds_up_and_prints_every_funding_column(client, demo, tmp_path, lang):
+    budget = budget_figures(client, SCHOOL, lang)
+    response = client.get(f"/schools/{SCHOOL}/plan.pdf?lang={lang}")
+    assert response.status_code == 200
+    lines = _pdf_lines(response.data, tmp_path)
+    text = " ".join(f["text"] for line in lines for f in line)
+    locale = lang.replace("-", "_")
+    with demo.test_request_context(f"/?lang={lang}"), force_locale(locale):
+        total_word = _norm(gettext("Total"))
+        header_word = _norm(gettext("Investment"))
+        goal_word = _norm(gettext("Goal %(n)s", n=0).replace("0", "").strip())
+        from portal.i18n import translated
+
+        streams = [
+            str(translated(s, "name").text)
+            for s in db.session.query(FundingStream).order_by(FundingStream.position)
+            if s.distribution != "central"
+        ]
+    headers, columns, totals, groups = _budget_table(lines, total_word, goal_word, header_word)
+    # Every funding stream's column header is printed whole (none runs off the page).
+    squeezed = [re.sub(r"\s+", "", h) for h in headers]  # a header wraps onto several lines
+    for name in streams:
+        assert re.sub(r"\s+", "", name) in squeezed, f"{name} is no column of the {lang} PDF"
+    # The allocation and the per-student figure are the budget page's.
+    assert f"${budget['total'] // 100:,}" in text
+    per = per_pupil(budget["total"], budget["pupils"])
+    assert f"${per / 100:,.2f}" in text
+    if lang == "ar":
+        columns = columns[::-1]  # right to left: the cost column is the rightmost
+    cost_column, unfunded_column = columns[0], columns[-1]
+    assert len(columns) == 2 + len(streams)  # cost, each stream, not funded
+    # Each column adds up to its total; each row's cost is its streams plus what is not funded.
+    for column in columns:
+        assert sum(r.get(column, 0) for g in groups for r in g) == totals[column], column
+    for row in (r for g in groups for r in g):
+        assert row[cost_column] == sum(v for c, v in row.items() if c != cost_column)
+    # Each goal's rows cost what the goal costs on the budget page.
+    assert [sum(r[cost_column] for r in g) for g in groups] == budget["goal_costs"]
+    assert totals[unfunded_column] == cents(budget["m"].totals["unfunded"][0])
+
+
+def _evaluate(sheet) -> dict[str, Fraction]:
+    """The workbook's values with its formulas worked out (the few functions we write)."""
+    raw = {c.coordinate: c.value for row in sheet.iter_rows() for c in row if c.value is not None}
+    done: dict[str, Fraction] = {}
+
+    def value(ref):
+        if ref not in done:
+            v = raw.get(ref, 0)
+            done[ref] = (
+                calc(v[1:]) if isinstance(v, str) and v.startswith("=") else Fraction(str(v))
+            )
+        return done[ref]
+
+    def rng(a, b):
+        col = a[0]
+        return [value(f"{col}{n}") for n in range(int(a[1:]), int(b[1:]) + 1)]
+
+    def round_half_up(x, digits):
+        scale = Fraction(10) ** int(digits)
+        return Fraction(int(x * scale + Fraction(1, 2)), scale)
+
+    def calc(expr):
+        py = re.sub(r"SUM\(([A-Z]+\d+):([A-Z]+\d+)\)", r"sum(rng('\1','\2'))", expr)
+        py = py.replace("ROUND(", "round_half_up(")
+        py = re.sub(r"(?<!['\w])([A-Z]\d+)(?!['\w])", r"value('\1')", py)
+        return eval(py, {"rng": rng, "value": value, "round_half_up": round_half_up})  # noqa: S307
+
+    return {ref: value(ref) for ref in raw if not isinstance(raw[ref], str) or raw[ref][:1] == "="}
+
+
+def test_the_spreadsheet_reproduces_the_page_total_and_per_student(client, demo):
+    for slug in (SCHOOL, "oak-grove-elementary", "bridgeway-continuation"):
+        budget = budget_figures(client, slug, "en")
+        response = client.get(f"/schools/{slug}/budget/calculator.xlsx")
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        values = _evaluate(sheet)
+        labels = {c.value: c.row for c in sheet["A"] if isinstance(c.value, str)}
+        total = values[f"D{labels['Total']}"]
+        assert total * 100 == budget["total"], slug
+        assert values[f"D{labels['Per student']}"] * 100 == per_pupil(
+            budget["total"], budget["pupils"]
+        )
+
+
+def test_prorated_allocation_adds_up_on_the_page_and_in_the_spreadsheet(client, demo):
+    """Less revenue than the weights need: the formula is prorated, cents shared by largest
+    remainder, and the page and the spreadsheet still give the same total."""
+    with demo.app_context():
+        for stream in db.session.query(FundingStream).filter_by(distribution="formula"):
+            stream.revenue_cents = stream.revenue_cents * 83 // 100 + 7
+        db.session.commit()
+        db.session.remove()
+    for slug in (SCHOOL, "lincoln-elementary", "sequoia-middle"):
+        budget = budget_figures(client, slug, "es")
+        assert "raw" in budget["m"].parts  # the lines before proration are printed too
+        sheet = load_workbook(
+            io.BytesIO(client.get(f"/schools/{slug}/budget/calculator.xlsx").data)
+        ).active
+        values = _evaluate(sheet)
+        labels = {c.value: c.row for c in sheet["A"] if isinstance(c.value, str)}
+        assert values[f"D{labels['Total']}"] * 100 == budget["total"], slug
+    assert_sums_add_up(client.get("/allocation").get_data(as_text=True), "prorated allocation")
+
+
+def test_without_an_allocation_the_planning_figure_draws_the_line(
+    client, funded, login_as, clean_app
+):
+    """Before the allocation is published: the planning figure, investments above the line
+    funded, the rest marked and outside the funded total, on the plan and the budget page and
+    in the editor's htmx fragment."""
+    school_id, year_id, _district = _school_ids(clean_app, "maple-elementary")
+    with clean_app.app_context():
+        from portal.models import AllocationScenario
+
+        for scenario in db.session.query(AllocationScenario):
+            scenario.status = "draft"
+        plan = SchoolPlan(
+            school_id=school_id,
+            school_year_id=year_id,
+            status="shared",
+            source_locale="en",
+            planning_figure_cents=100_000_00,
+        )
+        goal = Goal(statement={"en": "Read more"}, indicator={"en": "Share reading"})
+        other = Goal(statement={"en": "Meet more"}, indicator={"en": "Share meeting"})
+        plan.goals.extend([goal, other])
+        db.session.add(plan)
+        db.session.flush()
+        for priority, cost, target in ((1, 60_000_00, goal), (2, 30_000_00, other)):
+            plan.investments.append(
+                Investment(
+                    goal_id=target.id,
+                    description={"en": f"Item {priority}"},
+                    cost_cents=cost,
+                    priority=priority,
+                )
+            )
+        plan.investments.append(
+            Investment(
+                goal_id=goal.id, description={"en": "Item 3"}, cost_cents=25_000_00, priority=3
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    for page in ("budget", "plan"):
+        html = client.get(f"/schools/maple-elementary/{page}").get_data(as_text=True)
+        m = assert_sums_add_up(html, page)
+        assert cents(m.totals["funded"][0]) == 90_000_00
+        assert cents(m.totals["unfunded"][0]) == 25_000_00
+        assert cents(m.totals["cost"][0]) == 115_000_00
+        assert "Below the line: funded only if more money comes." in visible(html) or (
+            "not funded" in visible(html)
+        )
+    principal = login_as(Role.PRINCIPAL)
+    fragment = principal.get(
+        "/manage/schools/maple-elementary/plan", headers=hx("investments")
+    ).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="investments"')
+    m = assert_sums_add_up(fragment, "editor investments")
+    assert cents(m.totals["available"][0]) == 100_000_00
+    # The editor's page and the public plan load with an investment below the line.
+    assert principal.get("/manage/schools/maple-elementary/plan").status_code == 200
+    lower = principal.get(
+        "/manage/schools/maple-elementary/plan?change=-20", headers=hx("investments")
+    ).get_data(as_text=True)
+    m = assert_sums_add_up(lower, "editor investments, 20% less")
+    assert cents(m.totals["available"][0]) == 80_000_00
+
+
+def test_the_budget_matrix_and_its_fragment_add_up(client, demo, clean_app):
+    with clean_app.app_context():
+        from portal.models import User
+        from portal.services.accounts import set_roles
+
+        user = db.session.query(User).filter_by(email="principal@demo.test").one()
+        set_roles(user, ["principal"], [db.session.query(School).filter_by(slug=SCHOOL).one().id])
+        db.session.commit()
+        db.session.remove()
+    principal = clean_app.test_client()
+    principal.post("/auth/sign-in", data={"email": "principal@demo.test", "password": "demo"})
+    page = principal.get(f"/manage/schools/{SCHOOL}/budget?lang=es").get_data(as_text=True)
+    m = assert_sums_add_up(page, "budget matrix")
+    assert {"cost", "assigned", "streams"} <= set(m.totals)
+    values = dict(re.findall(r'name="(cell-\d+-\d+)" [^>]*value="([^"]*)"', page))
+    assert values
+    first = next(iter(values))
+    refused = principal.post(
+        f"/manage/schools/{SCHOOL}/budget?lang=es",
+        data={**values, first: "doce mil"},
+        headers=hx("matrix"),
+    )
+    assert refused.status_code == 422
+    fragment = refused.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="matrix"') and "<html" not in fragment
+    assert f'href="#{first}"' in fragment  # the summary links to the cell
+    assert 'value="doce mil"' in fragment  # what was typed comes back
+    assert_sums_add_up(fragment, "budget matrix fragment")
+    budget = budget_figures(client, SCHOOL, "es")
+    assert cents(m.totals["cost"][0]) == sum(budget["goal_costs"])
