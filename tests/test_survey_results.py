@@ -128,11 +128,13 @@ def test_baseline_comparison_shows_the_change_per_area_and_item(clean_app, clien
     assert "up 1" not in none
 
 
-def test_results_svg_bars_have_a_text_alternative(clean_app, client, survey_id):
+def test_results_bars_say_each_answer_and_its_share_in_words(clean_app, client, survey_id):
     _answer(clean_app, survey_id, 10, score="4")
     html = client.get("/surveys/ssfr-test/results").get_data(as_text=True)
-    assert '<svg class="bar"' in html and 'role="img"' in html
-    assert 'aria-label="Strongly disagree 0%, Disagree 0%, Agree 0%, Strongly agree 100%' in html
+    # The drawing is only shapes; the words under it carry every answer and its share.
+    assert '<svg class="bar"' in html and 'aria-hidden="true"' in html
+    legend = visible_text(html.split('class="bar-legend"', 1)[1].split("</ul>")[0])
+    assert "Strongly disagree 0% Disagree 0% Agree 0% Strongly agree 100% Don't know 0%" in legend
     assert "<table>" in html
 
 

@@ -3,14 +3,19 @@ exactly what the page it was given holds (checked radios, chosen options, typed 
 language in the middle keeps every answer; the stepped form comes in one download; a refused
 screen says what is wrong at the top and beside each field."""
 
+import os
 import re
+import subprocess
+import unicodedata
 from html import unescape
 from html.parser import HTMLParser
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
-from portal.models import Survey, SurveyResponse
+from portal.i18n import LANGUAGES
+from portal.models import Role, Survey, SurveyResponse
 from portal.models.surveys import ItemKind, SurveyArea
 from tests.conftest import hx
 
@@ -261,3 +266,246 @@ def test_htmx_next_swaps_only_the_form(client, clean_app, survey_id):
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and "Step 2 of 7" in body
     assert "autofocus" in body.split('id="step-transparency"')[1].split("</h2>")[0]
+
+
+# --- printed forms and reports: what belongs together stays on one page ---------------------
+
+BOX = "\u2610"
+
+
+def _pdf_pages(data: bytes, tmp_path) -> list[str]:
+    """The text of each page of a PDF, read back with poppler (pdftotext -f N -l N -layout)."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    count = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def _squeeze(text: str) -> str:
+    """Text as compared with what poppler reads back: no spaces, line breaks or direction
+    marks, no combining marks, and in Arabic without lam and alef (poppler gives the lam-alef
+    ligature back in the wrong order), so one text compares equal whichever way it came."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069\u0640لاأإآىٱ]+", "", text)
+
+
+def _assert_words_inside_the_page(data: bytes, tmp_path):
+    """Tables and text fit: no word reaches into the side margins (0.6 in; allow 0.2 in)."""
+    path = tmp_path / "bbox.pdf"
+    path.write_bytes(data)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for page in re.findall(r"<page (.*?)</page>", html, re.S):
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))
+        for x_min, x_max in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', page
+        ):
+            assert float(x_min) >= 0.4 * 72 and float(x_max) <= width - 0.4 * 72, (x_min, x_max)
+
+
+def _assert_no_page_ends_with_a_heading(pages: list[str], headings: list[str]):
+    for number, text in enumerate(pages, start=1):
+        body = _squeeze(re.sub(r"\s*\d+\s*$", "", text))  # the page number at the foot
+        for heading in headings:
+            assert not body.endswith(_squeeze(heading)), f"page {number} ends with {heading!r}"
+
+
+def _distinct_starts(texts: list[str]) -> list[str]:
+    """The start of each text, long enough to tell it from the others' (poppler may split a
+    right-to-left line around a mark, so the whole text is not always found in one piece)."""
+    squeezed = [_squeeze(t) for t in texts]
+    keys = []
+    for i, text in enumerate(squeezed):
+        common = max(
+            (
+                len(os.path.commonprefix([text, other]))
+                for j, other in enumerate(squeezed)
+                if j != i
+            ),
+            default=0,
+        )
+        keys.append(text[: max(8, common + 3)])
+    return keys
+
+
+def _assert_each_question_has_its_boxes_on_its_page(pages, questions, sheets):
+    """questions: (words, boxes). A question's boxes are the ballot boxes on the lines from its
+    first word to the next question's (a table row's boxes sit beside one of its lines, on the
+    left in right-to-left), and all of them must be on the page where its words are. Each
+    question is printed once a sheet."""
+    found = dict.fromkeys(range(len(questions)), 0)
+    # Each question by its whole text; one poppler cannot give back in one piece (a right-to-
+    # left line split around a mark) by a start long enough to tell it from the others.
+    everything = "".join(_squeeze(page).replace(BOX, "") for page in pages)
+    starts_only = _distinct_starts([words for words, _boxes in questions])
+    keys = [
+        _squeeze(words) if _squeeze(words) in everything else start
+        for (words, _boxes), start in zip(questions, starts_only, strict=True)
+    ]
+    for number, text in enumerate(pages, start=1):
+        lines = [_squeeze(line) for line in text.splitlines()]
+        boxes_on = [line.count(BOX) for line in lines]
+        # The page's words with the boxes taken out, each character knowing its line.
+        plain, line_of = "", []
+        for n, line in enumerate(lines):
+            words = line.replace(BOX, "")
+            plain += words
+            line_of += [n] * len(words)
+        starts = sorted(
+            (line_of[match.start()], match.start(), index)
+            for index, key in enumerate(keys)
+            for match in re.finditer(re.escape(key), plain)
+        )
+        ends = [line for line, _at, _index in starts[1:]] + [len(lines)] if starts else []
+        for (line, _at, index), end in zip(starts, ends, strict=True):
+            words, boxes = questions[index]
+            if boxes:
+                got = sum(boxes_on[line:end])
+                assert got == boxes, f"page {number}: {words!r} with {got} of its {boxes} boxes"
+            found[index] += 1
+    missing = [questions[i][0] for i, n in found.items() if n != sheets]
+    assert missing == [], missing
+
+
+def _paper_questions(app, survey_id, code):
+    from flask_babel import force_locale
+
+    from portal.i18n import translated
+    from portal.models.surveys import RespondentRole
+    from portal.services.surveys import covered_schools
+
+    with app.test_request_context(f"/?lang={code}"), force_locale(code):
+        survey = db.session.get(Survey, survey_id)
+        from flask_babel import gettext as _
+
+        questions = [
+            (_("Which describes you best?"), len(RespondentRole)),
+            (_("Your school"), 1 + len(covered_schools(survey))),
+        ]
+        for item in survey.items:
+            prompt = translated(item, "prompt").text
+            if item.kind == ItemKind.AGREEMENT:
+                questions.append((prompt, 5))
+            elif item.kind == ItemKind.CHOICE:
+                questions.append((prompt, len(item.options)))
+            else:  # a comment: its box has the hint in it
+                questions.append((prompt, 0))
+                questions.append(
+                    (
+                        _(
+                            "Optional. Please do not write names or anything that identifies "
+                            "you or others."
+                        ),
+                        0,
+                    )
+                )
+        headings = [_("About you")] + [str(area.label) for area in SurveyArea]
+        db.session.remove()
+    return questions, headings
+
+
+def _set_intro(app, survey_id, words: int):
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        survey.intro = {code: " ".join(["Lorem ipsum dolor."] * words) for code in survey.intro}
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_paper_survey_keeps_each_question_with_its_boxes_in_every_language(
+    client, clean_app, survey_id, code, tmp_path
+):
+    questions, headings = _paper_questions(clean_app, survey_id, code)
+    # Longer and shorter introductions move every question up and down the pages.
+    for words in (0, 25, 60):
+        _set_intro(clean_app, survey_id, words)
+        response = client.get(f"/surveys/ssfr-test/paper.pdf?lang={code}&count=2")
+        assert response.status_code == 200
+        pages = _pdf_pages(response.data, tmp_path)
+        assert len(pages) >= 2
+        _assert_each_question_has_its_boxes_on_its_page(pages, questions, sheets=2)
+        _assert_no_page_ends_with_a_heading(pages, headings)
+        _assert_words_inside_the_page(response.data, tmp_path)
+
+
+def test_paper_survey_breaks_well_wherever_the_page_falls(client, clean_app, survey_id, tmp_path):
+    questions, headings = _paper_questions(clean_app, survey_id, "en")
+    for words in range(5, 120, 9):
+        _set_intro(clean_app, survey_id, words)
+        pages = _pdf_pages(client.get("/surveys/ssfr-test/paper.pdf?lang=en").data, tmp_path)
+        _assert_each_question_has_its_boxes_on_its_page(pages, questions, sheets=1)
+        _assert_no_page_ends_with_a_heading(pages, headings)
+
+
+def _report_headings(app, code):
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    with app.test_request_context(f"/?lang={code}"), force_locale(code):
+        return [
+            _("Where perceptions differ"),
+            _("Tier 1: the community survey"),
+            _("Tier 2: officials' inventory and roundtable"),
+            _("Overall conclusions"),
+            _("Tier 3: themes from the interviews"),
+            _("In their words (shared with permission, without names)"),
+            _("Recommended next steps"),
+        ]
+
+
+@pytest.fixture
+def demo_assessment(clean_app, district, survey_id, make_user):
+    from portal.demo_readiness import load_readiness_demo
+    from portal.models import ReadinessAssessment
+
+    make_user(Role.DISTRICT, email="district@demo.test")
+    with clean_app.app_context():
+        load_readiness_demo(district["id"], survey_id)
+        db.session.commit()
+        assessment_id = db.session.query(ReadinessAssessment).one().id
+        db.session.remove()
+    return assessment_id
+
+
+def _set_conclusion(app, assessment_id, lines: int):
+    from portal.models import RoundtableNote
+
+    with app.app_context():
+        note = db.session.query(RoundtableNote).filter_by(
+            assessment_id=assessment_id, question_key=""
+        )
+        note.one().conclusion = "\n".join(
+            f"Point {n}: we agree to look again." for n in range(lines)
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+def test_readiness_report_pdf_breaks_well_in_every_language(
+    clean_app, demo_assessment, login_as, tmp_path
+):
+    staff = login_as(Role.DISTRICT)
+    for code in LANGUAGES:
+        response = staff.get(f"/manage/readiness/{demo_assessment}/report.pdf?lang={code}")
+        assert response.status_code == 200
+        pages = _pdf_pages(response.data, tmp_path)
+        _assert_no_page_ends_with_a_heading(pages, _report_headings(clean_app, code))
+        _assert_words_inside_the_page(response.data, tmp_path)
+    # Longer conclusions move every later heading down the pages: none is left at a foot.
+    headings = _report_headings(clean_app, "en")
+    for lines in range(0, 60, 5):
+        _set_conclusion(clean_app, demo_assessment, lines)
+        data = staff.get(f"/manage/readiness/{demo_assessment}/report.pdf?lang=en").data
+        _assert_no_page_ends_with_a_heading(_pdf_pages(data, tmp_path), headings)

@@ -129,6 +129,19 @@ class ItemSummary:
         """Percentage of this item's answers (don't know included) that gave `answer`."""
         return 100.0 * self.counts.get(answer, 0) / self.answered if self.answered else 0.0
 
+    def whole_shares(self) -> dict[str, int]:
+        """Each answer's share in whole percent, adding up to exactly 100 (largest remainder):
+        the figures printed beside a bar are the parts of one whole, so they must sum to it."""
+        answers = [str(s) for s in AGREEMENT_SCALE] + [DONT_KNOW]
+        if not self.answered:
+            return dict.fromkeys(answers, 0)
+        exact = {a: 100 * self.counts.get(a, 0) / self.answered for a in answers}
+        whole = {a: int(v) for a, v in exact.items()}
+        by_remainder = sorted(answers, key=lambda a: (-(exact[a] - whole[a]), answers.index(a)))
+        for answer in by_remainder[: 100 - sum(whole.values())]:
+            whole[answer] += 1
+        return whole
+
 
 def summarize(counts: dict[str, int]) -> ItemSummary:
     """Mean and totals of one agreement item from its answer counts (a pure function)."""
