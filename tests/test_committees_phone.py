@@ -163,7 +163,7 @@ def assert_kept(html: str, typed: dict[str, str]) -> None:
 def assert_summary(html: str, field_ids: list[str]) -> None:
     """The error summary at the top links to each field in error, which exists on the page,
     and each message is also beside its field."""
-    summary = re.search(r'<div class="form-errors error-summary".*?</div>', html, re.S)
+    summary = re.search(r'<div class="form-errors error-summary[^"]*".*?</div>', html, re.S)
     assert summary, "no error summary"
     main = html.index("<main")
     assert summary.start() < html.index("<form", main), "the summary is not at the top"
