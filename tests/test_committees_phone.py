@@ -272,6 +272,9 @@ def test_a_members_workspace_leads_to_the_vote_and_the_draft_minutes(council, lo
     assert "Your committees" in text and "School Site Council" in text
     # The vote page: nothing looks chosen until the member chooses.
     vote_url = f"/meetings/{council['meeting']}/vote"
+    assert f'href="{vote_url}"' in member.get(f"/meetings/{council['meeting']}").get_data(
+        as_text=True
+    )  # the meeting's page leads there too while the vote is open
     html = member.get(vote_url).get_data(as_text=True)
     assert 'aria-pressed="true"' not in html and html.count('aria-pressed="false"') == 3
     assert "Your vote:" not in visible_text(html)
