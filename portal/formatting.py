@@ -3,6 +3,7 @@
 Money is integer cents everywhere in the portal; it is turned into a decimal only here, for display.
 """
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ from flask_babel import (
     get_locale,
     to_user_timezone,
 )
+from markupsafe import Markup, escape
 
 
 def cents_to_decimal(cents: int) -> Decimal:
@@ -113,3 +115,18 @@ def clock(value) -> str:
 def local(value):
     """A UTC time in the district's time zone (for form fields that show it back)."""
     return to_user_timezone(value) if value else None
+
+
+# A date (2026-12-03) or a time of day (18:30) inside a sentence, to keep on one line.
+_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}:\d{2}\b")
+_NOWRAP = Markup('<span class="nowrap">{}</span>')
+
+
+def whole_values(text) -> Markup:
+    """Escape a message and keep each date and time in it from breaking across lines (a phone
+    breaks "2026-12-03" at its hyphens otherwise)."""
+    text, pieces, last = str(text), [], 0
+    for found in _VALUE.finditer(text):
+        pieces += [escape(text[last : found.start()]), _NOWRAP.format(found.group(0))]
+        last = found.end()
+    return Markup("").join([*pieces, escape(text[last:])])

@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["money_exact"] = formatting.money_exact
+    app.jinja_env.filters["whole_values"] = formatting.whole_values
     app.jinja_env.filters["number"] = formatting.number
     # Flask-Babel's own number filters follow the language; ours follow the district's region.
     app.jinja_env.filters["percentformat"] = formatting.percent
