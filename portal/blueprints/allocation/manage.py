@@ -7,6 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from portal.blueprints.allocation import bp
 from portal.blueprints.school_access import current_year_or_404, district_row_or_404
@@ -79,7 +80,7 @@ def _overview(status=200, **extra):
         distributions=list(Distribution),
         kinds=list(StreamKind),
         errors=extra.pop("errors", {}),
-        form=extra.pop("form", {}),
+        form=extra.pop("form", None) or MultiDict(),
         **extra,
     ), status
 
@@ -285,7 +286,7 @@ def edit_scenario(scenario_id: int):
                     errors[f"w-{level}-{key}"] = _("Enter dollars per pupil, such as 3,741.")
                 else:
                     weights.setdefault(level, {})[key] = cents
-        central = request.form.get("central_share", "0").strip()
+        central = (request.form.get("central_share") or "0").strip().rstrip("%").strip()
         try:
             central_bp = int((Decimal(central) * 100).to_integral_exact())
         except InvalidOperation:

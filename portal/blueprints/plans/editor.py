@@ -1,9 +1,12 @@
 """The principal's plan editor and budget matrix. Every form works as a plain POST; with htmx the
 same handlers answer with just the section that changed."""
 
+import re
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.blueprints.plans import bp
@@ -38,6 +41,12 @@ from portal.services import funding, plans
 from portal.services.readability import reading_hint
 
 SECTIONS = ("goals", "investments")
+ADDED = {
+    "goal": _l("Goal added."),
+    "strategy": _l("Strategy added."),
+    "action": _l("Action added."),
+    "investment": _l("Investment added."),
+}
 TRANSLATED_FIELDS = {
     "goal": ("statement", "indicator"),
     "strategy": ("description",),
@@ -50,7 +59,68 @@ def _editing_locale() -> str:
     return str(get_locale())
 
 
-def _context(school, plan, year, errors=None, form=None, error_row=None):
+# What the page can be asked to focus after a change (?focus=...): a row, a row's move button,
+# or a section.
+FOCUS = re.compile(
+    r"(goal|strategy|action|investment)-(\d+)(-up|-down)?|goals|investments|settings|needs"
+)
+
+
+def _opened(plan, kind: str, row_id, parent=None) -> set[str]:
+    """The ids of the <details> to open so that a row (or its add form) can be seen."""
+    if plan is None:
+        return set()
+    if kind in ("settings", "needs"):
+        return {kind}
+    strategy_goal = {s.id: g.id for g in plan.goals for s in g.strategies}
+    action_strategy = {a.id: s.id for g in plan.goals for s in g.strategies for a in s.actions}
+    if row_id == "new":
+        if kind == "goal":
+            return {"add-goal"}
+        if kind == "strategy":
+            return {f"goal-{parent}", f"add-strategy-{parent}"}
+        if kind == "action":
+            return {
+                f"goal-{strategy_goal.get(parent)}",
+                f"strategy-{parent}",
+                f"add-action-{parent}",
+            }
+        return {"add-investment"}
+    if kind == "progress":
+        return {f"goal-{row_id}", f"progress-{row_id}"}
+    if kind == "strategy":
+        return {f"goal-{strategy_goal.get(row_id)}", f"strategy-{row_id}"}
+    if kind == "action":
+        strategy = action_strategy.get(row_id)
+        return {f"goal-{strategy_goal.get(strategy)}", f"strategy-{strategy}", f"action-{row_id}"}
+    return {f"{kind}-{row_id}"}
+
+
+def _focus_for(plan, wanted: str | None) -> tuple[str | None, set[str]]:
+    """What to focus and open for "goal-12", "investment-3-up" or a section name (after a
+    change; without JavaScript it comes back as ?focus=...)."""
+    match = FOCUS.fullmatch(wanted or "")
+    if not match:
+        return None, set()
+    if match.group(1) is None:
+        return (f"{wanted}-h", {wanted})
+    kind, row_id, button = match.group(1), int(match.group(2)), match.group(3)
+    opened = _opened(plan, kind, row_id)
+    return (f"{kind}-{row_id}{button}" if button else f"{kind}-{row_id}-summary"), opened
+
+
+def _context(
+    school,
+    plan,
+    year,
+    errors=None,
+    form=None,
+    error_row=None,
+    focus=None,
+    opened=None,
+    announce="",
+    oob=False,
+):
     district_goals = list(
         db.session.scalars(
             select(DistrictGoal)
@@ -94,6 +164,13 @@ def _context(school, plan, year, errors=None, form=None, error_row=None):
         "errors": errors or {},
         "form": form or {},
         "error_row": error_row,
+        # After a change: the element that takes the focus, the <details> shown open, and what
+        # the polite live region says ("Goal added."); `oob` when htmx swaps one section, so
+        # the live region and the table of contents are sent along out of band.
+        "focus": focus,
+        "opened": (opened or set()) | (_opened(plan, *error_row) if error_row else set()),
+        "announce": announce,
+        "oob": oob,
         "editing": _editing_locale(),
         "statuses": [(s.value, s.label) for s in PlanStatus],
         "action_statuses": [(s.value, s.label) for s in ActionStatus],
@@ -113,6 +190,11 @@ def _plan_or_404(school, year) -> SchoolPlan:
 def _page(school, section: str = "goals", status: int = 200, **extra):
     year = current_year_or_404()
     plan = plans.load_plan(school.id, year.id)
+    extra.setdefault("oob", wants_fragment(section))
+    if not extra.get("errors"):
+        extra["focus"], extra["opened"] = _focus_for(
+            plan, extra.pop("focus_target", None) or request.args.get("focus")
+        )
     return render(
         "plans/editor.html",
         f"plans/_partials/{section}.html",
@@ -122,12 +204,18 @@ def _page(school, section: str = "goals", status: int = 200, **extra):
     )
 
 
-def _done(school, section: str, message: str):
-    """After a change: the section for htmx, else back to the page at that section."""
+def _done(school, section: str, message: str, focus: str | None = None):
+    """After a change: the section for htmx, else back to the page at that section. Either way
+    the changed row (`focus`: "goal-12", "investment-3-up") is shown open and takes the focus,
+    or the section's heading when the row is gone, and `message` is announced politely."""
+    target, message = focus or section, str(message)
     if wants_fragment(section):
-        return _page(school, section)
+        return _page(school, section, focus_target=target, announce=message)
     flash(message, "success")
-    return redirect(url_for("plans.edit_plan", slug=school.slug) + f"#{section}", code=303)
+    anchor = re.sub(r"-(up|down)$", "", target)
+    return redirect(
+        url_for("plans.edit_plan", slug=school.slug, focus=target) + f"#{anchor}", code=303
+    )
 
 
 @bp.get("/manage/schools/<slug>/plan")
@@ -178,13 +266,15 @@ def plan_settings(slug: str):
     if form.get("planning_figure") and figure is None:
         errors["planning_figure"] = _("Enter an amount in dollars, such as 2,500,000.")
     if errors:
-        return _page(school, status=422, errors=errors, form=form)
+        return _page(
+            school, status=422, errors=errors, form=form, error_row=("settings", "settings", None)
+        )
     plan.status = status
     plan.approved_on = approved_on if status == PlanStatus.APPROVED else None
     plan.planning_figure_cents = figure
     db.session.commit()
     flash(_("Plan settings saved."), "success")
-    return redirect(url_for("plans.edit_plan", slug=slug), code=303)
+    return redirect(url_for("plans.edit_plan", slug=slug, focus="settings") + "#settings", code=303)
 
 
 @bp.post("/manage/schools/<slug>/plan/needs")
@@ -205,7 +295,7 @@ def plan_needs(slug: str):
     plan.needs = needs
     db.session.commit()
     flash(_("Needs assessment saved."), "success")
-    return redirect(url_for("plans.edit_plan", slug=slug) + "#needs", code=303)
+    return redirect(url_for("plans.edit_plan", slug=slug, focus="needs") + "#needs", code=303)
 
 
 def _find(plan: SchoolPlan, kind: str, row_id: int):
@@ -307,7 +397,7 @@ def add_row(slug: str, kind: str):
     else:
         plan.investments.append(row)
     db.session.commit()
-    return _done(school, section, _("Added."))
+    return _done(school, section, ADDED[kind], f"{kind}-{row.id}")
 
 
 @bp.post("/manage/schools/<slug>/plan/<kind>/<int:row_id>")
@@ -332,7 +422,7 @@ def update_row(slug: str, kind: str, row_id: int):
         )
     _apply(row, kind, values)
     db.session.commit()
-    return _done(school, _section(kind), _("Saved."))
+    return _done(school, _section(kind), _("Saved."), f"{kind}-{row_id}")
 
 
 @bp.post("/manage/schools/<slug>/plan/<kind>/<int:row_id>/delete")
@@ -360,7 +450,8 @@ def move_row(slug: str, kind: str, row_id: int):
     school = editable_school_or_403(slug)
     plan = _plan_or_404(school, current_year_or_404())
     row = _find(plan, kind, row_id)
-    step = -1 if request.form.get("direction") == "up" else 1
+    direction = "up" if request.form.get("direction") == "up" else "down"
+    step = -1 if direction == "up" else 1
     if kind == "goal":
         goals = list(plan.goals)
         index = goals.index(row)
@@ -381,7 +472,7 @@ def move_row(slug: str, kind: str, row_id: int):
             else:
                 row.priority, neighbour.priority = neighbour.priority, row.priority
     db.session.commit()
-    return _done(school, _section(kind), _("Moved."))
+    return _done(school, _section(kind), _("Moved."), f"{kind}-{row_id}-{direction}")
 
 
 @bp.post("/manage/schools/<slug>/plan/goal/<int:row_id>/progress")
@@ -410,7 +501,7 @@ def record_progress(slug: str, row_id: int):
     measurement.value = value
     db.session.add(measurement)
     db.session.commit()
-    return _done(school, "goals", _("Progress recorded."))
+    return _done(school, "goals", _("Progress recorded."), f"goal-{goal.id}")
 
 
 @bp.post("/manage/readability")
