@@ -23,7 +23,7 @@ from tests.conftest import hx
 class _FormReader(HTMLParser):
     """The values a browser would submit from the form with id `form_id`, and its buttons."""
 
-    def __init__(self, form_id: str):
+    def __init__(self, form_id: str | None):
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
         self.inside = False
@@ -39,7 +39,7 @@ class _FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form" and a.get("id") == self.form_id:
+        if tag == "form" and (self.form_id is None or a.get("id") == self.form_id):
             self.inside, self.action = True, a.get("action", "")
             return
         if not self.inside:
@@ -76,7 +76,8 @@ class _FormReader(HTMLParser):
                 self.values.append((self._select, self._select_first or ""))
             self._select = None
         elif tag == "textarea" and self._textarea:
-            self.values.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            text = "".join(self._text).replace("\r\n", "\n").removeprefix("\n")
+            self.values.append((self._textarea, text))
             self._textarea = None
         elif tag == "button" and self._button is not None:
             self._button["text"] = self._button["text"].strip()
@@ -509,3 +510,161 @@ def test_readiness_report_pdf_breaks_well_in_every_language(
         _set_conclusion(clean_app, demo_assessment, lines)
         data = staff.get(f"/manage/readiness/{demo_assessment}/report.pdf?lang=en").data
         _assert_no_page_ends_with_a_heading(_pdf_pages(data, tmp_path), headings)
+
+
+# --- staff forms: a refused form keeps every typed value, with a summary linking to fields --
+
+
+def _assert_refused_and_kept(response, data: dict, links: list[str]):
+    """422; every typed value is in the page's forms again; the summary at the top links to
+    each field in error, and each message is also beside its field."""
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    values = read_form(html, None).values
+    for name, value in data.items():
+        for one in value if isinstance(value, list) else [value]:
+            assert (name, one) in values, (name, one)
+    summary = html.split('class="form-errors error-summary"', 1)[1].split("</div>")[0]
+    for field_id in links:
+        assert f'href="#{field_id}"' in summary, field_id
+        assert re.search(rf'id="{re.escape(field_id)}"', html), field_id
+        assert f'id="{field_id}-error"' in html or f'"{field_id}-error' in html, field_id
+    # The summary comes first in the page's content, before any field.
+    main = html.split('<main id="main"', 1)[1]
+    assert main.index("error-summary") < min(main.index(f'id="{f}"') for f in links)
+    return html
+
+
+def test_new_survey_form_keeps_what_was_typed(login_as, survey_id):
+    staff = login_as(Role.DISTRICT)
+    data = {"slug": "Not A Slug", "opens_on": "2027-03-01", "closes_on": "2027-04-01"}
+    _assert_refused_and_kept(staff.post("/manage/surveys", data=data), data, ["slug"])
+    data = {"slug": "spring-2027", "opens_on": "2027-05-01", "closes_on": "2027-04-01"}
+    _assert_refused_and_kept(staff.post("/manage/surveys", data=data), data, ["closes_on"])
+
+
+def test_survey_settings_form_keeps_every_language_and_every_choice(login_as, survey_id):
+    staff = login_as(Role.DISTRICT)
+    data = {"opens_on": "2027-05-01", "closes_on": "2027-04-01", "results_public": "y"}
+    data["baseline_id"] = "0"
+    for code in LANGUAGES:
+        data[f"title_{code}"] = f"Title typed in {code}"
+        data[f"intro_{code}"] = f"Introduction typed in {code},\nwith a second line."
+    html = _assert_refused_and_kept(
+        staff.post(f"/manage/surveys/{survey_id}", data=data), data, ["closes_on"]
+    )
+    assert "requires_access_code" not in dict(read_form(html, None).values)
+
+
+def test_question_forms_keep_every_language(login_as, clean_app, district):
+    from tests.survey_helpers import make_survey
+
+    staff = login_as(Role.DISTRICT)
+    draft = make_survey(clean_app, district["id"], slug="draft-one")
+    with clean_app.app_context():
+        survey = db.session.get(Survey, draft)
+        survey.state = "draft"
+        item_id = survey.items[0].id
+        db.session.commit()
+        db.session.remove()
+    data = {"area": "equity", "kind": "choice", "prompt_en": ""}
+    for code in LANGUAGES:
+        if code != "en":
+            data[f"prompt_{code}"] = f"Statement in {code}"
+            data[f"options_{code}"] = f"One {code}\nTwo {code}"
+    response = staff.post(f"/manage/surveys/{draft}/items", data=data)
+    _assert_refused_and_kept(response, data, ["prompt_en"])
+    edit = {k: v for k, v in data.items() if k.startswith("prompt_")}
+    response = staff.post(f"/manage/surveys/{draft}/items/{item_id}", data=edit)
+    _assert_refused_and_kept(response, edit, ["prompt_en"])
+
+
+def test_access_code_form_keeps_what_was_typed(login_as, survey_id):
+    staff = login_as(Role.DISTRICT)
+    data = {"count": "lots", "batch_label": "Oak Grove family night"}
+    _assert_refused_and_kept(
+        staff.post(f"/manage/surveys/{survey_id}/codes", data=data), data, ["count"]
+    )
+
+
+def test_paper_entry_keeps_every_answer_and_shows_every_error_at_once(
+    login_as, clean_app, survey_id
+):
+    from tests.survey_helpers import answer_form
+
+    staff = login_as(Role.DISTRICT)
+    data = answer_form(clean_app, survey_id, school="district", score="2")
+    bad_item = next(k for k in data if k.startswith("item-"))
+    data.update({"sheet_code": "0042-ZZZ", "channel": "meeting", "language": "vi"})
+    sent = {**data, bad_item: "9"}
+    response = staff.post(f"/manage/surveys/{survey_id}/paper", data=sent)
+    kept = {k: v for k, v in data.items() if k != bad_item}
+    _assert_refused_and_kept(response, kept, ["sheet_code", bad_item])
+    with clean_app.app_context():
+        assert db.session.query(SurveyResponse).count() == 0
+        db.session.remove()
+
+
+@pytest.fixture
+def invited(clean_app, district, survey_id, login_as):
+    from portal.models import InventoryInvite, ReadinessAssessment, User
+
+    staff = login_as(Role.DISTRICT, Role.FACILITATOR)
+    with clean_app.app_context():
+        assessment = ReadinessAssessment(
+            district_id=district["id"], slug="ready", title="Ready?", tier1_survey_id=survey_id
+        )
+        db.session.add(assessment)
+        db.session.flush()
+        user = db.session.query(User).filter_by(email=staff.email).one()
+        db.session.add(InventoryInvite(assessment_id=assessment.id, user_id=user.id))
+        db.session.commit()
+        staff.assessment_id = assessment.id
+        db.session.remove()
+    return staff
+
+
+def test_new_assessment_form_keeps_what_was_typed(invited, survey_id):
+    data = {"title": "", "slug": "two--hyphens", "tier1_survey_id": str(survey_id)}
+    response = invited.post("/manage/readiness", data=data)
+    _assert_refused_and_kept(response, data, ["title", "slug"])
+
+
+def test_inventory_form_keeps_every_answer(invited):
+    data = {
+        "vision.success.rating": "2",
+        "vision.success.answer": "More students reading at grade level.",
+        "vision.success.evidence": "State test results.",
+        "vision.success.links": "https://example.org/ok\nexample.org/no-scheme",
+        "systems.tools.rating": "unsure",
+        "systems.tools.answer": "Spreadsheets.",
+    }
+    response = invited.post(f"/manage/readiness/{invited.assessment_id}/inventory", data=data)
+    _assert_refused_and_kept(response, data, ["vision.success-links"])
+
+
+def test_interview_forms_keep_what_was_typed(invited, clean_app):
+    base = f"/manage/readiness/{invited.assessment_id}/interviews"
+    response = invited.post(base, data={"action": "question", "text": "   "})
+    _assert_refused_and_kept(response, {}, ["text"])
+    data = {
+        "action": "interview",
+        "interviewee_role": "",
+        "department": "Finance",
+        "interviewee_name": "Pat",
+        "held_on": "2026-13-45",
+        "notes": "Notes typed\nover two lines.",
+    }
+    _assert_refused_and_kept(invited.post(base, data=data), data, ["interviewee_role", "held_on"])
+    data.update({"interviewee_role": "Budget director", "held_on": "2026-11-10"})
+    created = invited.post(base, data=data)
+    assert created.status_code == 303
+    observation = {
+        "code": "",
+        "survey_area": "equity",
+        "note": "Says the formula is unfair.",
+        "needs": "The numbers, school by school.",
+        "shareable": "y",
+    }
+    response = invited.post(created.headers["Location"], data=observation)
+    _assert_refused_and_kept(response, observation, ["code"])

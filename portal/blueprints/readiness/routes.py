@@ -1,5 +1,6 @@
 """Tier 2 (officials' inventory and roundtable), Tier 3 (interviews) and the readiness report."""
 
+import re
 from datetime import date
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
@@ -32,7 +33,7 @@ from portal.permissions import public, role_required
 from portal.services import readiness as service
 from portal.services.survey_results import area_means, response_counts
 
-SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # what the hint says: words, single hyphens
 
 
 VERDICT_LABELS = {
@@ -86,13 +87,15 @@ def create():
     survey_id = request.form.get("tier1_survey_id") or ""
     if not title:
         errors["title"] = _("Enter a name.")
-    if not slug or not set(slug) <= SLUG_CHARS or len(slug) > 80:
+    if not SLUG.fullmatch(slug) or len(slug) > 80:
         errors["slug"] = _("Use lowercase letters, digits and single hyphens only.")
     elif db.session.scalars(
         select(ReadinessAssessment).where(ReadinessAssessment.slug == slug)
     ).first():
         errors["slug"] = _("Another assessment already uses this web address name.")
     survey = db.session.get(Survey, int(survey_id)) if survey_id.isdigit() else None
+    if survey is not None and survey.district_id != g.district.id:
+        survey = None
     if survey_id and survey is None:
         errors["tier1_survey_id"] = _("Choose a survey from the list.")
     if not errors:

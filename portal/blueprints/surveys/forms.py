@@ -34,6 +34,10 @@ class NewSurveyForm(FlaskForm):
     slug = StringField(
         _l("Web address name"),
         validators=[DataRequired(message=_l("Enter a web address name.")), Length(max=80), SLUG],
+        description=_l(
+            "Lowercase letters and digits, words joined by single hyphens, for example "
+            "readiness-2026."
+        ),
     )
     opens_on = DateField(_l("Opens on"), validators=[InputRequired(message=_l("Choose a date."))])
     closes_on = DateField(_l("Closes on"), validators=[InputRequired(message=_l("Choose a date."))])
@@ -75,6 +79,7 @@ class AccessCodeForm(FlaskForm):
             InputRequired(message=_l("Enter a number.")),
             NumberRange(min=1, max=2000, message=_l("Enter a number from 1 to 2,000.")),
         ],
+        description=_l("A whole number from 1 to 2,000."),
     )
     batch_label = StringField(
         _l("What the codes are for"),
@@ -90,6 +95,7 @@ class PaperEntryForm(FlaskForm):
             DataRequired(message=_l("Enter the code printed on the sheet.")),
             Length(max=16),
         ],
+        description=_l("As printed at the top of the sheet, for example 0042-K7Q."),
     )
     channel = SelectField(_l("Where the answers come from"), choices=[])
     language = SelectField(

@@ -314,15 +314,20 @@ def manage_paper(survey_id: int):
         SelectChoice(Channel.MEETING.value, Channel.MEETING.label),
     ]
     errors: dict = {}
+    if form.is_submitted():
+        # Every answer is checked even when the sheet code is wrong, so all errors show at once.
+        try:
+            submission = survey_service.validate_submission(survey, request.form)
+        except survey_service.SubmissionError as error:
+            submission, errors = None, error.errors
     if form.validate_on_submit():
         code = survey_service.parse_sheet_code(
             current_app.secret_key, survey.id, form.sheet_code.data
         )
         if code is None:
             form.sheet_code.errors.append(_("This is not a sheet code printed for this survey."))
-        else:
+        elif submission is not None:
             try:
-                submission = survey_service.validate_submission(survey, request.form)
                 survey_service.record_response(
                     survey,
                     submission,
