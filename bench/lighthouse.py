@@ -84,11 +84,11 @@ def build_demo(workdir: Path) -> tuple[str, dict[str, str]]:
     with app.app_context():
         surveys = db.session.scalars(select(Survey).order_by(Survey.closes_at)).all()
         survey = next(s for s in surveys if s.phase() == SurveyPhase.OPEN)
-        bulletin = db.session.scalars(
-            select(Bulletin)
-            .where(Bulletin.status == BulletinStatus.PUBLISHED.value)
-            .order_by(Bulletin.published_at.desc())
-        ).first()
+        # The published bulletin with the most link cards (the richest page), newest first.
+        bulletins = db.session.scalars(
+            select(Bulletin).where(Bulletin.status == BulletinStatus.PUBLISHED.value)
+        ).all()
+        bulletin = max(bulletins, key=lambda b: (len(b.links or []), b.published_at))
         paths = {
             "home": "/",
             "school": f"/schools/{SCHOOL}",
@@ -208,7 +208,7 @@ def measure(port, paths, pages, langs, out, workdir, runs: int, confirm: int) ->
     print(f"Lighthouse {version}, mobile, Chromium {CHROME}, gunicorn 2 workers on :{port}")
     print(f"median of {runs} run(s) a page; a missed target is measured {confirm} more time(s)")
     print("cpu: Lighthouse's benchmarkIndex of the median run (lower = busier machine)")
-    header = f"{'page':<9} {'lang':<5} " + " ".join(f"{SHORT[c]:>5} " for c in CATEGORIES)
+    header = f"{'page':<9} {'lang':<7} " + " ".join(f"{SHORT[c]:>5} " for c in CATEGORIES)
     print(header + "  cpu  runs  path")
     rows = []
     for page in pages:
@@ -224,7 +224,7 @@ def measure(port, paths, pages, langs, out, workdir, runs: int, confirm: int) ->
                         for _ in range(confirm)
                     ]
             except (RuntimeError, subprocess.TimeoutExpired) as error:
-                print(f"{page:<9} {lang:<5} Lighthouse did not finish: {error}")
+                print(f"{page:<9} {lang:<7} Lighthouse did not finish: {error}")
                 continue
             lhr = median_run(lhrs)
             (out / f"{page}-{lang}.json").write_text(json.dumps(lhr))
@@ -239,17 +239,17 @@ def measure(port, paths, pages, langs, out, workdir, runs: int, confirm: int) ->
             slow = any("slower CPU" in warning for warning in lhr.get("runWarnings", []))
             seconds = time.monotonic() - started
             print(
-                f"{page:<9} {lang:<5} {cells} {cpu:>5.0f}{'*' if slow else ' '}{len(lhrs):>3}"
+                f"{page:<9} {lang:<7} {cells} {cpu:>5.0f}{'*' if slow else ' '}{len(lhrs):>3}"
                 f"  {path}  ({seconds:.0f} s)"
             )
             if len(lhrs) > 1:
                 perf = ", ".join(f"{run['categories']['performance']['score']:.2f}" for run in lhrs)
-                print(f"{'':<16}performance of each run: {perf}")
+                print(f"{'':<18}performance of each run: {perf}")
             for category, audits in misses.items():
                 for audit_id, title, value in audits:
                     note = f"  [{LOOPBACK_ONLY[audit_id]}]" if audit_id in LOOPBACK_ONLY else ""
                     value = f" ({value})" if value else ""
-                    print(f"{'':<16}{SHORT[category]}: {audit_id}: {title}{value}{note}")
+                    print(f"{'':<18}{SHORT[category]}: {audit_id}: {title}{value}{note}")
             rows.append(
                 {"page": page, "lang": lang, "scores": scores, "misses": misses, "slow": slow}
             )
