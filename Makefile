@@ -31,6 +31,16 @@ system-packages:
 		fi; \
 	fi
 
+# Lighthouse (mobile, Debian's Chromium) on home, a school, the open survey and a bulletin in
+# English and Spanish: a benchmark printing the scores against issue 11's targets.
+# Narrow or repeat: make lighthouse LIGHTHOUSE_ARGS="--pages survey --langs es,vi --runs 3"
+lighthouse: system-packages install compile-translations
+	@command -v npm > /dev/null || { [ "$$(id -u)" = 0 ] && \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm > /dev/null; } || \
+		{ echo "Missing Node.js/npm. Run:  sudo apt-get install -y nodejs npm"; exit 1; }
+	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
+
 # Every page at 360 px in every language into build/screenshots/ (ONLY=path-part LANGS=es,ar).
 screenshots: system-packages install-test compile-translations
 	$(BIN)/python tools/screenshots.py
