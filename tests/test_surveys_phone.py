@@ -668,3 +668,69 @@ def test_interview_forms_keep_what_was_typed(invited, clean_app):
     }
     response = invited.post(created.headers["Location"], data=observation)
     _assert_refused_and_kept(response, observation, ["code"])
+
+
+# --- charts read without their tables -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"1": 1, "2": 1, "3": 1},  # thirds: 33 + 33 + 34
+        {"1": 2, "2": 2, "3": 2, "4": 1, "dk": 0},
+        {"4": 7},
+        {"1": 1, "2": 5, "3": 7, "4": 3, "dk": 1},
+        {},
+    ],
+)
+def test_the_shares_printed_beside_a_bar_add_up_to_100(counts):
+    from portal.services.survey_results import summarize
+
+    shares = summarize(counts).whole_shares()
+    assert sum(shares.values()) == (100 if counts else 0)
+    for answer, share in shares.items():
+        exact = summarize(counts).share(answer)
+        assert abs(share - exact) < 1, answer
+
+
+@pytest.mark.parametrize("code", ["en", "es", "zh_Hans", "vi", "ar"])
+def test_result_bars_name_each_answer_with_its_share_in_every_language(
+    client, clean_app, survey_id, code
+):
+    from tests.survey_helpers import answer_form
+
+    for n in range(10):
+        form = answer_form(clean_app, survey_id, receipt=f"b{n}", score=str(1 + n % 4))
+        assert clean_app.test_client().post("/surveys/ssfr-test", data=form).status_code == 303
+    tag = LANGUAGES[code].tag
+    html = client.get(f"/surveys/ssfr-test/results?lang={tag}").get_data(as_text=True)
+    legends = re.findall(r'<ul class="bar-legend">(.*?)</ul>', html, re.S)
+    assert legends
+    with clean_app.test_request_context(f"/?lang={tag}"):
+        from flask_babel import force_locale
+
+        from portal.blueprints.surveys.routes import agreement_choices
+
+        with force_locale(code):
+            labels = [str(label) for _value, label in agreement_choices()]
+    for legend in legends:
+        items = re.findall(r"<li>(.*?)</li>", legend, re.S)
+        assert len(items) == 5
+        for label, item in zip(labels, items, strict=True):
+            assert unescape(str(label)) in unescape(item)
+            assert re.search(r'<span class="num">[^<]*\d[^<]*%[^<]*</span>', item), item
+
+
+def test_the_gap_chart_says_each_area_and_its_numbers_in_words(
+    clean_app, demo_assessment, login_as
+):
+    staff = login_as(Role.DISTRICT)
+    html = staff.get(f"/manage/readiness/{demo_assessment}/report?lang=es").get_data(as_text=True)
+    chart = html.split('<figure class="gap-chart', 1)[1].split("</figure>")[0]
+    rows = re.findall(r'<p class="gap-label">(.*?)</p>', chart, re.S)
+    assert len(rows) == len(SurveyArea)
+    for row in rows:
+        text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", row)))
+        assert re.search(r"\d[.,]\d\d", text), text  # a mean, in figures
+    assert "1:" in chart and "4:" in chart  # both ends of the scale are named
+    assert re.findall(r'<svg class="gap-track"[^>]*aria-hidden="true"', chart)

@@ -4,11 +4,14 @@ JavaScript and without."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import SurveyResponse
+from tests.browser.harness import layout_problems, serving, sign_in, visit
 from tests.browser.test_foundation_flows import assert_accessible
+from tests.pages import pages_for
 
 SURVEY = "/surveys/ssfr-test"
 
@@ -138,3 +141,52 @@ def test_switching_language_mid_survey_keeps_answers_without_javascript(
     expect(page.locator("input[name=role][value=teacher]")).to_be_checked()
     expect(page.locator("#language")).to_have_value("en")
     context.close()
+
+
+# --- the survey and readiness staff pages on the demo district, in five languages ----------
+# (tests/browser/test_layout.py checks every public page, and the principal's and a council
+# member's pages; these are the district staff's and the facilitator's.)
+
+
+@pytest.fixture(scope="module")
+def demo_site(app):
+    from tests.conftest import _clean
+
+    if app.backend != "sqlite":
+        pytest.skip("layout does not depend on the database: checked once, on SQLite")
+    _clean(app)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with serving(app) as base:
+        yield app, base
+    _clean(app)
+
+
+@pytest.mark.parametrize(
+    ("role", "prefixes"),
+    [
+        ("district", ("/manage/surveys", "/manage/readiness")),
+        ("facilitator", ("/manage/readiness",)),
+    ],
+)
+@pytest.mark.parametrize("tag", ["en", "es", "zh-Hans", "vi", "ar"])
+def test_survey_and_readiness_staff_pages_fit_a_phone(demo_site, browser, role, prefixes, tag):
+    app, base = demo_site
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    sign_in(page, base, f"{role}@demo.test", "demo")
+    failures, seen = {}, 0
+    for entry in pages_for(app, staff=True):
+        if not entry.path.startswith(prefixes):
+            continue
+        if visit(page, base, entry.path, tag) != 200:
+            continue  # not this role's page
+        seen += 1
+        problems = layout_problems(page)
+        if problems:
+            failures[entry.path] = problems
+    context.close()
+    assert seen >= 3
+    assert not failures, "\n".join(f"{path}: {p}" for path, ps in failures.items() for p in ps)
