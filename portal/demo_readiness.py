@@ -130,6 +130,16 @@ def load_readiness_demo(district_id: int, tier1_survey_id: int | None) -> None:
         "escuela, mientras que los funcionarios del distrito calificaron nuestra transparencia "
         "como una fortaleza. Cerrar esa brecha es lo primero: esta primavera cada escuela "
         "publicará su presupuesto en lenguaje claro.",
+        "zh_Hans": "家长告诉我们，他们还不明白经费是如何到达孩子所在学校的；而学区官员却认为"
+        "我们的透明度是一项优势。首先要缩小这一差距：今年春天，每所学校都将用通俗易懂的语言"
+        "公布预算。",
+        "vi": "Các gia đình cho chúng tôi biết họ vẫn chưa hiểu tiền đến trường của con em mình "
+        "như thế nào, trong khi cán bộ học khu lại đánh giá tính minh bạch là một thế mạnh. Thu "
+        "hẹp khoảng cách đó là việc làm trước tiên: mùa xuân này, mỗi trường sẽ công bố ngân sách "
+        "của mình bằng ngôn ngữ dễ hiểu.",
+        "ar": "أخبرتنا الأسر أنها لا تفهم بعد كيف تصل الأموال إلى مدارسها، بينما قيّم مسؤولو "
+        "المنطقة التعليمية شفافيتنا على أنها نقطة قوة. سدّ هذه الفجوة يأتي أولًا: ستنشر كل مدرسة "
+        "ميزانيتها بلغة واضحة هذا الربيع.",
     }
     assessment.public_summary_published = True
     assessment.next_steps = (

@@ -116,6 +116,7 @@ def load_survey_demo(district_id: int) -> Survey:
         "es": "Encuesta de preparación 2025 (línea de base)",
         "zh_Hans": "2025年准备情况调查（基线）",
         "vi": "Khảo sát mức sẵn sàng 2025 (mốc ban đầu)",
+        "ar": "استطلاع الجاهزية 2025 (خط الأساس)",
     }
     db.session.flush()
     _fill(baseline, 180, 0, date(2025, 10, 2), seed=2025)
