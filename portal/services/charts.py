@@ -120,13 +120,13 @@ def progress_chart(
     ticks = nice_ticks(min(values + extra, default=0), max(values + extra, default=1))
     low, high = ticks[0], ticks[-1]
     span = (high - low) or 1.0
-    left, right, top, bottom = 44, 18, 16, 34  # room for tick labels and year labels
+    left, right, top, bottom = 46, 18, 20, 36  # room for tick labels and year labels
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def y_of(v: float) -> float:
         return round(top + plot_h - (v - low) / span * plot_h, 1)
 
-    inset = 22  # keeps the first and last year clear of the axis and the edge
+    inset = 28  # keeps the first and last year clear of the axis and the edge
 
     def x_of(index: int) -> float:
         step = (plot_w - 2 * inset) / max(len(points) - 1, 1)
@@ -157,7 +157,7 @@ def progress_chart(
         "plot_start": plot_start,
         "plot_end": plot_end,
         "base_y": top + plot_h,
-        "year_y": top + plot_h + 18,
+        "year_y": top + plot_h + 20,
         "width": width,
         "height": height,
     }
