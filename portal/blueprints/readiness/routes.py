@@ -36,6 +36,11 @@ from portal.services.survey_results import area_means, response_counts
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # what the hint says: words, single hyphens
 
 
+# What the evidence-link check accepts (services.readiness._valid_link), said in the hint.
+LINKS_HINT = _l(
+    "Each link starts with https:// or http://, for example https://example.org/budget."
+)
+
 VERDICT_LABELS = {
     "consensus": _l("Consensus"),
     "contention": _l("Contention"),
@@ -198,6 +203,7 @@ def inventory(assessment_id: int):
         areas=INVENTORY_AREAS,
         ratings=RATINGS,
         mine=mine,
+        links_hint=LINKS_HINT,
         form=request.form if errors else None,
         errors=errors,
     ), 422 if errors else 200
