@@ -103,6 +103,7 @@ def test_switching_language_mid_survey_keeps_answers_with_javascript(
     expect(page.locator("#language")).to_have_value("es")
 
     page.get_by_role("button", name="Siguiente").click()
+    expect(page.get_by_text("Paso 2 de 7")).to_be_visible()
     for step in range(3, 8):
         page.locator(".survey-step:not([hidden])").get_by_role("button", name="Siguiente").click()
         expect(page.get_by_text(f"Paso {step} de 7")).to_be_visible()
