@@ -212,10 +212,9 @@ def _done(school, section: str, message: str, focus: str | None = None):
     if wants_fragment(section):
         return _page(school, section, focus_target=target, announce=message)
     flash(message, "success")
-    anchor = re.sub(r"-(up|down)$", "", target)
-    return redirect(
-        url_for("plans.edit_plan", slug=school.slug, focus=target) + f"#{anchor}", code=303
-    )
+    # No #fragment: a browser skips `autofocus` when the address has one, and the autofocused
+    # row is scrolled into view anyway.
+    return redirect(url_for("plans.edit_plan", slug=school.slug, focus=target), code=303)
 
 
 @bp.get("/manage/schools/<slug>/plan")
@@ -274,7 +273,7 @@ def plan_settings(slug: str):
     plan.planning_figure_cents = figure
     db.session.commit()
     flash(_("Plan settings saved."), "success")
-    return redirect(url_for("plans.edit_plan", slug=slug, focus="settings") + "#settings", code=303)
+    return redirect(url_for("plans.edit_plan", slug=slug, focus="settings"), code=303)
 
 
 @bp.post("/manage/schools/<slug>/plan/needs")
@@ -295,7 +294,7 @@ def plan_needs(slug: str):
     plan.needs = needs
     db.session.commit()
     flash(_("Needs assessment saved."), "success")
-    return redirect(url_for("plans.edit_plan", slug=slug, focus="needs") + "#needs", code=303)
+    return redirect(url_for("plans.edit_plan", slug=slug, focus="needs"), code=303)
 
 
 def _find(plan: SchoolPlan, kind: str, row_id: int):
