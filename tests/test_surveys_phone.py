@@ -734,3 +734,20 @@ def test_the_gap_chart_says_each_area_and_its_numbers_in_words(
         assert re.search(r"\d[.,]\d\d", text), text  # a mean, in figures
     assert "1:" in chart and "4:" in chart  # both ends of the scale are named
     assert re.findall(r'<svg class="gap-track"[^>]*aria-hidden="true"', chart)
+
+
+@pytest.mark.parametrize("code", ["es", "vi", "zh_Hans", "ar"])
+def test_means_and_shares_follow_the_district_region_not_the_language(
+    client, clean_app, survey_id, code
+):
+    from tests.survey_helpers import answer_form
+
+    for n in range(10):
+        form = answer_form(clean_app, survey_id, receipt=f"m{n}", score="2" if n < 5 else "3")
+        assert clean_app.test_client().post("/surveys/ssfr-test", data=form).status_code == 303
+    html = client.get(f"/surveys/ssfr-test/results?lang={LANGUAGES[code].tag}").get_data(
+        as_text=True
+    )
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert "2.50" in text and "2,50" not in text  # a US district: a point, in every language
+    assert re.search(r"50\s?%", text)

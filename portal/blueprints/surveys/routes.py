@@ -2,6 +2,7 @@
 
 import secrets
 
+from babel.numbers import format_decimal
 from flask import (
     abort,
     current_app,
@@ -19,6 +20,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from portal import formatting
 from portal.blueprints.surveys import bp
 from portal.extensions import db, limiter
 from portal.htmx import render
@@ -280,6 +282,29 @@ PHASE_LABELS = {
     SurveyPhase.OPEN: _l("Open"),
     SurveyPhase.CLOSED: _l("Closed"),
 }
+
+
+def _number_locale() -> str:
+    district = getattr(g, "district", None)
+    return formatting.number_locale(str(get_locale()), getattr(district, "region", None) or "US")
+
+
+@bp.app_template_filter()
+def score(value: float) -> str:
+    """A mean on the 1-4 agreement scale, two decimals, in the district's regional style."""
+    return format_decimal(value, "0.00", locale=_number_locale())
+
+
+@bp.app_template_filter()
+def score_change(value: float) -> str:
+    """A change of a mean, signed ("+0.91", "-0.24"), in the district's regional style."""
+    return format_decimal(value, "+0.00;-0.00", locale=_number_locale())
+
+
+@bp.app_template_filter()
+def whole_percent(value: float) -> str:
+    """A share (0.25) as a whole percentage in the district's regional style ("25%")."""
+    return formatting.percent(value)
 
 
 @bp.app_template_filter()
