@@ -23,6 +23,7 @@ GROUPS = [
             "es": "estudiantes en situación de pobreza",
             "zh_Hans": "贫困学生",
             "vi": "học sinh thuộc diện nghèo",
+            "ar": "الطلاب من الأسر الفقيرة",
         },
     ),
     (
@@ -32,6 +33,7 @@ GROUPS = [
             "es": "estudiantes que aprenden inglés",
             "zh_Hans": "英语学习者",
             "vi": "học sinh đang học tiếng Anh",
+            "ar": "متعلمي اللغة الإنجليزية",
         },
     ),
     (
@@ -41,6 +43,7 @@ GROUPS = [
             "es": "estudiantes de educación especial",
             "zh_Hans": "特殊教育学生",
             "vi": "học sinh giáo dục đặc biệt",
+            "ar": "طلاب التربية الخاصة",
         },
     ),
 ]
@@ -133,6 +136,7 @@ def load_allocation_demo(district_id: int) -> None:
                 "es": "Subvención base (sin restricciones)",
                 "zh_Hans": "基本拨款（无限制）",
                 "vi": "Khoản cấp cơ bản (không hạn chế)",
+                "ar": "المنحة الأساسية (غير مقيَّدة)",
             },
             "unrestricted",
             {},
@@ -148,6 +152,7 @@ def load_allocation_demo(district_id: int) -> None:
                 "es": "Subvención suplementaria y de concentración",
                 "zh_Hans": "补充和集中拨款",
                 "vi": "Khoản cấp bổ sung và tập trung",
+                "ar": "المنحة التكميلية ومنحة التركيز",
             },
             "restricted",
             {
@@ -155,6 +160,7 @@ def load_allocation_demo(district_id: int) -> None:
                 "es": "Debe pagar más o mejores servicios para estudiantes en pobreza, que aprenden inglés o en hogares de acogida.",
                 "zh_Hans": "必须用于为贫困学生、英语学习者和寄养青少年提供更多或更好的服务。",
                 "vi": "Phải dùng để tăng hoặc cải thiện dịch vụ cho học sinh nghèo, học sinh học tiếng Anh và trẻ được nhận nuôi.",
+                "ar": "يجب أن تُنفق على خدمات أكثر أو أفضل للطلاب من الأسر الفقيرة ومتعلمي اللغة الإنجليزية والشباب في الرعاية البديلة.",
             },
             formula_revenue - formula_revenue * 80 // 100,
             "formula",
@@ -168,6 +174,7 @@ def load_allocation_demo(district_id: int) -> None:
                 "es": "Título I (federal)",
                 "zh_Hans": "第一条款（联邦）",
                 "vi": "Tiêu đề I (liên bang)",
+                "ar": "الباب الأول (اتحادي)",
             },
             "restricted",
             {
@@ -175,6 +182,7 @@ def load_allocation_demo(district_id: int) -> None:
                 "es": "Debe sumarse, no reemplazar, la ayuda a estudiantes en riesgo en escuelas con muchas familias en pobreza.",
                 "zh_Hans": "必须用于在贫困家庭较多的学校中为有落后风险的学生提供额外帮助，而不是替代原有帮助。",
                 "vi": "Phải bổ sung, không thay thế, sự hỗ trợ cho học sinh có nguy cơ tụt lại ở các trường có nhiều gia đình nghèo.",
+                "ar": "يجب أن تُضاف إلى المساعدة المقدَّمة للطلاب المعرَّضين لخطر التأخر في المدارس التي فيها كثير من الأسر الفقيرة، لا أن تحلّ محلها.",
             },
             0,
             "grant",
@@ -194,6 +202,7 @@ def load_allocation_demo(district_id: int) -> None:
                 "es": "Educación especial (administrada por el distrito)",
                 "zh_Hans": "特殊教育（由学区统一管理）",
                 "vi": "Giáo dục đặc biệt (học khu quản lý)",
+                "ar": "التربية الخاصة (تديرها المنطقة التعليمية)",
             },
             "restricted",
             {
@@ -201,6 +210,7 @@ def load_allocation_demo(district_id: int) -> None:
                 "es": "Paga los servicios de los programas educativos individualizados, organizados por el distrito.",
                 "zh_Hans": "用于支付学生个别化教育计划中的服务，由学区统一安排。",
                 "vi": "Chi trả các dịch vụ trong chương trình giáo dục cá nhân của học sinh, do học khu sắp xếp.",
+                "ar": "تدفع تكاليف الخدمات الواردة في برامج التعليم الفردية للطلاب، وتنظّمها المنطقة التعليمية.",
             },
             450_000_000,
             "central",

@@ -30,13 +30,84 @@ from portal.models import (
 from portal.services import funding, plans
 
 
-def T(en, es, zh=None, vi=None) -> dict:
+def T(en, es, zh=None, vi=None, ar=None) -> dict:
     text = {"en": en, "es": es}
     if zh:
         text["zh_Hans"] = zh
     if vi:
         text["vi"] = vi
+    # Arabic wherever Chinese and Vietnamese are given (AR, below, keyed by the English).
+    ar = ar or (AR.get(en) if zh else None)
+    if ar:
+        text["ar"] = ar
     return text
+
+
+# Arabic for every demo text that is also in Chinese and Vietnamese, so an Arabic reader sees
+# the same demo as a Chinese one, right to left.
+AR = {
+    # District goals
+    "Every student reads at grade level by third grade.": "يقرأ كل طالب بمستوى صفّه قبل نهاية الصف الثالث.",
+    "Every student is ready for algebra by ninth grade.": "يكون كل طالب مستعدًا لدراسة الجبر قبل الصف التاسع.",
+    "Every family is a partner in their child's school.": "كل أسرة شريكة في مدرسة طفلها.",
+    # Glossary
+    "site council": "مجلس المدرسة",
+    "A group of parents, teachers, staff and sometimes students who review and approve the school's plan and budget.": "مجموعة من أولياء الأمور والمعلمين والموظفين، وأحيانًا الطلاب، تراجع خطة المدرسة وميزانيتها وتوافق عليهما.",
+    "ELAC": "ELAC",
+    "The English Learner Advisory Committee: parents of English learners who advise the school on how to help their children.": "اللجنة الاستشارية لمتعلمي اللغة الإنجليزية: أولياء أمور متعلمي الإنجليزية الذين يقدّمون للمدرسة المشورة في كيفية مساعدة أبنائهم.",
+    "Title I": "الباب الأول (Title I)",
+    "Federal money for schools with many families in poverty. It must add to, not replace, other help.": "أموال اتحادية للمدارس التي فيها كثير من الأسر الفقيرة. يجب أن تُضاف إلى أي مساعدة أخرى، لا أن تحلّ محلها.",
+    "restricted funds": "الأموال المقيَّدة",
+    "Money that may only be spent on certain things, set by law or by the grant.": "أموال لا يجوز إنفاقها إلا على أمور محددة، يحددها القانون أو المنحة.",
+    "unrestricted funds": "الأموال غير المقيَّدة",
+    "Money the school can decide how to spend, with its site council.": "أموال تقرّر المدرسة كيف تنفقها، مع مجلس المدرسة.",
+    "per-pupil weight": "الوزن لكل طالب",
+    "Extra money a school gets for each student who needs more, such as an English learner.": "مبلغ إضافي تحصل عليه المدرسة عن كل طالب يحتاج إلى دعم أكبر، مثل متعلّم اللغة الإنجليزية.",
+    "SMART goal": "هدف ذكي (SMART)",
+    "A goal that is specific, measurable, attainable, relevant and has a date, so everyone can tell whether it was met.": "هدف محدد وقابل للقياس وممكن التحقيق وذو صلة وله موعد، حتى يعرف الجميع هل تحقّق أم لا.",
+    "categorical funds": "الأموال الفئوية",
+    "Another name for restricted funds: money given for one category of need.": "اسم آخر للأموال المقيَّدة: أموال تُعطى لفئة واحدة من الاحتياجات.",
+    # Spending categories
+    "Teachers and certificated staff": "المعلمون والموظفون المعتمدون",
+    "Support staff": "موظفو الدعم",
+    "Books, materials and supplies": "الكتب والمواد واللوازم",
+    "Services and training": "الخدمات والتدريب",
+    "Family engagement": "مشاركة الأسر",
+    # Calendar
+    "Site council training": "تدريب مجلس المدرسة",
+    "Site council: review last year's data": "مجلس المدرسة: مراجعة بيانات العام الماضي",
+    "Family survey opens": "بدء استبيان الأسر",
+    "Focus group for parents of English learners": "مجموعة نقاش لأولياء أمور متعلمي اللغة الإنجليزية",
+    "Site council: begin setting goals": "مجلس المدرسة: البدء في وضع الأهداف",
+    "Site council: set priorities": "مجلس المدرسة: تحديد الأولويات",
+    "ELAC: advice on the plan": "ELAC: المشورة بشأن الخطة",
+    "Budget review with families": "مراجعة الميزانية مع الأسر",
+    "Site council: approve the plan and budget": "مجلس المدرسة: الموافقة على الخطة والميزانية",
+    "District releases school allocations": "المنطقة التعليمية تعلن مخصصات المدارس",
+    "School plans due to the district": "آخر موعد لتسليم خطط المدارس إلى المنطقة التعليمية",
+    "Everyone is welcome. Come and have a say.": "الجميع مرحَّب بهم. تعالوا وأبدوا رأيكم.",
+    # César Chávez Elementary's plan
+    "Raise the share of third graders reading at grade level from 48% to 65% by June 2027.": "رفع نسبة طلاب الصف الثالث الذين يقرؤون بمستوى صفّهم من 48% إلى 65% بحلول يونيو 2027.",
+    "Share of third graders at grade level on the spring reading test": "نسبة طلاب الصف الثالث الذين بلغوا مستوى صفّهم في اختبار القراءة الربيعي",
+    "Small reading groups every day for students who are behind": "مجموعات قراءة صغيرة كل يوم للطلاب المتأخرين",
+    "Hire a reading intervention teacher": "تعيين معلم للتدخل في القراءة",
+    "Test every student in reading three times a year": "اختبار كل طالب في القراءة ثلاث مرات في السنة",
+    "Reading intervention teacher": "معلم التدخل في القراءة",
+    "Books in Spanish, Chinese and Vietnamese for the classroom libraries": "كتب بالإسبانية والصينية والفيتنامية لمكتبات الصفوف",
+    "Training for teachers on teaching reading to English learners": "تدريب المعلمين على تعليم القراءة لمتعلمي اللغة الإنجليزية",
+    "Raise the share of families who come to at least one school meeting from 30% to 50%.": "رفع نسبة الأسر التي تحضر اجتماعًا مدرسيًا واحدًا على الأقل من 30% إلى 50%.",
+    "Share of families signed in at a school meeting": "نسبة الأسر التي سجّلت حضورها في اجتماع مدرسي",
+    "Meetings at times families can come, with interpretation and childcare": "اجتماعات في أوقات تناسب الأسر، مع ترجمة فورية ورعاية للأطفال",
+    "Ask families which times work best": "سؤال الأسر عن الأوقات الأنسب لها",
+    "Share the draft budget with the site council and the ELAC": "عرض مسودة الميزانية على مجلس المدرسة وELAC",
+    "Community liaison, half time": "منسّق مجتمعي بدوام جزئي",
+    "Interpretation and childcare at meetings": "ترجمة فورية ورعاية للأطفال في الاجتماعات",
+    "Family reading nights": "أمسيات القراءة العائلية",
+    # Needs assessment
+    "Early reading, and families taking part in school decisions.": "القراءة المبكرة، ومشاركة الأسر في قرارات المدرسة.",
+    "English learners read a full year behind other students by third grade.": "بحلول الصف الثالث، يتأخر متعلمو اللغة الإنجليزية في القراءة سنة كاملة عن زملائهم.",
+    "Families who speak Vietnamese rarely come to meetings.": "نادرًا ما تحضر الأسر الناطقة بالفيتنامية الاجتماعات.",
+}
 
 
 GLOSSARY = [
