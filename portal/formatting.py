@@ -92,9 +92,10 @@ def percent(value, pattern: str | None = None) -> str:
     return babel_format_percent(value, pattern, locale=_reader_number_locale())
 
 
-def number(value) -> str:
-    """A number in the district's regional style ("1,234.5" in the US, in every language)."""
-    return babel_format_decimal(value, locale=_reader_number_locale())
+def number(value, pattern: str | None = None) -> str:
+    """A number in the district's regional style ("1,234.5" in the US, in every language),
+    optionally with a Babel pattern ("0.00", "+0.00;-0.00")."""
+    return babel_format_decimal(value, pattern, locale=_reader_number_locale())
 
 
 def day(value) -> str:

@@ -48,9 +48,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money_exact"] = formatting.money_exact
     app.jinja_env.filters["whole_values"] = formatting.whole_values
     app.jinja_env.filters["number"] = formatting.number
-    # Flask-Babel's own number filters follow the language; ours follow the district's region.
-    app.jinja_env.filters["percentformat"] = formatting.percent
-    app.jinja_env.filters["decimalformat"] = formatting.number
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["short_day"] = formatting.short_day
     app.jinja_env.filters["clock"] = formatting.clock

@@ -97,6 +97,7 @@ def test_underscore_scanner_catches_every_binding():
     for good in ('{{ _("Hi") }}', "{% do x.append(1) %}", "{% set _x = 1 %}", "{% for a_ in r %}"):
         assert not assigns_to_underscore(good), good
 
+
 @pytest.fixture(scope="module")
 def extracted_ids(tmp_path_factory):
     """Message ids extracted from the source right now, exactly as `make translations` does."""
@@ -165,3 +166,27 @@ def test_static_assets_stay_small():
     packed = len(gzip.compress(raw, 9))
     assert packed < 9_000, f"app.css is {packed} bytes gzipped"
     assert not list(static.rglob("*.woff*")), "no web fonts"
+
+
+# Flask-Babel's number filters follow the reader's language ("2,50" for Spanish); ours follow
+# the district's region (portal/formatting.py: number, money, money_exact and the survey ones).
+LANGUAGE_NUMBER_FILTERS = re.compile(
+    r"\|\s*(?:decimalformat|percentformat|numberformat|currencyformat|scientificformat)\b"
+    r"|\bformat_(?:decimal|currency|percent|number)\("
+)
+
+
+@pytest.mark.parametrize("path", _template_files(), ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_templates_format_numbers_by_the_district_region(path):
+    assert not LANGUAGE_NUMBER_FILTERS.findall(path.read_text())
+
+
+def test_python_formats_numbers_only_through_portal_formatting():
+    offenders = []
+    for source in (PROJECT_ROOT / "portal").rglob("*.py"):
+        if source.name == "formatting.py":
+            continue
+        text = source.read_text()
+        if re.search(r"\bformat_(?:decimal|currency|percent|number)\b", text):
+            offenders.append(str(source.relative_to(PROJECT_ROOT)))
+    assert offenders == []

@@ -2,7 +2,6 @@
 
 import secrets
 
-from babel.numbers import format_decimal
 from flask import (
     abort,
     current_app,
@@ -284,21 +283,16 @@ PHASE_LABELS = {
 }
 
 
-def _number_locale() -> str:
-    district = getattr(g, "district", None)
-    return formatting.number_locale(str(get_locale()), getattr(district, "region", None) or "US")
-
-
 @bp.app_template_filter()
 def score(value: float) -> str:
     """A mean on the 1-4 agreement scale, two decimals, in the district's regional style."""
-    return format_decimal(value, "0.00", locale=_number_locale())
+    return formatting.number(value, "0.00")
 
 
 @bp.app_template_filter()
 def score_change(value: float) -> str:
     """A change of a mean, signed ("+0.91", "-0.24"), in the district's regional style."""
-    return format_decimal(value, "+0.00;-0.00", locale=_number_locale())
+    return formatting.number(value, "+0.00;-0.00")
 
 
 @bp.app_template_filter()
