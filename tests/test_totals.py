@@ -461,14 +461,14 @@ def test_without_an_allocation_the_planning_figure_draws_the_line(
     ).get_data(as_text=True)
     assert fragment.lstrip().startswith('<section id="investments"')
     m = assert_sums_add_up(fragment, "editor investments")
-    assert cents(m.totals["available"][0]) == 100_000_00
+    assert cents(m.totals["cut"][0]) == 100_000_00
     # The editor's page and the public plan load with an investment below the line.
     assert principal.get("/manage/schools/maple-elementary/plan").status_code == 200
     lower = principal.get(
         "/manage/schools/maple-elementary/plan?change=-20", headers=hx("investments")
     ).get_data(as_text=True)
     m = assert_sums_add_up(lower, "editor investments, 20% less")
-    assert cents(m.totals["available"][0]) == 80_000_00
+    assert cents(m.totals["cut"][0]) == 80_000_00
 
 
 def test_the_budget_matrix_and_its_fragment_add_up(client, demo, clean_app):
@@ -484,7 +484,12 @@ def test_the_budget_matrix_and_its_fragment_add_up(client, demo, clean_app):
     principal.post("/auth/sign-in", data={"email": "principal@demo.test", "password": "demo"})
     page = principal.get(f"/manage/schools/{SCHOOL}/budget?lang=es").get_data(as_text=True)
     m = assert_sums_add_up(page, "budget matrix")
-    assert {"cost", "assigned", "streams"} <= set(m.totals)
+    assert {"cost", "assigned", "streams", "received"} <= set(m.totals)
+    # The editor: the cut line and the budget's own figures, each adding up.
+    editor = principal.get(f"/manage/schools/{SCHOOL}/plan?lang=es").get_data(as_text=True)
+    m_editor = assert_sums_add_up(editor, "plan editor")
+    assert {"cut", "available"} <= set(m_editor.totals)
+    assert cents(m_editor.totals["available"][0]) == cents(m.totals["received"][0])
     values = dict(re.findall(r'name="(cell-\d+-\d+)" [^>]*value="([^"]*)"', page))
     assert values
     first = next(iter(values))
