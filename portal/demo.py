@@ -18,6 +18,7 @@ DISTRICT = {
         "es": "El plan y el presupuesto de cada escuela, en lenguaje claro, todo el año.",
         "zh_Hans": "每所学校的计划和预算，用通俗易懂的语言，全年公开。",
         "vi": "Kế hoạch và ngân sách của mỗi trường, bằng ngôn ngữ dễ hiểu, quanh năm.",
+        "ar": "خطة كل مدرسة وميزانيتها، بلغة واضحة، طوال العام.",
     },
 }
 
@@ -38,6 +39,8 @@ SCHOOLS = [
             "我们的学校委员会每月开会，提供西班牙语口译和托儿服务。",
             "vi": "Một trường khu phố với 412 học sinh, hai phần ba đang học tiếng Anh. "
             "Hội đồng trường họp hằng tháng, có thông dịch tiếng Tây Ban Nha và giữ trẻ.",
+            "ar": "مدرسة حيّ فيها 412 طالبًا، ثلثاهم يتعلمون اللغة الإنجليزية. "
+            "يجتمع مجلس المدرسة كل شهر مع ترجمة فورية إلى الإسبانية ورعاية للأطفال.",
         },
     ),
     (

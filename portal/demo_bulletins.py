@@ -11,12 +11,11 @@ from portal.models.bulletins import BulletinStatus
 from portal.services.bulletins import set_review
 
 
-def T(en, es, zh=None, vi=None) -> dict:
+def T(en, es, zh=None, vi=None, ar=None) -> dict:
     text = {"en": en, "es": es}
-    if zh:
-        text["zh_Hans"] = zh
-    if vi:
-        text["vi"] = vi
+    for code, value in (("zh_Hans", zh), ("vi", vi), ("ar", ar)):
+        if value:
+            text[code] = value
     return text
 
 
@@ -30,24 +29,28 @@ BULLETINS = [
             "Bienvenidos: cómo se decidirá el presupuesto de este año",
             "欢迎回来：今年的预算将如何决定",
             "Chào mừng trở lại: ngân sách năm nay sẽ được quyết định thế nào",
+            "أهلًا بعودتكم: كيف ستُقرَّر ميزانية هذا العام",
         ),
         T(
             "Each school gets money for every student, and more for students who need more. You can check the arithmetic.",
             "Cada escuela recibe dinero por cada estudiante, y más por quienes necesitan más. Usted puede comprobar las cuentas.",
             "每所学校按学生人数获得经费，需要更多帮助的学生会获得更多经费。您可以自己核对计算。",
             "Mỗi trường nhận tiền cho từng học sinh, và nhiều hơn cho học sinh cần nhiều hỗ trợ hơn. Quý vị có thể tự kiểm tra phép tính.",
+            "تحصل كل مدرسة على مبلغ عن كل طالب، وعلى أكثر للطلاب الذين يحتاجون إلى دعم أكبر. يمكنكم التحقق من الحساب بأنفسكم.",
         ),
         T(
             "This year every school's budget starts from **the same rule**: an amount for each student, plus more for students in poverty, English learners and students in special education.\n\n- Look up your school's page and open **Budget**.\n- Come to your site council's fall meeting.\n- Tell us what matters most in the family survey.",
             "Este año el presupuesto de cada escuela parte de **la misma regla**: una cantidad por estudiante, más dinero para estudiantes de bajos ingresos, estudiantes de inglés y de educación especial.\n\n- Busque la página de su escuela y abra **Presupuesto**.\n- Venga a la reunión de otoño del consejo escolar.\n- Díganos qué es lo más importante en la encuesta para familias.",
             "今年，每所学校的预算都从**同一条规则**开始：每位学生一笔经费，低收入家庭学生、英语学习者和特殊教育学生另有更多经费。\n\n- 找到您孩子学校的页面，打开**预算**。\n- 参加学校管理委员会的秋季会议。\n- 在家庭问卷中告诉我们什么最重要。",
             "Năm nay ngân sách của mỗi trường bắt đầu từ **cùng một quy tắc**: một khoản cho mỗi học sinh, cộng thêm cho học sinh nghèo, học sinh học tiếng Anh và học sinh giáo dục đặc biệt.\n\n- Tìm trang của trường quý vị và mở **Ngân sách**.\n- Đến dự cuộc họp mùa thu của hội đồng trường.\n- Cho chúng tôi biết điều gì quan trọng nhất trong khảo sát gia đình.",
+            "تبدأ ميزانية كل مدرسة هذا العام من **القاعدة نفسها**: مبلغ عن كل طالب، ومبلغ إضافي للطلاب من الأسر محدودة الدخل ومتعلمي اللغة الإنجليزية وطلاب التربية الخاصة.\n\n- ابحثوا عن صفحة مدرستكم وافتحوا **الميزانية**.\n- احضروا اجتماع الخريف لمجلس المدرسة.\n- أخبرونا بما يهمكم أكثر في استبيان الأسر.",
         ),
         T(
             "School budgets this year: see your school's numbers and have a say.",
             "Presupuestos escolares: vea los números de su escuela y opine.",
             "今年的学校预算：查看您学校的数字并发表意见。",
             "Ngân sách trường năm nay: xem số liệu của trường và góp ý.",
+            "ميزانيات المدارس هذا العام: اطّلعوا على أرقام مدرستكم وشاركوا برأيكم.",
         ),
         [],
         [{"kind": "budget", "slug": "cesar-chavez-elementary"}],

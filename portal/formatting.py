@@ -104,6 +104,17 @@ def day(value) -> str:
     return format_date(value, "full") if value else ""
 
 
+def month(value) -> str:
+    """A month and year in the reader's language ("septiembre de 2026", "2026年9月").
+
+    Through a skeleton, not a stand-alone month pattern (four L letters): Babel 2.18 caches those
+    month names across locales, so after one Chinese page every language got "九月".
+    """
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", value, locale=str(get_locale())) if value else ""
+
+
 def short_day(value) -> str:
     return format_date(value, "medium") if value else ""
 

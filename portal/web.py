@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["short_day"] = formatting.short_day
+    app.jinja_env.filters["month"] = formatting.month
     app.jinja_env.filters["clock"] = formatting.clock
     app.jinja_env.filters["local"] = formatting.local
     app.jinja_env.filters["glossary"] = _glossary

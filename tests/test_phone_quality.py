@@ -198,3 +198,35 @@ def test_rejected_sign_in_keeps_the_address(client, district):
     body = response.get_data(as_text=True)
     assert response.status_code in (200, 401, 422)
     assert 'value="nobody@example.test"' in body
+
+
+def test_month_names_stay_in_each_reader_language_whatever_came_before(app):
+    """Babel 2.18 caches stand-alone month names across locales ("LLLL"): one Chinese page and
+    every later reader saw "九月". Months go through formatting.month, which does not."""
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from portal import formatting
+
+    expected = {
+        "zh_Hans": "2026年9月",
+        "es": "septiembre de 2026",
+        "ar": "سبتمبر 2026",
+        "vi": "tháng 9 năm 2026",
+        "en": "September 2026",
+    }
+    with app.test_request_context():
+        for _round in range(2):
+            for locale, text in expected.items():
+                with force_locale(locale):
+                    assert formatting.month(date(2026, 9, 1)) == text, locale
+
+
+def test_no_stand_alone_month_patterns():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "portal"
+    for source in [*root.rglob("*.py"), *root.rglob("*.html")]:
+        assert not re.search(r"[\"'][^\"']*\bLLLL?\b", source.read_text()), source

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from portal import formatting
 from portal.blueprints.bulletins import bp
 from portal.extensions import csrf, db, limiter
 from portal.forms import EMAIL_PATTERN, parse_int
@@ -202,9 +203,7 @@ def index():
 
 
 def _month_label(key: tuple[int, int]) -> str:
-    from flask_babel import format_date
-
-    return format_date(date(key[0], key[1], 1), "LLLL y")
+    return formatting.month(date(key[0], key[1], 1))
 
 
 def _published_or_404(slug: str) -> Bulletin:
