@@ -94,8 +94,8 @@ def test_a_rejected_save_on_a_phone_keeps_both_languages_and_leads_to_the_field(
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_have_attribute("role", "alert")
-    heading = summary.get_by_role("heading")
-    expect(heading).to_be_focused()
+    expect(summary.get_by_role("heading")).to_be_visible()
+    expect(summary).to_be_focused()
     assert summary.bounding_box()["y"] < 740, "the summary is not on the first screen"
     _assert_everything_is_still_there(page)
     # The message is beside the field and names the wrong line.
