@@ -562,3 +562,25 @@ def test_rejected_allocation_forms_keep_what_was_typed(funded, login_as, ctx):
         data={"name": "Table 2.2", "central_share": "10%", "minimum": "0"},
     )
     assert ok.status_code == 303
+
+
+def test_a_published_scenario_whose_floors_no_longer_fit_never_breaks_a_page(
+    funded, login_as, ctx, client
+):
+    """Revenue cut after publishing, so the minimum budgets cost more than there is: the public
+    pages say nothing is published (no 500) and the scenario's page says why."""
+    with ctx() as session:
+        scenario = session.query(AllocationScenario).filter_by(status="adopted").one()
+        scenario.minimum_cents = 10**12
+        scenario_id = scenario.id
+        session.commit()
+    for path in (f"/schools/{SLUG}/budget", "/allocation", f"/schools/{SLUG}/plan"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert "has not published" in visible_text(client.get("/allocation").get_data(as_text=True))
+    assert client.get(f"/schools/{SLUG}/budget/calculator.xlsx").status_code == 404
+    staff = login_as(Role.DISTRICT)
+    page = staff.get(f"/manage/allocation/scenarios/{scenario_id}")
+    assert page.status_code == 200
+    assert "cost more than the money available" in visible_text(page.get_data(as_text=True))
+    assert staff.get("/manage/allocation").status_code == 200
