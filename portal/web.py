@@ -9,7 +9,7 @@ from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 
 from portal import formatting, i18n, permissions
@@ -143,8 +143,16 @@ def _glossed(obj, field: str) -> Markup:
     value = i18n.translated(obj, field)
     marked = _glossary(value.text)
     if value.is_fallback:
-        tag = escape(value.language.tag)
-        return Markup(f'<span lang="{tag}" class="fallback-inline">{marked}</span>')  # noqa: S704
+        # The text in its own language and direction, then the notice in the reader's.
+        return Markup(  # noqa: S704 - every part is escaped or marked by the glossary
+            '<span lang="{tag}" dir="{dir}" class="fallback-inline">{text}</span> '
+            '<small class="fallback-tag">{notice}</small>'
+        ).format(
+            tag=value.language.tag,
+            dir=value.language.direction,
+            text=marked,
+            notice=_("(in %(language)s)", language=i18n.language_label(value.locale)),
+        )
     return marked
 
 
