@@ -230,3 +230,28 @@ def test_no_stand_alone_month_patterns():
     root = Path(__file__).resolve().parent.parent / "portal"
     for source in [*root.rglob("*.py"), *root.rglob("*.html")]:
         assert not re.search(r"[\"'][^\"']*\bLLLL?\b", source.read_text()), source
+
+
+def test_every_page_has_a_description_an_icon_and_attributes_that_reach_the_browser(
+    client, district, login_as
+):
+    """Attributes passed through macros arrive as attributes (`autocomplete="email"`, not
+    `autocomplete=&#34;email&#34;`), and every page has a meta description and an icon."""
+    import re
+
+    from portal.models import Role
+
+    anonymous = ["/", "/privacy", "/schools/maple-elementary", "/bulletins", "/bulletins/subscribe"]
+    principal = login_as(Role.PRINCIPAL)
+    pages = [(client, p) for p in anonymous] + [
+        (principal, "/manage/"),
+        (principal, "/manage/schools/maple-elementary/plan"),
+    ]
+    for who, path in pages:
+        body = who.get(path).get_data(as_text=True)
+        assert not re.search(r"\s[a-z-]+=&#3[49];", body), f"{path}: an attribute arrived escaped"
+        assert re.search(r'<meta name="description" content="[^"]{20,}">', body), path
+        assert 'rel="icon"' in body, path
+    subscribe = client.get("/bulletins/subscribe").get_data(as_text=True)
+    assert 'autocomplete="email"' in subscribe
+    assert client.get("/favicon.ico").status_code == 301
