@@ -71,7 +71,7 @@
     const block = el.closest("p, li, dd, td, span, label, small, h1, h2, h3, h4");
     if (!block || el.tagName !== "A") return false;
     const own = [...block.childNodes].some((n) => n.nodeType === 3 && n.data.trim().length > 1);
-    return own && block.innerText.trim().length > el.innerText.trim().length + 3;
+    return own && block.innerText.trim().length > el.innerText.trim().length + 1;
   };
   for (const el of document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")) {
     if (!visible(el) || exempt(el) || inSentence(el)) continue;
