@@ -13,6 +13,19 @@ PHONE = {"width": 360, "height": 740}
 
 
 def pytest_collection_modifyitems(config, items):
+    # What a browser sees does not depend on the database: each browser test runs once, on
+    # SQLite. PostgreSQL is covered by every other test, which runs on both backends.
+    duplicates = [
+        item
+        for item in items
+        if "tests/browser" in str(item.fspath)
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("app") == "postgresql"
+    ]
+    if duplicates:
+        config.hook.pytest_deselected(items=duplicates)
+        items[:] = [item for item in items if item not in duplicates]
+        print(f"\nbrowser tests run on SQLite only: {len(duplicates)} PostgreSQL copies deselected")
     browser_items = [item for item in items if "tests/browser" in str(item.fspath)]
     for item in browser_items:
         item.add_marker(pytest.mark.browser)
