@@ -53,6 +53,22 @@ def test_every_public_page_fits_a_phone(demo_site, phone, tag):
     assert not failures, "\n".join(f"{path}: {p}" for path, ps in failures.items() for p in ps)
 
 
+@pytest.mark.parametrize("tag", ["en", "ar"])
+def test_what_a_family_comes_for_is_on_the_first_screen(demo_site, phone, tag):
+    """The school search on the home page, and a school's calendar, plan, budget and committees
+    links on its page, are on the first screen of a phone, not 1,300 px down."""
+    _app, base = demo_site
+    first_screen = 740
+    visit(phone, base, "/", tag)
+    assert phone.locator("#school-search").bounding_box()["y"] < first_screen
+    visit(phone, base, "/schools/cesar-chavez-elementary", tag)
+    links = phone.locator("ul.sections a")
+    assert links.count() == 4
+    for i in range(4):
+        box = links.nth(i).bounding_box()
+        assert box["y"] + box["height"] < first_screen, links.nth(i).inner_text()
+
+
 @pytest.mark.parametrize("role", ["principal", "council"])
 @pytest.mark.parametrize("tag", ["en", "es", "ar"])
 def test_staff_pages_fit_a_phone(demo_site, browser, role, tag):
