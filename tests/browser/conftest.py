@@ -62,3 +62,17 @@ def browser_type_launch_args(browser_type_launch_args, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="module")
+def demo_site(app):
+    """The demo district loaded once for a module, served on a loopback port: (app, base URL)."""
+    from tests.browser.harness import serving
+    from tests.conftest import _clean
+
+    _clean(app)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with serving(app) as base:
+        yield app, base
+    _clean(app)

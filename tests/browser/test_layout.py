@@ -10,25 +10,10 @@ use them on phones.
 import pytest
 
 from portal.i18n import LANGUAGES
-from tests.browser.harness import layout_problems, serving, sign_in, visit
+from tests.browser.harness import layout_problems, sign_in, visit
 from tests.pages import pages_for
 
 TAGS = [lang.tag for lang in LANGUAGES.values()]
-
-
-@pytest.fixture(scope="module")
-def demo_site(app):
-    """The demo district loaded once for this module, served on a loopback port."""
-    from tests.conftest import _clean
-
-    if app.backend != "sqlite":
-        pytest.skip("layout does not depend on the database: checked once, on SQLite")
-    _clean(app)
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    with serving(app) as base:
-        yield app, base
-    _clean(app)
 
 
 @pytest.fixture(scope="module")

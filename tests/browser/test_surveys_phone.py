@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from portal.models import SurveyResponse
-from tests.browser.harness import layout_problems, serving, sign_in, visit
+from tests.browser.harness import layout_problems, sign_in, visit
 from tests.browser.test_foundation_flows import assert_accessible
 from tests.pages import pages_for
 
@@ -147,20 +147,6 @@ def test_switching_language_mid_survey_keeps_answers_without_javascript(
 # --- the survey and readiness staff pages on the demo district, in five languages ----------
 # (tests/browser/test_layout.py checks every public page, and the principal's and a council
 # member's pages; these are the district staff's and the facilitator's.)
-
-
-@pytest.fixture(scope="module")
-def demo_site(app):
-    from tests.conftest import _clean
-
-    if app.backend != "sqlite":
-        pytest.skip("layout does not depend on the database: checked once, on SQLite")
-    _clean(app)
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    with serving(app) as base:
-        yield app, base
-    _clean(app)
 
 
 @pytest.mark.parametrize(
