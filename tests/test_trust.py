@@ -43,3 +43,36 @@ def test_sign_in_follows_a_local_next(client, make_user, target):
         "/auth/sign-in", query_string={"next": target}, data={"email": email, "password": PASSWORD}
     )
     assert response.headers["Location"] == target
+
+
+def test_a_glossary_term_that_case_folds_oddly_does_not_break_pages():
+    """ "ſ" (long s) matches "s" when case is ignored; every page with glossed text used to 500."""
+    from portal.services.glossary import mark_terms
+
+    marked = str(mark_terms("Title I funds for schools", [("s", "ſ", "long s")], lambda s: "/g"))
+    assert "Title I" in marked
+
+
+def test_glossary_marking_never_fails_and_stays_escaped_for_any_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from portal.services.glossary import mark_terms
+
+    words = st.text(min_size=1, max_size=12)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        text=st.text(max_size=200),
+        terms=st.lists(st.tuples(words, words, st.text(max_size=30)), max_size=6),
+    )
+    def check(text, terms):
+        marked = str(mark_terms(text, terms, lambda slug: "/glossary"))
+        stripped = marked
+        for tag in ("</abbr></a>", "<abbr ", '<a class="term" '):
+            stripped = stripped.replace(tag, "")
+        # Whatever the visitor-facing text held, no tag of its own survives.
+        assert "<script" not in stripped.lower() or "<script" not in text.lower()
+        assert "<" not in text or "&lt;" in marked
+
+    check()

@@ -18,17 +18,22 @@ class GlossaryMarker:
         usable = sorted(
             ((s, t.strip(), d) for s, t, d in terms if t and t.strip()), key=lambda x: -len(x[1])
         )
-        self.by_text: dict[str, tuple[str, str]] = {}
+        # Each term is its own named group, so a match says which term it is. Looking the matched
+        # text up instead broke on case folding: "ſ" matches "s" under IGNORECASE, and "s" was
+        # not a key (a 500 on every page that shows glossed text).
+        self.terms: list[tuple[str, str, str]] = []
+        seen_keys: set[str] = set()
         parts = []
         for slug, term, definition in usable:
-            key = str(escape(term)).lower()
-            if key in self.by_text:
+            key = str(escape(term)).casefold()
+            if key in seen_keys:
                 continue
-            self.by_text[key] = (str(escape(href(slug))), str(escape(definition)), slug)
+            seen_keys.add(key)
+            self.terms.append((str(escape(href(slug))), str(escape(definition)), slug))
             pattern = re.escape(str(escape(term)))
             if re.match(r"\w", term[0], re.ASCII):
                 pattern = rf"(?<![\w&;]){pattern}(?!\w)"
-            parts.append(pattern)
+            parts.append(f"(?P<t{len(self.terms) - 1}>{pattern})")
         self.pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def mark(self, text: str) -> Markup:
@@ -38,7 +43,7 @@ class GlossaryMarker:
         seen: set[str] = set()
 
         def link(match: re.Match) -> str:
-            href, definition, slug = self.by_text[match.group(0).lower()]
+            href, definition, slug = self.terms[int(match.lastgroup[1:])]
             if slug in seen:
                 return match.group(0)
             seen.add(slug)
