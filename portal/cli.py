@@ -8,8 +8,12 @@ from flask_babel import force_locale
 def init_app(app: Flask) -> None:
     @app.cli.command("demo")
     def demo_command():
-        """Load (or refresh) the demo district. Safe to run more than once."""
+        """Load (or refresh) the demo district. Safe to run more than once; refused in
+        production, where it would add accounts with a published password."""
         from portal.demo import DEMO_PASSWORD, load_demo
+
+        if app.config.get("ENV_NAME") == "production":
+            raise click.ClickException("flask demo is refused when PORTAL_ENV=production.")
 
         accounts = load_demo()
         click.echo("Demo district loaded. Sign in at /auth/sign-in with:")

@@ -90,7 +90,16 @@ class Config:
 
     def check(self) -> None:
         """Refuse to run in production with settings that are only fit for a laptop."""
-        if self.ENV_NAME == "production" and self.SECRET_KEY == DEFAULT_SECRET:
+        if self.ENV_NAME != "production":
+            return
+        problems = []
+        if self.SECRET_KEY == DEFAULT_SECRET or len(self.SECRET_KEY or "") < 32:
+            problems.append("SECRET_KEY must be set to a random value of 32 characters or more")
+        if getattr(self, "DEBUG", False) or os.environ.get("FLASK_DEBUG") in ("1", "true"):
+            problems.append("debug mode must be off (unset FLASK_DEBUG)")
+        if not (self.PUBLIC_BASE_URL or "").startswith("https://"):
+            problems.append("PUBLIC_BASE_URL must be set to the site's https:// address")
+        if problems:
             raise RuntimeError(
-                "Set SECRET_KEY: the default key is refused when PORTAL_ENV=production."
+                "Refusing to start with PORTAL_ENV=production: " + "; ".join(problems) + "."
             )

@@ -110,6 +110,9 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("ENV_NAME") == "production":
+        # Browsers remember to use https for a year (the app refuses a non-https site address).
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

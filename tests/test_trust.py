@@ -76,3 +76,72 @@ def test_glossary_marking_never_fails_and_stays_escaped_for_any_text():
         assert "<" not in text or "&lt;" in marked
 
     check()
+
+
+GOOD_SECRET = "k" * 40
+
+
+@pytest.mark.parametrize(
+    ("overrides", "complaint"),
+    [
+        ({"SECRET_KEY": "change-me"}, "SECRET_KEY"),
+        ({"PUBLIC_BASE_URL": "http://portal.example.org"}, "PUBLIC_BASE_URL"),
+        ({"PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL"),
+    ],
+)
+def test_production_refuses_unsafe_settings(overrides, complaint, tmp_path):
+    from portal import create_app
+
+    settings = {
+        "ENV_NAME": "production",
+        "SECRET_KEY": GOOD_SECRET,
+        "PUBLIC_BASE_URL": "https://portal.example.org",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        **overrides,
+    }
+    with pytest.raises(RuntimeError, match=complaint):
+        create_app(settings)
+
+
+def test_production_refuses_debug(monkeypatch, tmp_path):
+    from portal import create_app
+
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="debug"):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": GOOD_SECRET,
+                "PUBLIC_BASE_URL": "https://portal.example.org",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            }
+        )
+
+
+def test_production_sends_hsts_and_refuses_the_demo(tmp_path):
+    from flask_migrate import upgrade
+
+    from portal import create_app
+
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": GOOD_SECRET,
+            "PUBLIC_BASE_URL": "https://portal.example.org",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    response = app.test_client().get("/privacy")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "refused" in result.output
+    from portal.models import User
+
+    with app.app_context():
+        assert User.query.count() == 0
+
+
+def test_development_sends_no_hsts(client, district):
+    assert "Strict-Transport-Security" not in client.get("/privacy").headers
