@@ -246,9 +246,10 @@ def test_the_district_dashboard_shows_who_is_behind(login_as, calendar_year):
 
 def test_a_principal_edits_only_their_own_school(login_as, funded):
     other = login_as(Role.PRINCIPAL, schools=("cedar-middle",))
-    assert other.get(f"/manage/schools/{SLUG}/plan").status_code == 403
-    assert other.post(f"/manage/schools/{SLUG}/plan").status_code == 403
-    assert other.get(f"/manage/schools/{SLUG}/calendar").status_code == 403
+    # 404, not 403: another school's editors are not even confirmed to exist.
+    for path in ("plan", "budget", "calendar", "committees", "feedback"):
+        assert other.get(f"/manage/schools/{SLUG}/{path}").status_code == 404, path
+    assert other.post(f"/manage/schools/{SLUG}/plan").status_code == 404
     assert other.get("/manage/schools/cedar-middle/plan").status_code == 200
 
 

@@ -30,10 +30,12 @@ def can_edit_school(user, school: School) -> bool:
     return school.id in user.school_ids(Role.PRINCIPAL)
 
 
-def editable_school_or_403(slug: str) -> School:
+def editable_school_or_404(slug: str) -> School:
+    """The school, if this user may edit it; otherwise 404, as for a school that does not
+    exist, so a principal learns nothing about another school's pages (a 403 says they exist)."""
     school = school_or_404(slug)
     if not can_edit_school(current_user, school):
-        abort(403)
+        abort(404)
     return school
 
 

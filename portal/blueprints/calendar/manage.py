@@ -14,7 +14,7 @@ from portal.blueprints.school_access import (
     can_edit_school,
     current_year_or_404,
     district_row_or_404,
-    editable_school_or_403,
+    editable_school_or_404,
 )
 from portal.extensions import db
 from portal.forms import parse_date, parse_int, parse_time, parse_web_address, translations
@@ -134,13 +134,13 @@ def _school_page(school, status=200, **extra):
 @role_required(*SCHOOL_EDITORS)
 def manage_school(slug: str):
     """A school's own events, and which required ones are still missing."""
-    return _school_page(editable_school_or_403(slug))
+    return _school_page(editable_school_or_404(slug))
 
 
 @bp.post("/manage/schools/<slug>/calendar/events")
 @role_required(*SCHOOL_EDITORS)
 def add_school_event(slug: str):
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     values, errors = parse_event(request.form, g.district.timezone, school.id)
     if errors:
         return _school_page(school, 422, form=request.form, errors=errors)
@@ -384,7 +384,7 @@ def delete_requirement(requirement_id: int):
 @role_required(*SCHOOL_EDITORS)
 def set_school_phases(slug: str):
     """A school's own phase dates; a phase left empty follows the district's."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     year = current_year_or_404()
     dates, errors = parse_phase_dates(request.form, optional=True)
     if errors:

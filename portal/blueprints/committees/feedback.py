@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.blueprints.committees import bp
-from portal.blueprints.school_access import SCHOOL_EDITORS, editable_school_or_403
+from portal.blueprints.school_access import SCHOOL_EDITORS, editable_school_or_404
 from portal.extensions import db, limiter
 from portal.forms import parse_int
 from portal.models import AgendaItem, Feedback, Goal, Investment, School
@@ -166,7 +166,7 @@ def _moderation_page(school: School, status=200, errors=None, form=None, failed=
 @role_required(*SCHOOL_EDITORS)
 def moderate(slug: str):
     """The moderation queue first, then everything else, flagged first."""
-    return _moderation_page(editable_school_or_403(slug))
+    return _moderation_page(editable_school_or_404(slug))
 
 
 def _own_feedback(school: School, feedback_id: int) -> Feedback:
@@ -180,7 +180,7 @@ def _own_feedback(school: School, feedback_id: int) -> Feedback:
 @role_required(*SCHOOL_EDITORS)
 def moderate_one(slug: str, feedback_id: int):
     """Approve, hide (with a reason), or answer a comment."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     row = _own_feedback(school, feedback_id)
     action = request.form.get("action")
     if action == "approve":

@@ -12,7 +12,7 @@ from portal.blueprints.committees import bp
 from portal.blueprints.school_access import (
     SCHOOL_EDITORS,
     can_edit_school,
-    editable_school_or_403,
+    editable_school_or_404,
 )
 from portal.content.sample_agendas import SAMPLE_AGENDAS
 from portal.extensions import db
@@ -90,7 +90,7 @@ def meeting_to_run(meeting_id: int) -> Meeting:
 @role_required(*SCHOOL_EDITORS)
 def manage_school(slug: str):
     """A school's committees; add one of the guidebook's kinds."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     errors, form = {}, request.form
     if request.method == "POST":
         kind = form.get("kind")

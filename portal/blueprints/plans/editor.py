@@ -19,7 +19,7 @@ from portal.blueprints.plans.rows import (
 from portal.blueprints.school_access import (
     SCHOOL_EDITORS,
     current_year_or_404,
-    editable_school_or_403,
+    editable_school_or_404,
 )
 from portal.extensions import db
 from portal.forms import parse_date, parse_decimal, parse_dollars, parse_int
@@ -222,14 +222,14 @@ def _done(school, section: str, message: str, focus: str | None = None):
 def edit_plan(slug: str):
     """The plan editor: status, needs, goals with strategies and actions, investments."""
     section = "investments" if wants_fragment("investments") else "goals"
-    return _page(editable_school_or_403(slug), section)
+    return _page(editable_school_or_404(slug), section)
 
 
 @bp.post("/manage/schools/<slug>/plan")
 @role_required(*SCHOOL_EDITORS)
 def create_plan(slug: str):
     """Start this year's plan, empty or from last year's."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     year = current_year_or_404()
     if plans.load_plan(school.id, year.id) is not None:
         flash(_("This year's plan already exists."), "error")
@@ -252,7 +252,7 @@ def create_plan(slug: str):
 @role_required(*SCHOOL_EDITORS)
 def plan_settings(slug: str):
     """Status (draft, shared for feedback, approved on a date) and the planning figure."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     plan = _plan_or_404(school, current_year_or_404())
     form, errors = request.form, {}
     status = form.get("status")
@@ -280,7 +280,7 @@ def plan_settings(slug: str):
 @role_required(*SCHOOL_EDITORS)
 def plan_needs(slug: str):
     """The needs assessment, in the editing language."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     plan = _plan_or_404(school, current_year_or_404())
     locale = _editing_locale()
     needs = {key: dict(answers) for key, answers in (plan.needs or {}).items()}
@@ -359,7 +359,7 @@ def add_row(slug: str, kind: str):
     """Add a goal, strategy (to a goal), action (to a strategy) or investment."""
     if kind not in TRANSLATED_FIELDS:
         abort(404)
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     year = current_year_or_404()
     plan = _plan_or_404(school, year)
     values, errors = _parse(kind, plan, year)
@@ -405,7 +405,7 @@ def update_row(slug: str, kind: str, row_id: int):
     """Save a row's fields; translatable text goes into the editing language."""
     if kind not in TRANSLATED_FIELDS:
         abort(404)
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     year = current_year_or_404()
     plan = _plan_or_404(school, year)
     row = _find(plan, kind, row_id)
@@ -429,7 +429,7 @@ def update_row(slug: str, kind: str, row_id: int):
 def delete_row(slug: str, kind: str, row_id: int):
     if kind not in TRANSLATED_FIELDS:
         abort(404)
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     plan = _plan_or_404(school, current_year_or_404())
     row = _find(plan, kind, row_id)
     if kind == "goal":
@@ -446,7 +446,7 @@ def move_row(slug: str, kind: str, row_id: int):
     """Move a goal up or down, or an investment up or down in priority."""
     if kind not in ("goal", "investment"):
         abort(404)
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     plan = _plan_or_404(school, current_year_or_404())
     row = _find(plan, kind, row_id)
     direction = "up" if request.form.get("direction") == "up" else "down"
@@ -478,7 +478,7 @@ def move_row(slug: str, kind: str, row_id: int):
 @role_required(*SCHOOL_EDITORS)
 def record_progress(slug: str, row_id: int):
     """Record the goal's indicator value for this school year."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     year = current_year_or_404()
     plan = _plan_or_404(school, year)
     goal = _find(plan, "goal", row_id)
@@ -519,7 +519,7 @@ def readability():
 @role_required(*SCHOOL_EDITORS)
 def edit_budget(slug: str):
     """The budget matrix: investments down, funding streams across."""
-    school = editable_school_or_403(slug)
+    school = editable_school_or_404(slug)
     year = current_year_or_404()
     plan = _plan_or_404(school, year)
     money = funding.school_funding(funding.published_run(g.district.id, year.id), school.id)
