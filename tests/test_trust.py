@@ -145,3 +145,34 @@ def test_production_sends_hsts_and_refuses_the_demo(tmp_path):
 
 def test_development_sends_no_hsts(client, district):
     assert "Strict-Transport-Security" not in client.get("/privacy").headers
+
+
+def test_drafts_stay_drafts_no_comment_on_what_the_public_cannot_see(council, ctx, client):
+    """A goal of a draft plan, or an item of an agenda not yet posted, takes no comment."""
+    from portal.models import Feedback, Goal, SchoolPlan
+    from portal.models.committees import AgendaItem, Meeting
+    from portal.models.planning import PlanStatus
+
+    with ctx() as session:
+        plan = session.query(SchoolPlan).one()
+        goal = Goal(statement={"en": "Read more"}, indicator={"en": "Share reading"})
+        plan.goals.append(goal)
+        plan.status = PlanStatus.DRAFT.value
+        meeting = session.query(Meeting).first()
+        item = AgendaItem(meeting_id=meeting.id, title={"en": "Budget"}, position=99)
+        session.add(item)
+        meeting.agenda_posted_at = None
+        session.commit()
+        goal_id, item_id = goal.id, item.id
+
+    def comment(kind, target):
+        data = {"target_type": kind, "target_id": target, "body": "Please read this."}
+        return client.post("/feedback", data=data).status_code
+
+    assert comment("goal", goal_id) == 404
+    assert comment("agenda_item", item_id) == 404
+    with ctx() as session:
+        assert session.query(Feedback).count() == 0
+        session.get(SchoolPlan, session.get(Goal, goal_id).plan_id).status = "shared"
+        session.commit()
+    assert comment("goal", goal_id) == 303

@@ -15,6 +15,7 @@ from portal.extensions import db, limiter
 from portal.forms import parse_int
 from portal.models import AgendaItem, Feedback, Goal, Investment, School
 from portal.models.base import utcnow
+from portal.models.planning import PlanStatus
 from portal.permissions import public, role_required
 from portal.services.committee_record import audit
 
@@ -36,19 +37,20 @@ def _target(target_type: str, target_id: int):
     """(school_id, page URL) of what the feedback is about, or None."""
     if target_type == "goal":
         goal = db.session.get(Goal, target_id)
-        if goal is None:
+        # Only what the public can see takes comments: a draft plan is not shown to anyone.
+        if goal is None or goal.plan.status == PlanStatus.DRAFT:
             return None
         school = goal.plan.school
         return school, url_for("plans.school_plan", slug=school.slug) + f"#goal-{goal.id}"
     if target_type == "investment":
         investment = db.session.get(Investment, target_id)
-        if investment is None:
+        if investment is None or investment.plan.status == PlanStatus.DRAFT:
             return None
         school = investment.plan.school
         return school, url_for("allocation.school_budget", slug=school.slug) + "#every-line"
     if target_type == "agenda_item":
         item = db.session.get(AgendaItem, target_id)
-        if item is None:
+        if item is None or item.meeting.agenda_posted_at is None:  # not posted: not public
             return None
         return item.meeting.committee.school, url_for(
             "committees.meeting", meeting_id=item.meeting_id
