@@ -150,8 +150,9 @@ def test_csv_export_is_staff_only_and_defuses_formulas(clean_app, survey_id, log
     )
     response = login_as(Role.DISTRICT).get(f"/manage/surveys/{survey_id}/export.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0][:6] == ["response", "channel", "role", "school", "language", "submitted_on"]
-    assert not any(h in rows[0] for h in ("ip", "email", "user", "session", "code"))
+    assert rows[0][:5] == ["channel", "role", "school", "language", "submitted_on"]
+    identifying = ("ip", "email", "user", "session", "code", "response", "id")
+    assert not any(h in rows[0] for h in identifying)
     assert rows[1][-1].startswith("'=HYPERLINK")
     assert len(rows) == 2
 
@@ -172,3 +173,25 @@ def test_every_item_counts_in_its_area(clean_app, survey_id):
             sum(len(a.items) for a in view.areas)
             == db.session.query(SurveyItem).filter_by(survey_id=survey_id, kind="agreement").count()
         )
+
+
+def test_the_export_does_not_keep_the_order_answers_were_typed_in(clean_app, survey_id, login_as):
+    """Paper sheets are typed one after another: neither an id nor the order of the rows may
+    pair an answer with its sheet."""
+    with clean_app.app_context():
+        comment = next(i for i in db.session.get(Survey, survey_id).items if i.kind == "comment").id
+    typed = [f"sheet {n:02d}" for n in range(24)]
+    for n, text in enumerate(typed):
+        form = answer_form(clean_app, survey_id, receipt=f"order-{n}")
+        form[f"item-{comment}"] = text
+        assert clean_app.test_client().post("/surveys/ssfr-test", data=form).status_code == 303
+    staff = login_as(Role.DISTRICT)
+    orders = set()
+    for _ in range(2):
+        body = staff.get(f"/manage/surveys/{survey_id}/export.csv").get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(body)))
+        exported = [r[-1] for r in rows[1:]]
+        assert sorted(exported) == typed
+        orders.add(tuple(exported))
+    # 24 rows in typing order by chance: 1 in 24!; the same order twice: as unlikely.
+    assert tuple(typed) not in orders and len(orders) == 2

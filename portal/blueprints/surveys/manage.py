@@ -2,6 +2,7 @@
 
 import csv
 import io
+import random
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -375,8 +376,10 @@ def manage_export(survey_id: int):
     items = list(survey.items)
     out = io.StringIO()
     writer = csv.writer(out)
+    # No response id, and rows in no order that follows how they were stored: paper sheets are
+    # typed one after another, so an id or the storage order could pair answers with sheets.
     writer.writerow(
-        ["response", "channel", "role", "school", "language", "submitted_on"]
+        ["channel", "role", "school", "language", "submitted_on"]
         + [item.key or f"item-{item.id}" for item in items]
     )
     schools = dict(db.session.execute(select(School.id, School.name)).all())
@@ -395,15 +398,13 @@ def manage_export(survey_id: int):
     ):
         value = "dk" if dont_know else score if score is not None else choice or comment or ""
         answers.setdefault(response_id, {})[item_id] = str(value)
+    rows = []
     for response in db.session.scalars(
-        select(SurveyResponse)
-        .where(SurveyResponse.survey_id == survey.id)
-        .order_by(SurveyResponse.id)
+        select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
     ):
         row = answers.get(response.id, {})
-        writer.writerow(
+        rows.append(
             [
-                response.id,
                 response.channel,
                 response.respondent_role,
                 schools.get(response.school_id, "district"),
@@ -412,6 +413,9 @@ def manage_export(survey_id: int):
             ]
             + [_csv_safe(row.get(item.id, "")) for item in items]
         )
+    random.SystemRandom().shuffle(rows)
+    rows.sort(key=lambda r: r[4])  # by day (already a column), shuffled within each day
+    writer.writerows(rows)
     result = make_response(out.getvalue())
     result.mimetype = "text/csv"
     result.headers["Content-Disposition"] = f'attachment; filename="{survey.slug}-responses.csv"'
