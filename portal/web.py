@@ -47,6 +47,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["money_exact"] = formatting.money_exact
     app.jinja_env.filters["whole_values"] = formatting.whole_values
+    # A name or year range inside a translated sentence keeps its own direction: in Arabic,
+    # "خطة 2026-27: César Chávez Elementary" would otherwise come apart around the Latin name.
+    app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["short_day"] = formatting.short_day

@@ -255,3 +255,11 @@ def test_every_page_has_a_description_an_icon_and_attributes_that_reach_the_brow
     subscribe = client.get("/bulletins/subscribe").get_data(as_text=True)
     assert 'autocomplete="email"' in subscribe
     assert client.get("/favicon.ico").status_code == 301
+
+
+def test_names_inside_translated_sentences_keep_their_own_direction(client, district):
+    """In Arabic, "Calendar: Maple Elementary" must not come apart around the Latin name."""
+    body = client.get("/schools/maple-elementary/calendar?lang=ar").get_data(as_text=True)
+    assert "<bdi>Maple Elementary</bdi>" in body
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<bdi>" not in title and "&lt;bdi" not in title
