@@ -130,7 +130,24 @@ class PhaseWindow(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
 
 
-class CalendarEvent(TimestampMixin, TranslatableMixin, db.Model):
+class EventLabels:
+    """Labels of a calendar entry's kind, phase and committee, for an event row and for a
+    meeting shown in the calendar alike."""
+
+    @property
+    def kind_label(self):
+        return EventKind(self.kind).label
+
+    @property
+    def phase_label(self):
+        return Phase(self.phase).label
+
+    @property
+    def committee_label(self):
+        return CommitteeKind(self.committee).label if self.committee else ""
+
+
+class CalendarEvent(EventLabels, TimestampMixin, TranslatableMixin, db.Model):
     """A meeting, survey window, training or deadline. With no school it is a district-wide
     event (allocation release, plan due) that every school's calendar inherits."""
 
@@ -168,18 +185,6 @@ class CalendarEvent(TimestampMixin, TranslatableMixin, db.Model):
 
     # Committee meetings are listed from their Meeting rows (services.school_calendar).
     is_meeting = False
-
-    @property
-    def kind_label(self):
-        return EventKind(self.kind).label
-
-    @property
-    def phase_label(self):
-        return Phase(self.phase).label
-
-    @property
-    def committee_label(self):
-        return CommitteeKind(self.committee).label if self.committee else ""
 
 
 class EventRequirement(db.Model):

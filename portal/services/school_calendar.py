@@ -29,7 +29,7 @@ from portal.models import (
     School,
     SchoolYear,
 )
-from portal.models.calendar import CommitteeKind, EventKind, Phase
+from portal.models.calendar import EventKind, EventLabels, Phase
 
 # The kinds of event that are committee meetings: on the calendar they come from Meeting rows.
 MEETING_KINDS = (EventKind.SITE_COUNCIL.value, EventKind.COMMITTEE.value)
@@ -85,7 +85,7 @@ def meeting_kind(committee_kind: str) -> str:
 
 
 @dataclass(frozen=True)
-class MeetingEntry:
+class MeetingEntry(EventLabels):
     """A committee meeting as the calendar shows it, read from the meeting row itself. It has
     the attributes of a CalendarEvent that the calendar pages and feeds use."""
 
@@ -161,18 +161,6 @@ class MeetingEntry:
     @property
     def updated_at(self) -> datetime:
         return self.meeting.updated_at
-
-    @property
-    def kind_label(self):
-        return EventKind(self.kind).label
-
-    @property
-    def phase_label(self):
-        return Phase(self.phase).label
-
-    @property
-    def committee_label(self):
-        return CommitteeKind(self.committee).label
 
 
 def year_bounds(year: SchoolYear, timezone: str) -> tuple[datetime, datetime]:
