@@ -7,7 +7,6 @@ session, as it would in production.
 
 import os
 import re
-import threading
 from contextlib import contextmanager
 from datetime import date
 from html import unescape
@@ -15,7 +14,6 @@ from html import unescape
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
-from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db as _db
@@ -203,12 +201,10 @@ def visible_text(html: str) -> str:
 @pytest.fixture
 def live_server(clean_app):
     """The app served by a threaded WSGI server on a free loopback port for one test."""
-    server = make_server("127.0.0.1", 0, clean_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    from tests.browser.harness import serving
+
+    with serving(clean_app) as base:
+        yield base
 
 
 @pytest.fixture
