@@ -27,6 +27,7 @@ from portal.models import (
     User,
 )
 from portal.services.committee_record import schedule_meeting
+from portal.services.school_year import current_year
 
 ROSTER = [
     ("principal", "", True),
@@ -485,11 +486,10 @@ FEEDBACK = [
 
 def _load_feedback(schools) -> None:
     from portal.models import Feedback, SchoolPlan
-    from portal.services import funding
 
     for slug, position, body, locale, name, status, answer, changed in FEEDBACK:
         school = schools.get(slug)
-        year = funding.current_year(school.district_id) if school else None
+        year = current_year(school.district_id) if school else None
         plan = (
             db.session.scalars(
                 select(SchoolPlan).where(

@@ -28,6 +28,7 @@ from portal.models import (
     Strategy,
 )
 from portal.services import funding, plans
+from portal.services.school_year import current_year
 
 
 def T(en, es, zh=None, vi=None, ar=None) -> dict:
@@ -884,7 +885,7 @@ def _local(zone: ZoneInfo, year: SchoolYear, month: int, day: int, hour: int) ->
 
 def load_planning_demo(district) -> None:
     """Create or refresh the demo's calendar, district planning lists and school plans."""
-    year = funding.current_year(district.id)
+    year = current_year(district.id)
     zone = ZoneInfo(district.timezone)
     schools = {
         s.slug: s

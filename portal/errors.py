@@ -2,11 +2,13 @@
 
 from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
 from portal.htmx import VARY_HEADERS
+from portal.models.base import IllegalMove
 
 ERROR_TEXT = {
     400: (_l("Bad request"), _l("We could not understand that request.")),
@@ -19,6 +21,10 @@ ERROR_TEXT = {
         _l("We could not find that page. It may have moved, or the address may be mistyped."),
     ),
     405: (_l("Not allowed"), _l("That action is not available here.")),
+    409: (
+        _l("This can no longer change"),
+        _l("The record moved on since this page was loaded. Reload it to see where it stands."),
+    ),
     413: (
         _l("Too large"),
         _l("What you sent is larger than we accept. Please send something smaller."),
@@ -57,6 +63,7 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(IllegalMove, _illegal_move)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -80,6 +87,14 @@ def _csrf_error(error: CSRFError):
         400,
         str(CSRF_MESSAGE),
     )
+
+
+def _illegal_move(error: IllegalMove):
+    """A move the record's state refuses (a vote after the close...): 409, nothing saved."""
+    db.session.rollback()
+    # Only a translated message (lazy_gettext) is shown; an internal one stays in the log.
+    message = error.args[0] if error.args else None
+    return render_error(409, str(message) if isinstance(message, LazyString) else None)
 
 
 def _http_error(error: HTTPException):

@@ -1,5 +1,15 @@
-"""Form pieces shared by every blueprint: WTForms fields, and parsers for plain forms that
-return None for input they cannot accept (the caller puts a message beside the field)."""
+"""The one way to write a form: Flask-WTF forms built from the pieces here.
+
+- `PortalForm` is the base class: `translations(prefix)` reads a per-language field group and
+  `reject(error)` puts a service's `Rejected` messages beside the fields they name.
+- `per_language(FormClass, prefix, ...)` adds one field per portal language (`<prefix>_<code>`),
+  drawn by the `translations` macro in `_macros/forms.html`.
+- `DollarsField`, `PercentField`, `TimeOfDayField`, `WebAddressField`, `MultiCheckboxField` parse
+  what people type into cents, Decimals and times, with messages in the reader's language.
+
+The `parse_*` functions underneath are shared by the fields and by the few services that read
+uploaded files; they return None for input they cannot accept.
+"""
 
 import re
 from datetime import date, datetime, time
@@ -7,8 +17,10 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField
+from flask_wtf import FlaskForm
+from wtforms import EmailField, Field, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from portal.i18n import LANGUAGES
 
@@ -93,3 +105,153 @@ def parse_web_address(raw: str | None) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 500:
         return None
     return text
+
+
+class PortalForm(FlaskForm):
+    """Base of every portal form."""
+
+    def translations(self, prefix: str) -> dict[str, str]:
+        """The `<prefix>_<code>` fields as {locale: text}, empty ones left out."""
+        return {
+            code: value
+            for code in LANGUAGES
+            if (field := self._fields.get(f"{prefix}_{code}")) is not None
+            and (value := (field.data or "").strip())
+        }
+
+    def reject(self, error) -> None:
+        """Show a service's `Rejected` on this form: each message beside its field or its
+        per-language group (`group_errors`), the rest in the summary."""
+        groups = getattr(self, "_per_language", {})
+        for name, message in error.fields.items():
+            if name in groups:
+                self.group_errors.setdefault(name, []).append(str(message))
+            elif name in self._fields:
+                field = self._fields[name]
+                field.errors = [*field.errors, str(message)]
+            else:
+                self.form_errors.append(str(message))
+        self.form_errors.extend(error.messages)
+
+    @property
+    def group_errors(self) -> dict[str, list[str]]:
+        """Errors for a per-language group as a whole ("write it in English at least")."""
+        if "_group_errors" not in self.__dict__:
+            self._group_errors = {}
+        return self._group_errors
+
+    def group_label(self, prefix: str):
+        return getattr(self, "_per_language", {}).get(prefix, prefix)
+
+    def group_fields(self, prefix: str) -> list:
+        """The per-language fields of a group, in the portal's language order."""
+        return [self._fields[f"{prefix}_{code}"] for code in LANGUAGES]
+
+
+def per_language(
+    form_class, prefix: str, label, max_length: int, textarea: bool = True, required=None
+) -> None:
+    """Add one field per portal language to `form_class`, named `<prefix>_<locale>`, labelled by
+    the language's own name. `required` is the message when the district's main language is
+    left empty (checked by the service, which knows the district's language)."""
+    field_class = TextAreaField if textarea else StringField
+    for code, lang in LANGUAGES.items():
+        setattr(
+            form_class,
+            f"{prefix}_{code}",
+            field_class(
+                lang.native_name,
+                validators=[Length(max=max_length)],
+                render_kw={"lang": lang.tag, "dir": "auto", "maxlength": max_length},
+            ),
+        )
+    form_class._per_language = {**getattr(form_class, "_per_language", {}), prefix: label}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (schools, roles) instead of a multi-select nobody can use."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class _ParsedField(Field):
+    """A text input whose typed text is parsed by `parse`; the typed text comes back as typed
+    when it is refused."""
+
+    widget = TextInput()
+    message = _l("Enter a valid value.")
+
+    def parse(self, text: str):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if self.raw.strip():
+            self.data = self.parse(self.raw)
+            if self.data is None:
+                raise ValueError(str(self.message))
+
+    def _value(self):
+        if getattr(self, "raw", None) is not None:
+            return self.raw
+        return self.format(self.data) if self.data is not None else ""
+
+    def format(self, value) -> str:
+        return str(value)
+
+
+class DollarsField(_ParsedField):
+    """Dollars as typed ("3,741.50", "$95000") -> integer cents."""
+
+    message = _l("Enter an amount in dollars, such as 95,000 or 3,741.50.")
+
+    def parse(self, text):
+        return parse_dollars(text)
+
+    def format(self, cents):
+        whole, part = divmod(int(cents), 100)
+        return f"{whole}.{part:02d}" if part else str(whole)
+
+
+class PercentField(_ParsedField):
+    """A number such as 12.5 or 12.5% -> Decimal."""
+
+    message = _l("Enter a number, such as 12.5.")
+
+    def parse(self, text):
+        return parse_decimal(text)
+
+
+class TimeOfDayField(_ParsedField):
+    """A time such as 18:30 -> datetime.time."""
+
+    message = _l("Enter a time such as 18:30.")
+
+    def parse(self, text):
+        return parse_time(text)
+
+    def format(self, value):
+        return value.strftime("%H:%M")
+
+
+class WebAddressField(_ParsedField):
+    """An http(s) address, or empty."""
+
+    message = _l("Enter a web address starting with https://")
+
+    def parse(self, text):
+        return parse_web_address(text) or None
+
+
+class ActionForm(PortalForm):
+    """A form that is only a button (post the agenda, remove a row): its CSRF token is all it
+    carries."""
+
+
+def csrf_field(form=None):
+    """The CSRF hidden input of `form` (or of an `ActionForm` for a button-only form), without
+    an id, since a page holds many forms. A Jinja global: `{{ csrf_field() }}`."""
+    token = getattr(form or ActionForm(), "csrf_token", None)
+    return token(id=False) if token is not None else ""  # None when CSRF is off (some tests)

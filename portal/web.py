@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from portal import formatting, i18n, permissions
+from portal import formatting, forms, i18n, permissions
 from portal.extensions import db
 from portal.models import District, GlossaryTerm, Role
 from portal.models.calendar import EventKind, Phase
@@ -66,7 +66,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["glossed"] = _glossed
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["url_with_lang"] = url_with_lang
-    app.jinja_env.globals["Role"] = Role
+    permissions.register(app)
+    app.jinja_env.globals["csrf_field"] = forms.csrf_field
     app.jinja_env.filters["role_label"] = lambda value: Role(value).label
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # `{% do list.append(x) %}` instead of `{% set _ = ... %}`, which shadows the gettext `_`.
@@ -229,6 +230,4 @@ def _template_context() -> dict:
         "languages": i18n.LANGUAGES,
         "current_language": language,
         "locale_code": str(get_locale()),
-        "can_manage_users": permissions.can_manage_users(current_user),
-        "can_open_manage": permissions.can_open_manage(current_user),
     }

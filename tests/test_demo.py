@@ -4,6 +4,7 @@ import pytest
 
 from portal.i18n import LANGUAGES
 from portal.models import District, School, SchoolYear, User
+from portal.services.school_year import current_year, previous_year
 from tests.conftest import pdf_text, sign_in
 
 ROLES = ["admin", "district", "comms", "principal", "council", "facilitator"]
@@ -137,7 +138,6 @@ def test_demo_has_streams_enrollment_an_adopted_and_a_what_if_scenario(demo_load
 
 def test_demo_has_plans_budgets_and_a_calendar_in_several_languages(demo_loaded, ctx, clean_app):
     from portal.models import CalendarEvent, SchoolPlan
-    from portal.services import funding, plans
 
     with ctx() as session:
         current = [p for p in session.query(SchoolPlan) if p.year.is_current]
@@ -148,9 +148,9 @@ def test_demo_has_plans_budgets_and_a_calendar_in_several_languages(demo_loaded,
             assert all({"en", "es"} <= set(g.statement) for g in plan.goals)
         chavez = next(p for p in current if p.school.slug == "cesar-chavez-elementary")
         assert all(set(g.statement) == set(LANGUAGES) for g in chavez.goals)
-        assert plans.previous_year(chavez.year) is not None
+        assert previous_year(chavez.year) is not None
         assert session.query(CalendarEvent).filter(CalendarEvent.school_id.is_(None)).count() >= 2
-        year = funding.current_year(chavez.school.district_id)
+        year = current_year(chavez.school.district_id)
     client = clean_app.test_client()
     from portal.models import District
     from portal.services import school_calendar

@@ -1,16 +1,14 @@
 """Finding the district's rows from a request: a school by its web address, any row by id, the
-current school year; and who may edit a school."""
+current school year; a school this user may edit."""
 
 from flask import abort, g
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.models import Role, School
-from portal.services.funding import current_year
+from portal.models import School
+from portal.permissions import can_edit_school
+from portal.services.school_year import current_year
 from portal.services.schools import school_by_slug
-
-# Who may edit a school's calendar, plan and budget: its principals, district staff, admins.
-SCHOOL_EDITORS = (Role.PRINCIPAL, Role.DISTRICT)
 
 
 def school_or_404(slug: str) -> School:
@@ -19,15 +17,6 @@ def school_or_404(slug: str) -> School:
     if school is None or g.district is None or school.district_id != g.district.id:
         abort(404)
     return school
-
-
-def can_edit_school(user, school: School) -> bool:
-    """District staff and admins edit every school; a principal only the schools they lead."""
-    if not user.is_authenticated:
-        return False
-    if user.has_role(Role.DISTRICT):
-        return True
-    return school.id in user.school_ids(Role.PRINCIPAL)
 
 
 def editable_school_or_404(slug: str) -> School:

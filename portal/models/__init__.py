@@ -9,6 +9,7 @@ from portal.models.allocation import (
     NeedGroup,
     PriorAllocation,
 )
+from portal.models.audit import AuditEntry
 from portal.models.bulletins import (
     Bulletin,
     BulletinImage,
@@ -21,7 +22,6 @@ from portal.models.bulletins import (
 from portal.models.calendar import CalendarEvent, EventRequirement, PhaseWindow
 from portal.models.committees import (
     AgendaItem,
-    AuditEntry,
     Committee,
     CommitteeMember,
     Feedback,

@@ -7,6 +7,12 @@ from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, mapped_column
 
 
+class IllegalMove(ValueError):
+    """A transition a record's state does not allow (closing a closed motion, approving a plan
+    with no vote). Raised by the models' transition methods; a route that lets one through
+    answers 409 with the message (portal.errors), and nothing is committed."""
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (what every timestamp column stores)."""
     return datetime.now(UTC)

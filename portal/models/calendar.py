@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText, UTCDateTime
+from portal.models.committees import CommitteeKind
 
 
 class Phase(StrEnum):
@@ -79,34 +80,6 @@ EVENT_KIND_LABELS = {
     EventKind.BUDGET_REVIEW: _l("Budget review"),
 }
 
-
-class CommitteeKind(StrEnum):
-    """The guidebook's committees (ch. 3)."""
-
-    SSC = "ssc"
-    ELAC = "elac"
-    SEAC = "seac"
-    GATE = "gate"
-    COMP_ED = "comp_ed"
-    DEPARTMENT = "department"
-    LEADERSHIP = "leadership"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return COMMITTEE_LABELS[self]
-
-
-COMMITTEE_LABELS = {
-    CommitteeKind.SSC: _l("School Site Council"),
-    CommitteeKind.ELAC: _l("English Learner Advisory Committee"),
-    CommitteeKind.SEAC: _l("Special Education Advisory Committee"),
-    CommitteeKind.GATE: _l("Gifted and Talented Education Advisory Committee"),
-    CommitteeKind.COMP_ED: _l("Compensatory Education Advisory Committee"),
-    CommitteeKind.DEPARTMENT: _l("Departmental Advisory Committee"),
-    CommitteeKind.LEADERSHIP: _l("School Leadership Team"),
-    CommitteeKind.OTHER: _l("Other committee"),
-}
 
 _PHASES = "', '".join(p.value for p in Phase)
 _KINDS = "', '".join(k.value for k in EventKind)

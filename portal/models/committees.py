@@ -45,8 +45,37 @@ SEAT_LABELS = {
 }
 
 
+class CommitteeKind(StrEnum):
+    """The guidebook's committees (ch. 3)."""
+
+    SSC = "ssc"
+    ELAC = "elac"
+    SEAC = "seac"
+    GATE = "gate"
+    COMP_ED = "comp_ed"
+    DEPARTMENT = "department"
+    LEADERSHIP = "leadership"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return COMMITTEE_LABELS[self]
+
+
+COMMITTEE_LABELS = {
+    CommitteeKind.SSC: _l("School Site Council"),
+    CommitteeKind.ELAC: _l("English Learner Advisory Committee"),
+    CommitteeKind.SEAC: _l("Special Education Advisory Committee"),
+    CommitteeKind.GATE: _l("Gifted and Talented Education Advisory Committee"),
+    CommitteeKind.COMP_ED: _l("Compensatory Education Advisory Committee"),
+    CommitteeKind.DEPARTMENT: _l("Departmental Advisory Committee"),
+    CommitteeKind.LEADERSHIP: _l("School Leadership Team"),
+    CommitteeKind.OTHER: _l("Other committee"),
+}
+
+
 class Committee(TranslatableMixin, db.Model):
-    """A school's committee of one of the guidebook's kinds (see models.calendar.CommitteeKind)."""
+    """A school's committee of one of the guidebook's kinds (CommitteeKind)."""
 
     __table_args__ = (
         CheckConstraint("quorum_percent between 1 and 100", name="quorum_percent_valid"),
@@ -190,20 +219,6 @@ class MotionVote(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     motion: Mapped[Motion] = relationship(back_populates="votes")
-
-
-class AuditEntry(db.Model):
-    """Who changed what in the public record, and when (visible to admins)."""
-
-    __table_args__ = (db.Index("ix_audit_entry_object", "object_type", "object_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(60))
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[int] = mapped_column(Integer)
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class Feedback(TimestampMixin, db.Model):

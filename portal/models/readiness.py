@@ -1,7 +1,7 @@
 """Tiers 2 and 3 of the readiness assessment and the report that brings the tiers together.
 
 Tier 3 (interviews) is confidential: only the facilitator and admins may read it, and every
-route that touches it answers 404 to anyone else (see blueprints/readiness/access.py).
+route that touches it answers 404 to anyone else (see permissions.confidential).
 """
 
 from datetime import date, datetime

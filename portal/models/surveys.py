@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import (
+    IllegalMove,
     TimestampMixin,
     TranslatableMixin,
     TranslatedText,
@@ -153,7 +154,7 @@ class SurveyPhase(StrEnum):
     CLOSED = "closed"
 
 
-class SurveyStateError(ValueError):
+class SurveyStateError(IllegalMove):
     """An illegal move in a survey's life (publishing an empty survey, closing a draft...)."""
 
 

@@ -5,31 +5,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import AuditEntry, CalendarEvent, Meeting, Motion, SchoolPlan, SchoolYear
+from portal.models import CalendarEvent, Meeting, Motion, SchoolPlan, SchoolYear
 from portal.models.base import utcnow
 from portal.models.planning import PlanStatus
 from portal.services import committees as rules
-from portal.services import funding
-
-
-def audit(action: str, object_type: str, object_id: int, detail: dict | None = None) -> None:
-    """Record who did what to the public record (in the same transaction as the change)."""
-    user_id = current_user.id if current_user and current_user.is_authenticated else None
-    db.session.add(
-        AuditEntry(
-            at=utcnow(),
-            user_id=user_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            detail=detail or {},
-        )
-    )
+from portal.services.audit import record_audit
+from portal.services.school_year import current_year
 
 
 def roster_now(committee, district) -> tuple[list, list[str]]:
@@ -61,7 +46,7 @@ def schedule_meeting(meeting: Meeting, district, phase: str | None = None) -> No
             SchoolYear.starts_on <= day,
             SchoolYear.ends_on >= day,
         )
-    ).first() or funding.current_year(district.id)
+    ).first() or current_year(district.id)
     if year is None:
         return
     derived = cal.phase_on(cal.phase_windows(year.id, committee.school_id), day)
@@ -90,7 +75,7 @@ def posting_deadline(meeting):
     return meeting.starts_at - timedelta(hours=hours)
 
 
-def close_motion(motion: Motion, district) -> None:
+def close_motion(motion: Motion, district, actor) -> None:
     """Compute the outcome from the votes of members present, close the motion for good, and
     approve the plan or budget it names if it passed."""
     meeting = motion.meeting
@@ -102,9 +87,15 @@ def close_motion(motion: Motion, district) -> None:
     outcome = rules.decide(counted, len(present), len(seated), committee.quorum_percent)
     motion.status, motion.passed = "closed", outcome.passed
     motion.outcome_reason, motion.tally, motion.closed_at = outcome.reason, outcome.tally, utcnow()
-    audit("motion.closed", "motion", motion.id, {"tally": outcome.tally, "reason": outcome.reason})
+    record_audit(
+        actor,
+        "motion.closed",
+        "motion",
+        motion.id,
+        {"tally": outcome.tally, "reason": outcome.reason},
+    )
     if outcome.passed and motion.subject in ("plan", "budget"):
-        year = funding.current_year(district.id)
+        year = current_year(district.id)
         plan = (
             db.session.scalars(
                 select(SchoolPlan).where(
@@ -119,7 +110,8 @@ def close_motion(motion: Motion, district) -> None:
             plan.status = PlanStatus.APPROVED.value
             plan.approved_on = day
             plan.approval_note = outcome.tally
-            audit(
+            record_audit(
+                actor,
                 "plan.approved",
                 "school_plan",
                 plan.id,
@@ -132,7 +124,7 @@ def english_learner_share(district_id: int, school_id: int) -> float:
     composition rule); 0 when enrollment is not known."""
     from portal.models import Enrollment
 
-    year = funding.current_year(district_id)
+    year = current_year(district_id)
     if year is None:
         return 0.0
     counts = dict(

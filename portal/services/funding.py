@@ -17,7 +17,6 @@ from portal.models import (
     NeedGroup,
     PriorAllocation,
     School,
-    SchoolYear,
 )
 from portal.models.allocation import Distribution, ScenarioStatus
 from portal.services.allocation import (
@@ -31,12 +30,6 @@ from portal.services.allocation import (
 )
 
 MAX_IMPORT_ROWS = 2000
-
-
-def current_year(district_id: int) -> SchoolYear | None:
-    return db.session.scalars(
-        select(SchoolYear).where(SchoolYear.district_id == district_id, SchoolYear.is_current)
-    ).first()
 
 
 def need_groups(district_id: int) -> list[NeedGroup]:

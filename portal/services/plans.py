@@ -21,6 +21,7 @@ from portal.models import (
 )
 from portal.models.allocation import StreamKind
 from portal.models.planning import ActionStatus, PlanStatus
+from portal.services.school_year import previous_year
 
 # The needs assessment's questions (guidebook ch. 3, the PBAR tool).
 NEEDS_QUESTIONS = [
@@ -380,14 +381,6 @@ def budget_totals(plan: SchoolPlan, money=None, change_percent: int = 0) -> Budg
         for number, goal in enumerate(plan.goals, start=1)
     ]
     return BudgetTotals(goals, ranked, money, available, line, streams, matrix, cells, basis)
-
-
-def previous_year(year: SchoolYear) -> SchoolYear | None:
-    return db.session.scalars(
-        select(SchoolYear)
-        .where(SchoolYear.district_id == year.district_id, SchoolYear.starts_on < year.starts_on)
-        .order_by(SchoolYear.starts_on.desc())
-    ).first()
 
 
 def start_from_previous(school_id: int, year: SchoolYear) -> SchoolPlan | None:

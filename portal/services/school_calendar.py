@@ -12,7 +12,7 @@ values; the query helpers fetch what a page needs in a fixed number of queries.
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -30,6 +30,7 @@ from portal.models import (
     SchoolYear,
 )
 from portal.models.calendar import EventKind, EventLabels, Phase
+from portal.services.school_year import year_bounds
 
 # The kinds of event that are committee meetings: on the calendar they come from Meeting rows.
 MEETING_KINDS = (EventKind.SITE_COUNCIL.value, EventKind.COMMITTEE.value)
@@ -161,16 +162,6 @@ class MeetingEntry(EventLabels):
     @property
     def updated_at(self) -> datetime:
         return self.meeting.updated_at
-
-
-def year_bounds(year: SchoolYear, timezone: str) -> tuple[datetime, datetime]:
-    """The school year as UTC times: from its first day's midnight to the day after its last,
-    in the district's time zone."""
-    zone = ZoneInfo(timezone)
-    return (
-        datetime.combine(year.starts_on, time.min, zone).astimezone(UTC),
-        datetime.combine(year.ends_on + timedelta(days=1), time.min, zone).astimezone(UTC),
-    )
 
 
 def meeting_entries(year: SchoolYear, school_id: int | None = None) -> list[MeetingEntry]:

@@ -24,6 +24,7 @@ from portal.permissions import cacheable
 from portal.services import funding
 from portal.services.allocation import ALL_STUDENTS
 from portal.services.charts import is_rtl, scatter_chart
+from portal.services.school_year import current_year
 from portal.services.spending import spending_context
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +40,7 @@ def school_budget(slug: str):
     """How much the school has and where it comes from (arithmetic a parent can check), what it
     is spent on, and what is still open for input."""
     school = school_or_404(slug)
-    year = funding.current_year(g.district.id) if g.district else None
+    year = current_year(g.district.id) if g.district else None
     run = funding.published_run(g.district.id, year.id) if year else None
     scenario = run.scenario if run else None
     context = {"school": school, "year": year, "scenario": scenario, "groups": _group_names()}
@@ -81,7 +82,7 @@ def _equity_points(money, schools: dict, counts: dict, group: str) -> list[dict]
 @cacheable
 def district():
     """The district's weights, what it distributes and holds centrally, and the equity view."""
-    year = funding.current_year(g.district.id) if g.district else None
+    year = current_year(g.district.id) if g.district else None
     run = funding.published_run(g.district.id, year.id) if year else None
     scenario = run.scenario if run else None
     context = {"year": year, "scenario": scenario, "groups": _group_names()}
@@ -125,7 +126,7 @@ def calculator(slug: str):
     from openpyxl.styles import Alignment, Font
 
     school = school_or_404(slug)
-    year = funding.current_year(g.district.id) if g.district else None
+    year = current_year(g.district.id) if g.district else None
     run = funding.published_run(g.district.id, year.id) if year else None
     money = funding.school_funding(run, school.id)
     if money is None:

@@ -16,14 +16,13 @@ from portal.blueprints.school_access import district_row_or_404
 from portal.extensions import db
 from portal.forms import parse_date, parse_time
 from portal.i18n import LANGUAGES, language_label
-from portal.models import Bulletin, BulletinImage, Role, School
+from portal.models import Bulletin, BulletinImage, School
 from portal.models.base import utcnow
 from portal.models.bulletins import BULLETIN_FIELDS, BulletinStatus
-from portal.permissions import role_required
+from portal.permissions import BULLETIN_EDITORS, role_required
 from portal.services import bulletins as service
 from portal.services.images import ImageRejected, process_image
 
-EDITORS = (Role.COMMS, Role.DISTRICT)
 MAX_ALT_LENGTH = 300
 
 
@@ -151,7 +150,7 @@ def _to_editor(bulletin: Bulletin, target: str | None = None):
 
 
 @bp.get("/manage/bulletins")
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def manage_index():
     """Every bulletin, newest first, with its status and languages."""
     return _manage_page({}, None)
@@ -176,7 +175,7 @@ def _manage_page(errors: dict, form, status: int = 200):
 
 
 @bp.post("/manage/bulletins")
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def create():
     """Start a bulletin from its title in the district's main language."""
     source = g.district.default_locale
@@ -201,7 +200,7 @@ def create():
 
 
 @bp.route("/manage/bulletins/<int:bulletin_id>", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def edit(bulletin_id: int):
     """The source language and one translation side by side, field by field."""
     bulletin = _bulletin_or_404(bulletin_id)
@@ -232,7 +231,7 @@ def _schedule_time(form, errors: dict) -> datetime | None:
 
 
 @bp.post("/manage/bulletins/<int:bulletin_id>/status")
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def change_status(bulletin_id: int):
     """Publish (when the required languages are reviewed, or anyway with a note), schedule,
     archive, or take back to draft. When the editor's text comes along (the buttons belong to
@@ -287,7 +286,7 @@ def change_status(bulletin_id: int):
 
 
 @bp.post("/manage/bulletins/sms-length")
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def sms_counter():
     """The text-message counter as the summary is typed (htmx)."""
     name = next((k for k in request.form if k.startswith("sms_")), "sms_en")
@@ -299,7 +298,7 @@ def sms_counter():
 
 
 @bp.get("/manage/bulletins/sms.csv")
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def sms_csv():
     """Text-message summaries with their short links, per language, for the district SMS tool."""
     rows = db.session.scalars(
@@ -333,7 +332,7 @@ MAX_IMAGE_BYTES = 2 * 1024 * 1024
 
 
 @bp.post("/manage/bulletins/<int:bulletin_id>/image")
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def upload_image(bulletin_id: int):
     """Add or replace the bulletin's picture, or (with no file chosen) change only what it is
     described as; a description for people who cannot see it is required."""
@@ -390,7 +389,7 @@ def upload_image(bulletin_id: int):
 
 
 @bp.post("/manage/bulletins/<int:bulletin_id>/image/delete")
-@role_required(*EDITORS)
+@role_required(*BULLETIN_EDITORS)
 def delete_image(bulletin_id: int):
     bulletin = _bulletin_or_404(bulletin_id)
     bulletin.image = None

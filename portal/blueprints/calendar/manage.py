@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from portal.blueprints.calendar import bp
 from portal.blueprints.school_access import (
-    SCHOOL_EDITORS,
-    can_edit_school,
     current_year_or_404,
     district_row_or_404,
     editable_school_or_404,
@@ -20,8 +18,9 @@ from portal.extensions import db
 from portal.forms import parse_date, parse_int, parse_time, parse_web_address, translations
 from portal.i18n import LANGUAGES
 from portal.models import CalendarEvent, Committee, EventRequirement, Meeting, PhaseWindow, Role
-from portal.models.calendar import CommitteeKind, EventKind, Phase
-from portal.permissions import role_required
+from portal.models.calendar import EventKind, Phase
+from portal.models.committees import CommitteeKind
+from portal.permissions import SCHOOL_EDITORS, can_edit_event, role_required
 from portal.services import school_calendar as cal
 
 
@@ -164,11 +163,7 @@ def _meeting_of(event: CalendarEvent) -> Meeting | None:
 
 def _event_or_404(event_id: int) -> CalendarEvent:
     event = district_row_or_404(CalendarEvent, event_id)
-    if event.school_id is None:
-        allowed = current_user.has_role(Role.DISTRICT)
-    else:
-        allowed = can_edit_school(current_user, event.school)
-    if not allowed:
+    if not can_edit_event(current_user, event):
         abort(403)
     return event
 

@@ -9,14 +9,14 @@ from portal.blueprints.school_access import school_or_404
 from portal.i18n import translated
 from portal.models.calendar import Phase
 from portal.permissions import cacheable
-from portal.services import funding
 from portal.services import school_calendar as cal
+from portal.services.school_year import current_year
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 
 
 def _year_or_none():
-    return funding.current_year(g.district.id) if g.district else None
+    return current_year(g.district.id) if g.district else None
 
 
 def _text(event, field: str) -> tuple[str, str]:

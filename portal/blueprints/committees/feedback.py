@@ -10,14 +10,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.blueprints.committees import bp
-from portal.blueprints.school_access import SCHOOL_EDITORS, editable_school_or_404
+from portal.blueprints.school_access import editable_school_or_404
 from portal.extensions import db, limiter
 from portal.forms import parse_int
 from portal.models import AgendaItem, Feedback, Goal, Investment, School
 from portal.models.base import utcnow
 from portal.models.planning import PlanStatus
-from portal.permissions import public, role_required
-from portal.services.committee_record import audit
+from portal.permissions import SCHOOL_EDITORS, public, role_required
+from portal.services.audit import record_audit
 
 STATUSES = ("received", "considered", "acted_on", "not_adopted")
 STATUS_LABELS = {
@@ -207,7 +207,8 @@ def moderate_one(slug: str, feedback_id: int):
         row.what_changed = (request.form.get("what_changed") or "").strip()[:300]
     else:
         abort(400)
-    audit(
+    record_audit(
+        current_user,
         f"feedback.{action}",
         "feedback",
         row.id,

@@ -9,11 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.committees import bp
-from portal.blueprints.school_access import (
-    SCHOOL_EDITORS,
-    can_edit_school,
-    editable_school_or_404,
-)
+from portal.blueprints.school_access import editable_school_or_404
 from portal.content.sample_agendas import SAMPLE_AGENDAS
 from portal.extensions import db
 from portal.forms import parse_date, parse_int, parse_time, translations
@@ -30,11 +26,10 @@ from portal.models import (
     Role,
 )
 from portal.models.base import utcnow
-from portal.models.calendar import CommitteeKind
-from portal.models.committees import Seat
-from portal.permissions import role_required
+from portal.models.committees import CommitteeKind, Seat
+from portal.permissions import SCHOOL_EDITORS, can_edit_school, role_required
+from portal.services.audit import record_audit
 from portal.services.committee_record import (
-    audit,
     close_motion,
     posting_deadline,
     roster_now,
@@ -197,7 +192,13 @@ def add_member(committee_id: int):
             parent_of_english_learner=bool(form.get("parent_of_english_learner")),
         )
     )
-    audit("member.added", "committee", committee.id, {"name": name, "seat": form["seat"]})
+    record_audit(
+        current_user,
+        "member.added",
+        "committee",
+        committee.id,
+        {"name": name, "seat": form["seat"]},
+    )
     db.session.commit()
     flash(_("Member added."), "success")
     return redirect(url_for("committees.manage_committee", committee_id=committee.id), code=303)
@@ -248,7 +249,13 @@ def add_meeting(committee_id: int):
         ]
     db.session.flush()
     schedule_meeting(meeting, g.district, sample["phase"] if sample else None)
-    audit("meeting.added", "meeting", meeting.id, {"starts_at": meeting.starts_at.isoformat()})
+    record_audit(
+        current_user,
+        "meeting.added",
+        "meeting",
+        meeting.id,
+        {"starts_at": meeting.starts_at.isoformat()},
+    )
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
@@ -265,7 +272,13 @@ def edit_meeting(meeting_id: int):
     for key, value in values.items():
         setattr(meeting, key, value)
     schedule_meeting(meeting, g.district)
-    audit("meeting.changed", "meeting", meeting.id, {"starts_at": meeting.starts_at.isoformat()})
+    record_audit(
+        current_user,
+        "meeting.changed",
+        "meeting",
+        meeting.id,
+        {"starts_at": meeting.starts_at.isoformat()},
+    )
     db.session.commit()
     flash(_("Meeting saved."), "success")
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
@@ -317,7 +330,7 @@ def add_agenda_item(meeting_id: int):
             title=title, position=len(meeting.agenda), source_locale=g.district.default_locale
         )
     )
-    audit("agenda.item_added", "meeting", meeting.id, {"title": title})
+    record_audit(current_user, "agenda.item_added", "meeting", meeting.id, {"title": title})
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
@@ -329,7 +342,8 @@ def post_agenda(meeting_id: int):
     meeting = meeting_to_run(meeting_id)
     if meeting.agenda_posted_at is None:
         meeting.agenda_posted_at = utcnow()
-        audit(
+        record_audit(
+            current_user,
             "agenda.posted",
             "meeting",
             meeting.id,
@@ -347,7 +361,13 @@ def attendance(meeting_id: int):
     meeting.present_member_ids = sorted(
         int(v) for v in request.form.getlist("present") if v.isdigit() and int(v) in ids
     )
-    audit("meeting.attendance", "meeting", meeting.id, {"present": meeting.present_member_ids})
+    record_audit(
+        current_user,
+        "meeting.attendance",
+        "meeting",
+        meeting.id,
+        {"present": meeting.present_member_ids},
+    )
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
@@ -381,7 +401,9 @@ def add_motion(meeting_id: int):
             source_locale=g.district.default_locale,
         )
     )
-    audit("motion.opened", "meeting", meeting.id, {"text": text, "subject": subject})
+    record_audit(
+        current_user, "motion.opened", "meeting", meeting.id, {"text": text, "subject": subject}
+    )
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
@@ -415,7 +437,7 @@ def close(motion_id: int):
     motion = _motion_to_run(motion_id)
     if motion.status == "closed":
         abort(409)
-    close_motion(motion, g.district)
+    close_motion(motion, g.district, current_user)
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=motion.meeting_id), code=303)
 
@@ -453,7 +475,13 @@ def vote(meeting_id: int):
                 )
             else:
                 existing.choice, existing.recorded_at = choice, utcnow()
-            audit("vote.cast", "motion", motion.id, {"member": member.id, "choice": choice})
+            record_audit(
+                current_user,
+                "vote.cast",
+                "motion",
+                motion.id,
+                {"member": member.id, "choice": choice},
+            )
             db.session.commit()
             flash(_("Your vote is recorded."), "success")
             return redirect(url_for("committees.vote", meeting_id=meeting.id), code=303)
@@ -510,7 +538,9 @@ def upload_document(meeting_id: int):
     meeting.documents.append(
         MeetingDocument(title=title, mimetype=mimetype, data=content, uploaded_at=utcnow())
     )
-    audit("document.added", "meeting", meeting.id, {"title": title, "type": mimetype})
+    record_audit(
+        current_user, "document.added", "meeting", meeting.id, {"title": title, "type": mimetype}
+    )
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
@@ -557,7 +587,13 @@ def record_votes(motion_id: int):
                     recorded_at=utcnow(),
                 )
             )
-        audit("vote.recorded", "motion", motion.id, {"member": member.id, "choice": choice})
+        record_audit(
+            current_user,
+            "vote.recorded",
+            "motion",
+            motion.id,
+            {"member": member.id, "choice": choice},
+        )
     db.session.commit()
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
@@ -579,7 +615,9 @@ def committee_rules(committee_id: int):
             "quorum",
         )
     committee.quorum_percent = percent
-    audit("committee.quorum", "committee", committee.id, {"quorum_percent": percent})
+    record_audit(
+        current_user, "committee.quorum", "committee", committee.id, {"quorum_percent": percent}
+    )
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("committees.manage_committee", committee_id=committee.id), code=303)

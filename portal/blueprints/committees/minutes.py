@@ -24,7 +24,7 @@ from portal.i18n import translated
 from portal.models import Meeting, MinutesAmendment, MinutesVersion, Role
 from portal.models.base import utcnow
 from portal.permissions import cacheable, role_required
-from portal.services.committee_record import audit
+from portal.services.audit import record_audit
 
 PER_PAGE = 20
 AMENDMENT_LABELS = {
@@ -124,7 +124,13 @@ def edit_minutes(meeting_id: int):
                 written_by_id=current_user.id,
             )
             db.session.add(draft)
-            audit("minutes.draft_started", "meeting", meeting.id, {"version": draft.version})
+            record_audit(
+                current_user,
+                "minutes.draft_started",
+                "meeting",
+                meeting.id,
+                {"version": draft.version},
+            )
             current = draft
         sections = dict(current.sections or {})
         for item in meeting.agenda:
@@ -135,7 +141,9 @@ def edit_minutes(meeting_id: int):
             }
         current.sections = sections
         _index(current)
-        audit("minutes.edited", "meeting", meeting.id, {"version": current.version})
+        record_audit(
+            current_user, "minutes.edited", "meeting", meeting.id, {"version": current.version}
+        )
         db.session.commit()
         flash(_("Minutes saved."), "success")
         return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
@@ -162,8 +170,12 @@ def decide_amendment(minutes_id: int, amendment_id: int):
         sections.setdefault(amendment.item_key, {})["discussion"] = amendment.text
         minutes.sections = sections
         _index(minutes)
-    audit(
-        f"minutes.amendment_{decision}", "meeting", minutes.meeting_id, {"amendment": amendment.id}
+    record_audit(
+        current_user,
+        f"minutes.amendment_{decision}",
+        "meeting",
+        minutes.meeting_id,
+        {"amendment": amendment.id},
     )
     db.session.commit()
     return redirect(url_for("committees.edit_minutes", meeting_id=minutes.meeting_id), code=303)
@@ -194,7 +206,13 @@ def approve_minutes(meeting_id: int):
         for m in meeting.committee.members
         if m.id in meeting.present_ids
     ]
-    audit("minutes.approved", "meeting", meeting.id, {"version": draft.version, "at": at.id})
+    record_audit(
+        current_user,
+        "minutes.approved",
+        "meeting",
+        meeting.id,
+        {"version": draft.version, "at": at.id},
+    )
     db.session.commit()
     flash(_("Minutes approved and published."), "success")
     return redirect(url_for("committees.edit_minutes", meeting_id=meeting.id), code=303)
@@ -220,7 +238,9 @@ def propose_amendment(meeting_id: int):
             form=request.form,
         ), 422
     draft.amendments.append(MinutesAmendment(member_id=member.id, item_key=key, text=text))
-    audit("minutes.amendment_proposed", "meeting", meeting.id, {"member": member.id})
+    record_audit(
+        current_user, "minutes.amendment_proposed", "meeting", meeting.id, {"member": member.id}
+    )
     db.session.commit()
     flash(_("Your amendment is proposed. The secretary will accept or decline it."), "success")
     return redirect(url_for("committees.review_minutes", meeting_id=meeting.id), code=303)

@@ -12,13 +12,13 @@ from portal.extensions import db
 from portal.forms import translations
 from portal.models import DistrictGoal, GlossaryTerm, InvestmentCategory, Role
 from portal.permissions import role_required
-from portal.services import funding
+from portal.services.school_year import current_year
 
 KINDS = {"goal": DistrictGoal, "category": InvestmentCategory, "term": GlossaryTerm}
 
 
 def _page(status=200, errors=None, form=None, which=None):
-    year = funding.current_year(g.district.id)
+    year = current_year(g.district.id)
     goals = (
         list(
             db.session.scalars(
@@ -68,7 +68,7 @@ def add_planning_item(kind: str):
     form, errors = request.form, {}
     main = g.district.default_locale
     if kind == "goal":
-        year = funding.current_year(g.district.id)
+        year = current_year(g.district.id)
         title = translations(form, "title", 300)
         if year is None:
             abort(404)

@@ -16,11 +16,7 @@ from portal.blueprints.plans.rows import (
     parse_investment,
     parse_strategy,
 )
-from portal.blueprints.school_access import (
-    SCHOOL_EDITORS,
-    current_year_or_404,
-    editable_school_or_404,
-)
+from portal.blueprints.school_access import current_year_or_404, editable_school_or_404
 from portal.extensions import db
 from portal.forms import parse_date, parse_decimal, parse_dollars, parse_int
 from portal.htmx import render, wants_fragment
@@ -36,9 +32,10 @@ from portal.models import (
     Strategy,
 )
 from portal.models.planning import ActionStatus, PlanStatus
-from portal.permissions import role_required
+from portal.permissions import SCHOOL_EDITORS, role_required
 from portal.services import funding, plans
 from portal.services.readability import reading_hint
+from portal.services.school_year import previous_year
 
 SECTIONS = ("goals", "investments")
 ADDED = {
@@ -175,7 +172,7 @@ def _context(
         "statuses": [(s.value, s.label) for s in PlanStatus],
         "action_statuses": [(s.value, s.label) for s in ActionStatus],
         "needs_questions": plans.NEEDS_QUESTIONS,
-        "previous": plans.previous_year(year),
+        "previous": previous_year(year),
         "reading_hint": reading_hint,
     }
 

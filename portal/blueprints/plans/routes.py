@@ -13,6 +13,7 @@ from portal.pdf import PDF_MIMETYPE, render_pdf
 from portal.permissions import cacheable
 from portal.services import funding, plans
 from portal.services.charts import progress_chart
+from portal.services.school_year import current_year
 
 MAX_COMPARED = 3
 
@@ -48,7 +49,7 @@ def progress_by_lineage(plan) -> dict:
 def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> dict:
     """Template values for a public plan. `run`: the published allocation, when the caller has
     already worked it out (comparing schools); otherwise it is worked out here."""
-    year = funding.current_year(g.district.id) if g.district else None
+    year = current_year(g.district.id) if g.district else None
     plan = public_plan(school, year)
     context = {"school": school, "year": year, "plan": plan}
     if plan is None:
@@ -104,7 +105,7 @@ def compare():
     chosen = [by_slug[slug] for slug in dict.fromkeys(wanted) if slug in by_slug]
     columns = []
     if len(chosen) >= 2:
-        year = funding.current_year(g.district.id)
+        year = current_year(g.district.id)
         run = funding.published_run(g.district.id, year.id) if year else None
         columns = [plan_context(school, run) for school in chosen]
     return render_template(

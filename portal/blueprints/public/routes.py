@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.htmx import render
 from portal.models import SchoolLevel
 from portal.permissions import public
-from portal.services.funding import current_year
+from portal.services.school_year import current_year
 from portal.services.schools import school_by_slug, search_schools
 from portal.services.surveys import open_surveys
 

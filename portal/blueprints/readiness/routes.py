@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.readiness import bp
-from portal.blueprints.readiness.access import can_read_interviews, confidential
 from portal.blueprints.school_access import district_row_or_404
 from portal.content.readiness_inventory import INVENTORY_AREAS, QUESTIONS, RATINGS
 from portal.extensions import db
@@ -29,7 +28,14 @@ from portal.models.accounts import RoleGrant
 from portal.models.readiness import ObservationCode
 from portal.models.surveys import SurveyArea
 from portal.pdf import PDF_MIMETYPE, render_pdf
-from portal.permissions import public, role_required
+from portal.permissions import (
+    ASSESSMENT_STAFF,
+    can_read_interviews,
+    can_take_inventory,
+    confidential,
+    public,
+    role_required,
+)
 from portal.services import readiness as service
 from portal.services.survey_results import area_means, response_counts
 
@@ -76,7 +82,7 @@ def _officials() -> list[User]:
 
 
 @bp.get("/manage/readiness")
-@role_required(Role.DISTRICT, Role.FACILITATOR)
+@role_required(*ASSESSMENT_STAFF)
 def index():
     """Readiness assessments."""
     return _index_page({})
@@ -180,8 +186,7 @@ def overview(assessment_id: int):
 def inventory(assessment_id: int):
     """One official's answers to the inventory: a rating, an answer and evidence per question."""
     assessment = _load(assessment_id)
-    invited = {i.user_id for i in assessment.invites}
-    if current_user.id not in invited and not current_user.has_role(Role.ADMIN):
+    if not can_take_inventory(current_user, assessment):
         return render_template("readiness/not_invited.html", assessment=assessment), 403
     errors = {}
     if request.method == "POST":
@@ -210,7 +215,7 @@ def inventory(assessment_id: int):
 
 
 @bp.route("/manage/readiness/<int:assessment_id>/roundtable", methods=["GET", "POST"])
-@role_required(Role.DISTRICT, Role.FACILITATOR)
+@role_required(*ASSESSMENT_STAFF)
 def roundtable(assessment_id: int):
     """Answers side by side per question, consensus and contention marked; record conclusions."""
     assessment = _load(assessment_id)
@@ -419,7 +424,7 @@ def save_next_steps(assessment_id: int):
 
 
 @bp.get("/manage/readiness/<int:assessment_id>/report")
-@role_required(Role.DISTRICT, Role.FACILITATOR)
+@role_required(*ASSESSMENT_STAFF)
 def report(assessment_id: int):
     """The readiness report: the three tiers side by side, and the recommended next steps."""
     assessment = _load(assessment_id)
@@ -431,7 +436,7 @@ def report(assessment_id: int):
 
 
 @bp.get("/manage/readiness/<int:assessment_id>/report.pdf")
-@role_required(Role.DISTRICT, Role.FACILITATOR)
+@role_required(*ASSESSMENT_STAFF)
 def report_pdf(assessment_id: int):
     """The readiness report as a PDF (no interview notes, names or unshared quotes)."""
     assessment = _load(assessment_id)

@@ -30,7 +30,7 @@ from portal.i18n import (
     pick_translation,
     translated,
 )
-from portal.models import Role, Survey
+from portal.models import Survey
 from portal.models.surveys import (
     AGREEMENT_LABELS,
     AGREEMENT_SCALE,
@@ -43,7 +43,7 @@ from portal.models.surveys import (
     SurveyPhase,
 )
 from portal.pdf import PDF_MIMETYPE, render_pdf
-from portal.permissions import public
+from portal.permissions import is_district_staff, public
 from portal.services import surveys as survey_service
 from portal.services.survey_results import ResultFilter, build_results
 
@@ -67,16 +67,12 @@ def answered_survey_ids() -> set[int]:
         return set()
 
 
-def is_survey_staff() -> bool:
-    return current_user.is_authenticated and current_user.has_role(Role.DISTRICT)
-
-
 def load_survey(slug: str) -> Survey:
     """The survey for a public page; a draft is seen only by district staff (404 for others)."""
     survey = db.session.scalars(select(Survey).where(Survey.slug == slug)).first()
     if survey is None or g.district is None or survey.district_id != g.district.id:
         abort(404)
-    if survey.state == "draft" and not is_survey_staff():
+    if survey.state == "draft" and not is_district_staff(current_user):
         abort(404)
     return survey
 
@@ -187,7 +183,9 @@ def take(slug: str):
     ones not shown are hidden), with or without JavaScript."""
     survey = load_survey(slug)
     phase = survey.phase()
-    if phase != SurveyPhase.OPEN and not (phase == SurveyPhase.DRAFT and is_survey_staff()):
+    if phase != SurveyPhase.OPEN and not (
+        phase == SurveyPhase.DRAFT and is_district_staff(current_user)
+    ):
         status = 409 if request.method == "POST" else 200
         return render_template("surveys/not_open.html", survey=survey, phase=phase), status
     if survey.id in answered_survey_ids():
@@ -394,7 +392,7 @@ def baseline_choices(survey: Survey) -> list[Survey]:
 def results(slug: str):
     """Results by area and item, with filters; small groups are never shown to the public."""
     survey = load_survey(slug)
-    staff = is_survey_staff()
+    staff = is_district_staff(current_user)
     if not (survey.results_public or staff):
         abort(404)
     where = parse_filter(survey)
