@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText
+from portal.models.base import IllegalMove, TimestampMixin, TranslatableMixin, TranslatedText
 
 
 class PlanStatus(StrEnum):
@@ -97,6 +97,33 @@ class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
     @property
     def status_label(self):
         return PlanStatus(self.status).label
+
+    # The plan's life: draft <-> shared for feedback -> approved by the site council's vote.
+    # These methods are the only way the status changes; an illegal move raises IllegalMove.
+    def share(self) -> None:
+        """Open a draft to the community's feedback."""
+        if self.status != PlanStatus.DRAFT:
+            raise IllegalMove(_l("Only a draft plan can be shared for feedback."))
+        self.status = PlanStatus.SHARED.value
+
+    def withdraw(self) -> None:
+        """Take a shared plan back to draft (feedback already given stays)."""
+        if self.status != PlanStatus.SHARED:
+            raise IllegalMove(_l("Only a plan shared for feedback can go back to draft."))
+        self.status = PlanStatus.DRAFT.value
+
+    def approve(self, motion, on: date) -> None:
+        """Record the site council's approval: `motion` is a closed motion that passed, on the
+        plan or the budget; `on` is the meeting's day. The tally becomes the approval note."""
+        if self.status == PlanStatus.APPROVED:
+            raise IllegalMove(_l("This plan is already approved."))
+        if motion is None or motion.status != "closed" or not motion.passed:
+            raise IllegalMove(_l("A plan is approved only by a motion that passed."))
+        if motion.subject not in ("plan", "budget"):
+            raise IllegalMove(_l("This motion does not approve a plan or a budget."))
+        self.status = PlanStatus.APPROVED.value
+        self.approved_on = on
+        self.approval_note = motion.tally or ""
 
 
 class DistrictGoal(TranslatableMixin, db.Model):
