@@ -24,7 +24,6 @@ from portal.models.committees import (
     AgendaItem,
     Committee,
     CommitteeMember,
-    Feedback,
     Meeting,
     MeetingDocument,
     MinutesAmendment,
@@ -33,6 +32,7 @@ from portal.models.committees import (
     MotionVote,
 )
 from portal.models.district import District, School, SchoolLevel, SchoolYear
+from portal.models.feedback import Feedback
 from portal.models.planning import (
     BudgetLine,
     DistrictGoal,
