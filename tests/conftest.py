@@ -218,7 +218,7 @@ def survey_id(clean_app, district):
 @pytest.fixture
 def funded(clean_app, district):
     """The test district with a current year, streams, enrollment and Table 2.2 adopted."""
-    from portal.demo_allocation import load_allocation_demo
+    from portal.demo.allocation import load_allocation_demo
 
     with clean_app.app_context():
         _db.session.add(

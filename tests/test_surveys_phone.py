@@ -468,7 +468,7 @@ def _report_headings(app, code):
 
 @pytest.fixture
 def demo_assessment(clean_app, district, survey_id, make_user):
-    from portal.demo_readiness import load_readiness_demo
+    from portal.demo.readiness import load_readiness_demo
     from portal.models import ReadinessAssessment
 
     make_user(Role.DISTRICT, email="district@demo.test")

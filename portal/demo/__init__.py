@@ -185,12 +185,12 @@ def load_demo() -> list[tuple[str, Role]]:
         year.starts_on, year.ends_on, year.is_current = start, end, current
     db.session.flush()
 
-    from portal.demo_allocation import load_allocation_demo
-    from portal.demo_bulletins import load_bulletins_demo
-    from portal.demo_committees import load_committees_demo
-    from portal.demo_planning import load_planning_demo
-    from portal.demo_readiness import load_readiness_demo
-    from portal.demo_surveys import load_survey_demo
+    from portal.demo.allocation import load_allocation_demo
+    from portal.demo.bulletins import load_bulletins_demo
+    from portal.demo.committees import load_committees_demo
+    from portal.demo.planning import load_planning_demo
+    from portal.demo.readiness import load_readiness_demo
+    from portal.demo.surveys import load_survey_demo
 
     current_survey = load_survey_demo(district.id)
 
