@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms import EmailField, Field, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, Select, TextInput
 
 from portal.i18n import LANGUAGES
 
@@ -173,6 +173,31 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class ValueFirstSelect(Select):
+    """A <select> whose chosen option reads `<option value="x" selected>`, as the portal's pages
+    have always written it (WTForms sorts the attributes the other way round)."""
+
+    @classmethod
+    def render_option(cls, value, label, selected, **kwargs):
+        html = str(super().render_option(value, label, False, **kwargs))
+        return html.replace(">", " selected>", 1) if selected else html
+
+
+class ChoiceField(SelectField):
+    """One choice from a list; something not on the list is refused with `message` (what to
+    choose, in the reader's language) rather than WTForms' "Not a valid choice"."""
+
+    widget = ValueFirstSelect()
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if not any(match for _value, _label, match, *_rest in self.iter_choices()):
+            raise ValidationError(str(self.message or self.gettext("Not a valid choice.")))
 
 
 class _ParsedField(Field):
