@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget, Select, TextInput
 
 from portal.i18n import LANGUAGES
@@ -180,24 +180,16 @@ class ValueFirstSelect(Select):
     have always written it (WTForms sorts the attributes the other way round)."""
 
     @classmethod
-    def render_option(cls, value, label, selected, **kwargs):
-        html = str(super().render_option(value, label, False, **kwargs))
-        return html.replace(">", " selected>", 1) if selected else html
+    def render_option(cls, choice, **kwargs):
+        html = str(super().render_option(choice._replace(selected=False), **kwargs))
+        return html.replace(">", " selected>", 1) if choice.selected else html
 
 
 class ChoiceField(SelectField):
-    """One choice from a list; something not on the list is refused with `message` (what to
-    choose, in the reader's language) rather than WTForms' "Not a valid choice"."""
+    """One choice from a list, drawn value-first. Say what to choose with
+    `invalid_choice_message` (WTForms' own "Not a valid choice" otherwise)."""
 
     widget = ValueFirstSelect()
-
-    def __init__(self, label=None, validators=None, message=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.message = message
-
-    def pre_validate(self, form):
-        if not any(match for _value, _label, match, *_rest in self.iter_choices()):
-            raise ValidationError(str(self.message or self.gettext("Not a valid choice.")))
 
 
 class _ParsedField(Field):
