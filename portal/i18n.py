@@ -6,6 +6,7 @@ keyed by locale code and read through `translated()`, which falls back to the di
 language and says so.
 """
 
+import re
 from dataclasses import dataclass
 
 from babel import Locale
@@ -159,3 +160,49 @@ def translated(obj, field: str) -> TranslatedValue:
     wanted = str(get_locale())
     fallbacks = (district_default_locale(), getattr(obj, "source_locale", DEFAULT_LOCALE))
     return pick_translation(getattr(obj, field), wanted, fallbacks)
+
+
+# Words that, counted, tell English from Spanish in a short reply (only words of one language).
+_ENGLISH = (
+    "the and of to is are was were we our you your it this that with for from will can "
+    "be have has in on at by an they their there what which who would should"
+)
+_SPANISH = (
+    "el la los las de del que y en por para con una un es son su sus al lo como más pero "
+    "nuestro nuestra nuestros le les hay muy también está están usted ustedes desde"
+)
+_WORDS = {"en": frozenset(_ENGLISH.split(" ")), "es": frozenset(_SPANISH.split(" "))}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+# Letters only Vietnamese uses among the portal's languages (stacked tone marks, ơ, ư, đ, ă).
+_VIETNAMESE = re.compile(r"[ăđơư]|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def guess_locale(text: str, default: str, known=("en", "es", "zh_Hans", "vi", "ar")) -> str:
+    """The language a short piece of text is written in, for text whose language is not
+    stored (a school's reply, minutes typed under another interface language): the script for
+    Chinese, Arabic and Vietnamese, word counts for English against Spanish; `default` when the
+    text does not say. Never a language outside `known`."""
+    text = text or ""
+    if _HAN.search(text):
+        found = "zh_Hans"
+    elif _ARABIC.search(text):
+        found = "ar"
+    elif _VIETNAMESE.search(text):
+        found = "vi"
+    else:
+        words = re.findall(r"[^\W\d_]+", text.lower())
+        english = sum(w in _WORDS["en"] for w in words)
+        spanish = sum(w in _WORDS["es"] for w in words) + text.count("¿") + text.count("¡")
+        found = "en" if english > spanish else "es" if spanish > english else default
+    return found if found in known else default
+
+
+def written(text: str, locale: str | None = None) -> TranslatedValue:
+    """Text typed in one language whose language is not stored with it (a school's reply, a
+    place, minutes), for the `shown` macro: in `locale` when the text does not say otherwise,
+    else the district's main language. A reader of another language gets the notice and the
+    text its true `lang`. A Jinja global."""
+    district = g.get("district")
+    default = locale or (district.default_locale if district else DEFAULT_LOCALE)
+    return pick({guess_locale(text or "", default, tuple(LANGUAGES)): text or ""})

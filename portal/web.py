@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["translated"] = i18n.translated
     app.jinja_env.globals["pick"] = i18n.pick
     app.jinja_env.globals["language_label"] = i18n.language_label
+    app.jinja_env.globals["written"] = i18n.written
     app.jinja_env.globals["glossed"] = _glossed
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["url_with_lang"] = url_with_lang

@@ -1,6 +1,5 @@
 """Committee rules as plain functions: composition, quorum, and a motion's outcome."""
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -63,39 +62,3 @@ def decide(choices: list[str], present: int, seated: int, quorum_percent: int) -
     if yes <= no:
         return Outcome(False, "not_majority", yes, no, abstain)
     return Outcome(True, "passed", yes, no, abstain)
-
-
-# Words that, counted, tell English from Spanish in a short reply (only words of one language).
-_ENGLISH = (
-    "the and of to is are was were we our you your it this that with for from will can "
-    "be have has in on at by an they their there what which who would should"
-)
-_SPANISH = (
-    "el la los las de del que y en por para con una un es son su sus al lo como más pero "
-    "nuestro nuestra nuestros le les hay muy también está están usted ustedes desde"
-)
-_WORDS = {"en": frozenset(_ENGLISH.split(" ")), "es": frozenset(_SPANISH.split(" "))}
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-# Letters only Vietnamese uses among the portal's languages (stacked tone marks, ơ, ư, đ, ă).
-_VIETNAMESE = re.compile(r"[ăđơư]|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
-
-
-def guess_locale(text: str, default: str, known=("en", "es", "zh_Hans", "vi", "ar")) -> str:
-    """The language a short piece of text is written in, for text whose language is not
-    stored (a school's reply, minutes typed under another interface language): the script for
-    Chinese, Arabic and Vietnamese, word counts for English against Spanish; `default` when the
-    text does not say. Never a language outside `known`."""
-    text = text or ""
-    if _HAN.search(text):
-        found = "zh_Hans"
-    elif _ARABIC.search(text):
-        found = "ar"
-    elif _VIETNAMESE.search(text):
-        found = "vi"
-    else:
-        words = re.findall(r"[^\W\d_]+", text.lower())
-        english = sum(w in _WORDS["en"] for w in words)
-        spanish = sum(w in _WORDS["es"] for w in words) + text.count("¿") + text.count("¡")
-        found = "en" if english > spanish else "es" if spanish > english else default
-    return found if found in known else default
