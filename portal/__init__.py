@@ -46,6 +46,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.blueprints.bulletins import bp as bulletins_bp
     from portal.blueprints.calendar import bp as calendar_bp
     from portal.blueprints.committees import bp as committees_bp
+    from portal.blueprints.feedback import bp as feedback_bp
     from portal.blueprints.manage import bp as manage_bp
     from portal.blueprints.plans import bp as plans_bp
     from portal.blueprints.public import bp as public_bp
@@ -62,6 +63,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(bulletins_bp)
     app.register_blueprint(committees_bp)
+    app.register_blueprint(feedback_bp)
 
     errors.init_app(app)
     cli.init_app(app)

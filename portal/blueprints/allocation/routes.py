@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from portal import formatting
 from portal.blueprints.allocation import bp
-from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
 from portal.formatting import cents_to_decimal
@@ -24,6 +23,7 @@ from portal.permissions import cacheable
 from portal.services import funding
 from portal.services.allocation import ALL_STUDENTS
 from portal.services.charts import is_rtl, scatter_chart
+from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
 from portal.services.spending import spending_context
 

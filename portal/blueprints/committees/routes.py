@@ -4,7 +4,6 @@ from flask import abort, g, make_response, render_template
 from sqlalchemy import select
 
 from portal.blueprints.committees import bp
-from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.committees.manage import committee_or_404, meeting_or_404
 from portal.blueprints.committees.minutes import published as published_minutes
 from portal.blueprints.school_access import school_or_404
@@ -14,6 +13,7 @@ from portal.models.base import utcnow
 from portal.pdf import PDF_MIMETYPE, render_pdf
 from portal.permissions import cacheable
 from portal.services.committee_record import posting_deadline, roster_now
+from portal.services.feedback import visible_feedback
 
 
 @bp.get("/schools/<slug>/committees")

@@ -3,7 +3,6 @@
 from flask import g, make_response, render_template, request
 from sqlalchemy import select
 
-from portal.blueprints.committees.feedback import visible_feedback
 from portal.blueprints.plans import bp
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
@@ -13,6 +12,7 @@ from portal.pdf import PDF_MIMETYPE, render_pdf
 from portal.permissions import cacheable
 from portal.services import funding, plans
 from portal.services.charts import progress_chart
+from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
 
 MAX_COMPARED = 3

@@ -6,12 +6,12 @@ from flask import abort, g, jsonify, redirect, render_template, request
 from sqlalchemy import text
 
 from portal.blueprints.bulletins.routes import latest_for, share_link
-from portal.blueprints.committees.feedback import feedback_counts
 from portal.blueprints.public import bp
 from portal.extensions import db
 from portal.htmx import render
 from portal.models import SchoolLevel
 from portal.permissions import public
+from portal.services.feedback import feedback_counts
 from portal.services.school_year import current_year
 from portal.services.schools import school_by_slug, search_schools
 from portal.services.surveys import open_surveys

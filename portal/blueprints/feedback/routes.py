@@ -1,0 +1,132 @@
+"""Leaving and reporting a comment (anyone, no account), and moderating a school's comments
+(its editors: publish, hide with a reason, answer)."""
+
+from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.blueprints.feedback import bp
+from portal.blueprints.feedback.forms import FeedbackForm, feedback_form, moderation_form
+from portal.blueprints.school_access import editable_school_or_404
+from portal.extensions import db, limiter
+from portal.models import Feedback, School
+from portal.models.feedback import FeedbackStatus
+from portal.permissions import SCHOOL_EDITORS, public, role_required
+from portal.services import feedback
+from portal.services.errors import Rejected
+
+bp.add_app_template_global(feedback_form, "feedback_form")
+
+
+@bp.app_template_global("feedback_status_label")
+def feedback_status_label(status: str) -> str:
+    """A comment's status in the reader's language ("" for none)."""
+    return str(FeedbackStatus(status).label) if status in set(FeedbackStatus) else ""
+
+
+@bp.post("/feedback")
+@limiter.limit(lambda: current_app.config.get("FEEDBACK_RATE_LIMIT", "20 per hour"))
+@public
+def leave_feedback():
+    """Anyone can comment; it shows once approved (or at once without pre-moderation)."""
+    form = FeedbackForm()
+    found = feedback.find_target(g.district, form.target_type.data, form.target_id.data)
+    if found is None:
+        abort(404)
+    back = url_for(found.page[0], **found.page[1])
+    if form.website.data:  # the honeypot: a robot filled it in
+        return redirect(back, code=303)
+    try:
+        if not form.validate():
+            raise Rejected({name: errors[0] for name, errors in form.errors.items()})
+        row = feedback.leave_feedback(
+            found.target.type, found.row.id, form.body.data, form.name.data,
+            str(get_locale()), g.district,
+        )  # fmt: skip
+    except Rejected as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    if row.visibility == "pending":
+        flash(_("Thank you. Your comment will appear after a quick review."), "success")
+    else:
+        flash(_("Thank you. Your comment is published."), "success")
+    return redirect(back, code=303)
+
+
+@bp.post("/feedback/<int:feedback_id>/flag")
+@limiter.limit("30 per hour")
+@public
+def flag_feedback(feedback_id: int):
+    """Anyone can flag a comment for the moderators to look at again."""
+    row = db.session.get(Feedback, feedback_id)
+    found = feedback.target_of(row, g.district) if row else None
+    if found is None:
+        abort(404)
+    feedback.flag(row)
+    db.session.commit()
+    flash(_("Thank you. A moderator will look at it."), "success")
+    return redirect(url_for(found.page[0], **found.page[1]), code=303)
+
+
+def _moderation_page(school: School, failed=None, status: int = 200):
+    """The queue; after a refused post, `failed` is the comment's form as sent, with its
+    errors, and the error summary at the top."""
+    rows = feedback.moderation_queue(school)
+    forms = {row.id: moderation_form(row) for row in rows}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return render_template(
+        "feedback/moderate.html",
+        school=school,
+        rows=rows,
+        forms=forms,
+        failed=failed[1] if failed else None,
+        target_label=feedback.target_label,
+    ), status
+
+
+@bp.get("/manage/schools/<slug>/feedback")
+@role_required(*SCHOOL_EDITORS)
+def moderate(slug: str):
+    """The moderation queue first, then everything else, flagged first."""
+    return _moderation_page(editable_school_or_404(slug))
+
+
+def _own_feedback(school: School, feedback_id: int) -> Feedback:
+    row = db.session.get(Feedback, feedback_id)
+    if row is None or row.school_id != school.id:
+        abort(404)
+    return row
+
+
+@bp.post("/manage/schools/<slug>/feedback/<int:feedback_id>")
+@role_required(*SCHOOL_EDITORS)
+def moderate_one(slug: str, feedback_id: int):
+    """Approve, hide (with a reason), or answer a comment."""
+    school = editable_school_or_404(slug)
+    row = _own_feedback(school, feedback_id)
+    form = moderation_form(row, submitted=True)
+    valid = form.validate()
+    if form.action.errors:
+        abort(400)
+    try:
+        if not valid:
+            raise Rejected()
+        if form.action.data == "approve":
+            feedback.approve(row, current_user)
+        elif form.action.data == "hide":
+            feedback.hide(row, current_user, form.reason.data)
+        else:
+            feedback.answer(
+                row, current_user, form.status.data, form.answer.data, form.what_changed.data
+            )
+    except Rejected as error:
+        db.session.rollback()
+        form.reject(error)
+        return _moderation_page(school, (row.id, form), 422)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("feedback.moderate", slug=slug), code=303)
