@@ -55,7 +55,10 @@ def parse_dollars(raw: str | None) -> int | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    if value < 0 or value != value.quantize(Decimal("0.01")) or value > Decimal("1e12"):
+    # "nan" and "inf" are Decimals too: refuse them before comparing (NaN comparisons raise).
+    if not value.is_finite() or value < 0 or value > Decimal("1e12"):
+        return None
+    if value != value.quantize(Decimal("0.01")):
         return None
     return int(value * 100)
 
