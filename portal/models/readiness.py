@@ -22,12 +22,52 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import (
+    IllegalMove,
     TimestampMixin,
     TranslatableMixin,
     TranslatedText,
     UTCDateTime,
     utcnow,
 )
+
+
+class AssessmentStage(StrEnum):
+    """Where an assessment stands: officials answer the inventory until the roundtable is held,
+    which closes it (stored as `roundtable_closed`)."""
+
+    INVENTORY_OPEN = "inventory_open"
+    ROUNDTABLE_HELD = "roundtable_held"
+
+    @property
+    def label(self):
+        return ASSESSMENT_STAGE_LABELS[self]
+
+
+ASSESSMENT_STAGE_LABELS = {
+    AssessmentStage.INVENTORY_OPEN: _l("Inventory open"),
+    AssessmentStage.ROUNDTABLE_HELD: _l("Roundtable held"),
+}
+
+
+class Verdict(StrEnum):
+    """How far officials agree on one inventory question (services.readiness.classify_agreement)."""
+
+    CONSENSUS = "consensus"
+    CONTENTION = "contention"
+    MIXED = "mixed"
+    TOO_FEW = "too_few"
+
+    @property
+    def label(self):
+        return VERDICT_LABELS[self]
+
+
+VERDICT_LABELS = {
+    Verdict.CONSENSUS: _l("Consensus"),
+    Verdict.CONTENTION: _l("Contention"),
+    Verdict.MIXED: _l("Mixed views"),
+    Verdict.TOO_FEW: _l("Too few answers"),
+}
 
 
 class ReadinessAssessment(TimestampMixin, TranslatableMixin, db.Model):
@@ -47,6 +87,30 @@ class ReadinessAssessment(TimestampMixin, TranslatableMixin, db.Model):
         cascade="all, delete-orphan", lazy="selectin"
     )
     tier1_survey = relationship("Survey")
+
+    @property
+    def stage(self) -> AssessmentStage:
+        if self.roundtable_closed:
+            return AssessmentStage.ROUNDTABLE_HELD
+        return AssessmentStage.INVENTORY_OPEN
+
+    def close_roundtable(self) -> None:
+        """The roundtable has been held: officials' inventory answers can no longer change."""
+        if self.stage != AssessmentStage.INVENTORY_OPEN:
+            raise IllegalMove(_l("The roundtable has already closed this inventory."))
+        self.roundtable_closed = True
+
+    def publish_summary(self) -> None:
+        """Show the public summary (and Tier 1 by area) at /readiness/<slug>."""
+        if self.public_summary_published:
+            raise IllegalMove(_l("The summary is already published."))
+        self.public_summary_published = True
+
+    def withdraw_summary(self) -> None:
+        """Take the public summary down again (its page answers 404)."""
+        if not self.public_summary_published:
+            raise IllegalMove(_l("The summary is not published."))
+        self.public_summary_published = False
 
 
 class InventoryInvite(db.Model):

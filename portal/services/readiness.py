@@ -1,28 +1,42 @@
-"""Readiness assessment rules (Tiers 2 and 3 and the report). Plain functions; callers commit."""
+"""Readiness assessment rules (Tiers 2 and 3 and the report). Plain functions taking the acting
+user where they change something; refused input raises Rejected; callers commit."""
 
+import re
 from collections import Counter
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.content.readiness_inventory import QUESTIONS, QUESTIONS_BY_KEY
 from portal.extensions import db
+from portal.forms import parse_web_address
 from portal.models import (
     Interview,
     InterviewObservation,
+    InterviewQuestion,
     InventoryAnswer,
+    InventoryInvite,
     ReadinessAssessment,
+    Role,
     RoundtableNote,
+    Survey,
+    User,
 )
+from portal.models.accounts import RoleGrant
+from portal.models.readiness import AssessmentStage, ObservationCode, Verdict
 from portal.models.surveys import SurveyArea
+from portal.services.audit import record_audit
+from portal.services.errors import Rejected
 from portal.services.survey_results import area_means
 
+# What the hint says: lowercase words and digits joined by single hyphens.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WEAK_AREA_BELOW = 2.5  # a Tier 1 area whose mean agreement is below this is "weak"
 
 
-def classify_agreement(ratings: list[int | None]) -> str:
+def classify_agreement(ratings: list[int | None]) -> Verdict:
     """Consensus or contention among officials' ratings (1 clear strength ... 4 clear weakness).
 
     "too_few": fewer than two ratings. "contention": some see a strength and others a weakness,
@@ -30,15 +44,15 @@ def classify_agreement(ratings: list[int | None]) -> str:
     """
     given = [r for r in ratings if r is not None]
     if len(given) < 2:
-        return "too_few"
+        return Verdict.TOO_FEW
     spread = max(given) - min(given)
     strength = any(r <= 2 for r in given)
     weakness = any(r >= 3 for r in given)
     if strength and weakness and spread >= 2:
-        return "contention"
+        return Verdict.CONTENTION
     if spread <= 1 and not (strength and weakness):
-        return "consensus"
-    return "mixed"
+        return Verdict.CONSENSUS
+    return Verdict.MIXED
 
 
 def answers_by_question(assessment_id: int) -> dict[str, list[InventoryAnswer]]:
@@ -53,75 +67,102 @@ def answers_by_question(assessment_id: int) -> dict[str, list[InventoryAnswer]]:
     return grouped
 
 
-def classifications(assessment_id: int) -> dict[str, str]:
+def classifications(assessment_id: int) -> dict[str, Verdict]:
     grouped = answers_by_question(assessment_id)
     return {
         q.key: classify_agreement([a.rating for a in grouped.get(q.key, [])]) for q in QUESTIONS
     }
 
 
-def _valid_link(link: str) -> bool:
-    parts = urlsplit(link)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+@dataclass(frozen=True)
+class InventoryEntry:
+    """One official's answer to one inventory question, as typed. `rating` is 1 (clear
+    strength) to 4 (clear weakness), or None with `unsure` when they chose "not sure"."""
+
+    rating: int | None = None
+    unsure: bool = False
+    answer: str = ""
+    evidence: str = ""
+    links: list[str] = field(default_factory=list)
+
+    @property
+    def given(self) -> bool:
+        return bool(self.rating is not None or self.unsure or self.answer or self.evidence)
 
 
-def save_inventory(assessment: ReadinessAssessment, user_id: int, form) -> dict[str, str]:
-    """Store one official's inventory answers from form data. Returns errors by field (then
-    nothing is written by the caller, who rolls back)."""
-    if assessment.roundtable_closed:
-        return {
-            "form": _("The roundtable has closed this inventory; answers can no longer change.")
-        }
-    errors: dict[str, str] = {}
-    existing = {
+def inventory_of(assessment_id: int, user_id: int) -> dict[str, InventoryAnswer]:
+    """One official's stored answers, by question key."""
+    return {
         a.question_key: a
         for a in db.session.scalars(
             select(InventoryAnswer).where(
-                InventoryAnswer.assessment_id == assessment.id, InventoryAnswer.user_id == user_id
+                InventoryAnswer.assessment_id == assessment_id, InventoryAnswer.user_id == user_id
             )
         )
     }
-    for question in QUESTIONS:
-        prefix = question.key
-        raw_rating = (form.get(f"{prefix}.rating") or "").strip()
-        rating = None
-        if raw_rating not in ("", "unsure"):
-            if raw_rating.isdigit() and 1 <= int(raw_rating) <= 4:
-                rating = int(raw_rating)
-            else:
-                errors[f"{prefix}.rating"] = _("Choose one of the ratings.")
-        links = [line.strip() for line in (form.get(f"{prefix}.links") or "").splitlines()]
-        links = [line for line in links if line]
-        if any(not _valid_link(link) for link in links):
-            errors[f"{prefix}.links"] = _("Each link must start with http:// or https://.")
-        answer = (form.get(f"{prefix}.answer") or "").strip()[:5000]
-        evidence = (form.get(f"{prefix}.evidence") or "").strip()[:5000]
-        chosen = raw_rating != "" or answer or evidence or links
-        if not chosen and prefix not in existing:
-            continue
-        row = existing.get(prefix) or InventoryAnswer(
-            assessment_id=assessment.id, user_id=user_id, question_key=prefix
+
+
+def save_inventory(
+    assessment: ReadinessAssessment, actor, entries: dict[str, InventoryEntry]
+) -> None:
+    """Store `actor`'s answers (question key -> entry). Every entry is checked before anything
+    is written; a question left empty that was never answered stores no row."""
+    if assessment.stage != AssessmentStage.INVENTORY_OPEN:
+        raise Rejected(
+            {}, _("The roundtable has closed this inventory; answers can no longer change.")
         )
-        row.rating, row.answer, row.evidence, row.links = rating, answer, evidence, "\n".join(links)
+    errors = {}
+    for key, entry in entries.items():
+        if key not in QUESTIONS_BY_KEY:
+            raise Rejected({}, _("This form does not match the inventory. Please reload the page."))
+        if entry.rating is not None and entry.rating not in (1, 2, 3, 4):
+            errors[f"{key}.rating"] = _("Choose one of the ratings.")
+        if any(not parse_web_address(link) for link in entry.links):
+            errors[f"{key}.links"] = _("Each link must start with http:// or https://.")
+    if errors:
+        raise Rejected(errors)
+    existing = inventory_of(assessment.id, actor.id)
+    for key, entry in entries.items():
+        if not (entry.given or entry.links) and key not in existing:
+            continue
+        row = existing.get(key) or InventoryAnswer(
+            assessment_id=assessment.id, user_id=actor.id, question_key=key
+        )
+        row.rating, row.answer, row.evidence = (
+            entry.rating,
+            entry.answer[:5000],
+            entry.evidence[:5000],
+        )
+        row.links = "\n".join(entry.links)
         db.session.add(row)
-    return errors
 
 
 def save_roundtable_note(
-    assessment_id: int, question_key: str, conclusion: str, contentious: bool, carry: bool
+    assessment: ReadinessAssessment,
+    actor,
+    question_key: str,
+    conclusion: str,
+    contentious: bool = False,
+    carry: bool = False,
+    close: bool = False,
 ) -> RoundtableNote:
+    """Record what the roundtable concluded on one question ("" = overall). With `close` on the
+    overall note, the roundtable is held and the inventory closes."""
     if question_key and question_key not in QUESTIONS_BY_KEY:
-        raise ValueError("unknown question")
+        raise Rejected({"question_key": _("This question is not in the inventory.")})
     note = db.session.scalars(
         select(RoundtableNote).where(
-            RoundtableNote.assessment_id == assessment_id,
+            RoundtableNote.assessment_id == assessment.id,
             RoundtableNote.question_key == question_key,
         )
-    ).first() or RoundtableNote(assessment_id=assessment_id, question_key=question_key)
+    ).first() or RoundtableNote(assessment_id=assessment.id, question_key=question_key)
     note.conclusion = conclusion.strip()[:5000]
     note.contentious = contentious
     note.carry_to_interviews = carry
     db.session.add(note)
+    if close and not question_key and assessment.stage == AssessmentStage.INVENTORY_OPEN:
+        assessment.close_roundtable()
+        record_audit(actor, "readiness.roundtable_closed", "readiness_assessment", assessment.id)
     return note
 
 
@@ -237,7 +278,9 @@ def suggested_interview_questions(assessment: ReadinessAssessment) -> list[str]:
     notes = roundtable_notes(assessment.id)
     for key, verdict in classifications(assessment.id).items():
         note = notes.get(key)
-        if verdict == "contention" or (note and (note.contentious or note.carry_to_interviews)):
+        if verdict == Verdict.CONTENTION or (
+            note and (note.contentious or note.carry_to_interviews)
+        ):
             suggestions.append(
                 _(
                     "Officials disagreed on: “%(question)s” How do you see it, and why?",
@@ -248,11 +291,235 @@ def suggested_interview_questions(assessment: ReadinessAssessment) -> list[str]:
 
 
 def next_protocol_position(assessment_id: int) -> int:
-    from portal.models import InterviewQuestion
-
     current = db.session.scalar(
         select(func.max(InterviewQuestion.position)).where(
             InterviewQuestion.assessment_id == assessment_id
         )
     )
     return (current or 0) + 1
+
+
+# --- assessments and the officials who answer -----------------------------------------------
+
+
+def assessments_of(district_id: int) -> list[ReadinessAssessment]:
+    return list(
+        db.session.scalars(
+            select(ReadinessAssessment)
+            .where(ReadinessAssessment.district_id == district_id)
+            .order_by(ReadinessAssessment.id.desc())
+        )
+    )
+
+
+def published_assessment(district_id: int, slug: str) -> ReadinessAssessment | None:
+    """The assessment whose public summary is published at /readiness/<slug>, or None."""
+    return db.session.scalars(
+        select(ReadinessAssessment).where(
+            ReadinessAssessment.slug == slug,
+            ReadinessAssessment.district_id == district_id,
+            ReadinessAssessment.public_summary_published,
+        )
+    ).first()
+
+
+def create_assessment(
+    district, actor, title: str, slug: str, tier1_survey_id: int | None
+) -> ReadinessAssessment:
+    """Start an assessment in `district`, optionally linked to one of its surveys (Tier 1)."""
+    title, slug = title.strip(), slug.strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Enter a name.")
+    if not SLUG.fullmatch(slug) or len(slug) > 80:
+        errors["slug"] = _("Use lowercase letters, digits and single hyphens only.")
+    elif db.session.scalars(
+        select(ReadinessAssessment).where(ReadinessAssessment.slug == slug)
+    ).first():
+        errors["slug"] = _("Another assessment already uses this web address name.")
+    survey = db.session.get(Survey, tier1_survey_id) if tier1_survey_id is not None else None
+    if tier1_survey_id is not None and (survey is None or survey.district_id != district.id):
+        errors["tier1_survey_id"] = _("Choose a survey from the list.")
+    if errors:
+        raise Rejected(errors)
+    assessment = ReadinessAssessment(
+        district_id=district.id,
+        slug=slug,
+        title=title[:200],
+        tier1_survey_id=survey.id if survey else None,
+        public_summary={},
+        source_locale=district.default_locale,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    record_audit(actor, "readiness.created", "readiness_assessment", assessment.id, {"slug": slug})
+    return assessment
+
+
+def officials() -> list[User]:
+    """Active accounts with the district staff role: who may be asked to answer the inventory."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(RoleGrant)
+            .where(RoleGrant.role == Role.DISTRICT.value, User.is_active)
+            .order_by(User.name)
+            .distinct()
+        )
+    )
+
+
+def save_overview(
+    assessment: ReadinessAssessment,
+    actor,
+    official_ids: list[int],
+    summary: dict[str, str],
+    publish: bool,
+) -> None:
+    """Who answers the inventory, the public summary in each language, and whether it shows."""
+    chosen = set(official_ids)
+    if not chosen <= {u.id for u in officials()}:
+        raise Rejected({"officials": _("Choose officials from the list.")})
+    kept = [i for i in assessment.invites if i.user_id in chosen]
+    added = sorted(chosen - {i.user_id for i in assessment.invites})
+    assessment.invites = kept + [InventoryInvite(user_id=uid) for uid in added]
+    assessment.public_summary = {code: text[:5000] for code, text in summary.items() if text}
+    if publish and not assessment.public_summary_published:
+        assessment.publish_summary()
+        record_audit(actor, "readiness.summary_published", "readiness_assessment", assessment.id)
+    elif not publish and assessment.public_summary_published:
+        assessment.withdraw_summary()
+        record_audit(actor, "readiness.summary_withdrawn", "readiness_assessment", assessment.id)
+
+
+def save_next_steps(assessment: ReadinessAssessment, actor, text: str) -> None:
+    """The facilitator's recommended next steps, shown at the end of the report."""
+    assessment.next_steps = text.strip()[:20000]
+
+
+# --- Tier 3: the facilitator's protocol and interviews (confidential) -----------------------
+
+
+def protocol(assessment_id: int) -> list[InterviewQuestion]:
+    return list(
+        db.session.scalars(
+            select(InterviewQuestion)
+            .where(InterviewQuestion.assessment_id == assessment_id)
+            .order_by(InterviewQuestion.position)
+        )
+    )
+
+
+def interviews_of(assessment_id: int) -> list[Interview]:
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .where(Interview.assessment_id == assessment_id)
+            .order_by(Interview.held_on.desc())
+        )
+    )
+
+
+def add_protocol_question(assessment: ReadinessAssessment, actor, text: str) -> InterviewQuestion:
+    """Append a question to the interview protocol."""
+    text = text.strip()
+    if not text:
+        raise Rejected({"text": _("Write the question.")})
+    question = InterviewQuestion(
+        assessment_id=assessment.id,
+        position=next_protocol_position(assessment.id),
+        text=text[:1000],
+    )
+    db.session.add(question)
+    return question
+
+
+def log_interview(
+    assessment: ReadinessAssessment,
+    actor,
+    *,
+    interviewee_role: str,
+    held_on: date | None,
+    department: str = "",
+    interviewee_name: str = "",
+    notes: str = "",
+) -> Interview:
+    """Record an interview held by the facilitator (`actor`)."""
+    errors = {}
+    if not interviewee_role.strip():
+        errors["interviewee_role"] = _("Enter the person's role.")
+    if held_on is None:
+        errors["held_on"] = _("Choose a date.")
+    if errors:
+        raise Rejected(errors)
+    interview = Interview(
+        assessment_id=assessment.id,
+        interviewee_role=interviewee_role.strip()[:120],
+        department=department.strip()[:120],
+        interviewee_name=interviewee_name.strip()[:200],
+        held_on=held_on,
+        notes=notes.strip()[:20000],
+        logged_by_id=actor.id,
+    )
+    db.session.add(interview)
+    db.session.flush()
+    return interview
+
+
+def interview_of(assessment: ReadinessAssessment, interview_id: int) -> Interview | None:
+    """The assessment's interview `interview_id`, or None (another assessment's is None too)."""
+    record = db.session.get(Interview, interview_id)
+    return record if record is not None and record.assessment_id == assessment.id else None
+
+
+def add_observation(
+    interview: Interview,
+    actor,
+    *,
+    code: str,
+    survey_area: str = "",
+    note: str = "",
+    needs: str = "",
+    shareable: bool = False,
+) -> InterviewObservation:
+    """Add a coded observation to an interview."""
+    errors = {}
+    if code not in {c.value for c in ObservationCode}:
+        errors["code"] = _("Choose what you observed.")
+    if survey_area and survey_area not in {a.value for a in SurveyArea}:
+        errors["survey_area"] = _("Choose an area from the list.")
+    if errors:
+        raise Rejected(errors)
+    observation = InterviewObservation(
+        code=code,
+        survey_area=survey_area,
+        note=note.strip()[:5000],
+        needs=needs.strip()[:5000],
+        shareable=shareable,
+    )
+    interview.observations.append(observation)
+    return observation
+
+
+def delete_interview(interview: Interview, actor) -> None:
+    """Delete an interview record and its observations."""
+    db.session.delete(interview)
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def report(assessment: ReadinessAssessment) -> dict:
+    """What the report (page and PDF) shows: the three tiers side by side. Nothing from the
+    interviews but counts and the notes the facilitator allowed to be quoted."""
+    verdicts = classifications(assessment.id)
+    by_code, _by_area = observation_counts(assessment.id)
+    return {
+        "tier1": area_means(assessment.tier1_survey_id) if assessment.tier1_survey_id else {},
+        "verdicts": verdicts,
+        "verdict_counts": Counter(verdicts.values()),
+        "notes": roundtable_notes(assessment.id),
+        "by_code": by_code,
+        "quotes": shareable_notes(assessment.id),
+        "gaps": perception_gaps(assessment),
+    }

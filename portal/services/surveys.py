@@ -193,6 +193,15 @@ def open_surveys(district_id: int, school_id: int | None = None, now=None) -> li
     return [s for s in surveys if school_id is None or s.covers(school_id)]
 
 
+def district_surveys(district_id: int) -> list[Survey]:
+    """Every survey of the district, newest first (drafts too)."""
+    return list(
+        db.session.scalars(
+            select(Survey).where(Survey.district_id == district_id).order_by(Survey.opens_at.desc())
+        )
+    )
+
+
 def covered_schools(survey: Survey):
     if survey.covers_all_schools:
         from portal.models import School
