@@ -180,12 +180,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ValueFirstSelect(Select):
     """A <select> whose chosen option reads `<option value="x" selected>`, as the portal's pages
-    have always written it (WTForms sorts the attributes the other way round)."""
+    have always written it (WTForms sorts the attributes the other way round). A blank first
+    option ("Choose a kind") is chosen by being first, so it is never marked."""
 
     @classmethod
     def render_option(cls, choice, **kwargs):
         html = str(super().render_option(choice._replace(selected=False), **kwargs))
-        return html.replace(">", " selected>", 1) if choice.selected else html
+        return html.replace(">", " selected>", 1) if choice.selected and choice.value else html
 
 
 class ChoiceField(SelectField):
