@@ -39,21 +39,13 @@ def init_app(app: Flask) -> None:
         """Publish bulletins whose scheduled time has passed (run every few minutes from cron)."""
         from portal.extensions import db
         from portal.models import District
-        from portal.models.base import utcnow
-        from portal.services.bulletins import due_bulletins, publish
+        from portal.services.bulletins import publish_due
 
         count = 0
+        # A request context, for the e-mails' addresses (url_for) and languages.
         with app.test_request_context():
-            from flask import g
-
-            from portal.blueprints.bulletins.routes import queue_emails
-
             for district in db.session.scalars(db.select(District)):
-                g.district = district
-                for bulletin in due_bulletins(district.id, utcnow()):
-                    if publish(bulletin):
-                        queue_emails(bulletin)
-                    count += 1
+                count += len(publish_due(district))
             db.session.commit()
         click.echo(f"Published {count} scheduled bulletins.")
 

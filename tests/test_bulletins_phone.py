@@ -16,6 +16,7 @@ from babel import Locale
 
 from portal.i18n import LANGUAGES
 from portal.models import Bulletin, OutboxMessage, Role, School, Subscriber
+from portal.services import bulletin_links
 from portal.services import bulletins as service
 from tests.conftest import pdf_text
 from tests.test_bulletins import _bulletin, saving
@@ -96,8 +97,8 @@ def read_form(html: str) -> _Form:
 
 def value_of(page: _Form, field_id: str) -> str:
     value = page.controls[field_id]["value"]
-    # A textarea's first newline is not part of its value.
-    return unescape(value.removeprefix("\n") if value else value)
+    # A textarea's first line break (CR LF or LF) is not part of its value.
+    return unescape(value.removeprefix("\r").removeprefix("\n") if value else value)
 
 
 def assert_rejected_well(response, errors: list[str]):
@@ -234,9 +235,9 @@ def test_every_link_format_the_hint_describes_is_accepted(login_as, district, ct
     staff = login_as(Role.COMMS)
     editor = staff.get(f"/manage/bulletins/{bulletin_id}").get_data(as_text=True)
     hint = unescape(re.search(r'id="links-hint">(.*?)</p>', editor, re.S).group(1))
-    for kind in service.LINK_KINDS:
+    for kind in bulletin_links.LINK_KINDS:
         assert kind in hint
-    assert f"at most {service.MAX_LINKS}" in hint
+    assert f"at most {bulletin_links.MAX_LINKS}" in hint
     lines = [
         "plan: maple-elementary",  # kind, colon, web name
         "Budget : Cedar-Middle",  # spaces and capitals as people type them
@@ -476,16 +477,14 @@ def test_feed_and_email_mark_english_for_a_vietnamese_reader(client, district, c
                 confirmed_at=datetime.now(UTC),
             )
         )
-    from portal.blueprints.bulletins.routes import queue_emails
+    from portal.services.subscriptions import queue_bulletin_emails
 
     with clean_app.test_request_context("/"):
-        from flask import g
-
         from portal.extensions import db
         from portal.models import District
 
-        g.district = db.session.get(District, district["id"])
-        queue_emails(db.session.get(Bulletin, bulletin_id))
+        district_row = db.session.get(District, district["id"])
+        queue_bulletin_emails(db.session.get(Bulletin, bulletin_id), district_row)
         db.session.commit()
     with ctx() as session:
         message = session.query(OutboxMessage).one()
@@ -503,7 +502,7 @@ def test_the_print_edition_marks_english_in_every_language(client, district, ctx
     # The HTML behind the PDF: the English parts carry lang="en".
     from flask import render_template
 
-    from portal.blueprints.bulletins import routes
+    from portal.services.bulletin_reading import print_item
 
     with client.application.test_request_context(f"/?lang={tag}"):
         from flask import g
@@ -515,7 +514,7 @@ def test_the_print_edition_marks_english_in_every_language(client, district, ctx
         g.chosen_locale = code
         bulletin = db.session.scalars(db.select(Bulletin)).one()
         html = render_template(
-            "bulletins/print.html", items=[routes._print_item(bulletin, code)], heading=None
+            "bulletins/print.html", items=[print_item(bulletin, g.district, code)], heading=None
         )
         db.session.rollback()
     assert f'<html lang="{tag}"' in html

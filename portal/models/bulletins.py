@@ -20,7 +20,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText, UTCDateTime
+from portal.models.base import (
+    IllegalMove,
+    TimestampMixin,
+    TranslatableMixin,
+    TranslatedText,
+    UTCDateTime,
+)
 
 
 class BulletinStatus(StrEnum):
@@ -94,6 +100,49 @@ class Bulletin(TimestampMixin, TranslatableMixin, db.Model):
     @property
     def status_label(self):
         return BulletinStatus(self.status).label
+
+    # These methods are the only way the status changes; an illegal move raises IllegalMove.
+    #   draft -> scheduled (schedule), scheduled -> scheduled (a new time), scheduled -> draft
+    #   (unschedule); draft, scheduled or archived -> published (publish); published ->
+    #   archived (archive). Publishing a published bulletin changes nothing.
+
+    def publish(self, at: datetime) -> bool:
+        """Put the bulletin online at `at` (now, or when its scheduled time came). An archived
+        bulletin comes back online with its first publishing day. Returns True the first time
+        it is published: then, and only then, e-mails go out."""
+        first = self.published_at is None
+        self.status = BulletinStatus.PUBLISHED.value
+        self.published_at = self.published_at or at
+        self.publish_at = None
+        return first
+
+    def schedule(self, at: datetime) -> None:
+        """Publish it at `at` (a later time) by `flask publish-scheduled`."""
+        if self.status not in (BulletinStatus.DRAFT, BulletinStatus.SCHEDULED):
+            raise IllegalMove(_l("Only a draft can be scheduled: this bulletin is already out."))
+        self.status = BulletinStatus.SCHEDULED.value
+        self.publish_at = at
+
+    def unschedule(self) -> None:
+        """Back to draft: it will not be published at its scheduled time."""
+        if self.status != BulletinStatus.SCHEDULED:
+            raise IllegalMove(_l("Only a scheduled bulletin can go back to draft."))
+        self.status = BulletinStatus.DRAFT.value
+        self.publish_at = None
+
+    def archive(self) -> None:
+        """Take it off the lists; its page stays, marked as archived."""
+        if self.status != BulletinStatus.PUBLISHED:
+            raise IllegalMove(_l("Only a published bulletin can be archived."))
+        self.status = BulletinStatus.ARCHIVED.value
+
+    def is_due(self, now: datetime) -> bool:
+        """Scheduled, and its time has come."""
+        return (
+            self.status == BulletinStatus.SCHEDULED
+            and self.publish_at is not None
+            and self.publish_at <= now
+        )
 
     @property
     def locales(self) -> list[str]:

@@ -1,50 +1,56 @@
-"""Bulletins: Markdown made safe, translation states, publishing (now or when due), text-message
-lengths, slugs and short links."""
+"""Writing and publishing bulletins: translation states, the editor's content, revisions,
+publishing (now, on a schedule, when due), archiving, the picture, and slugs.
+
+Functions take the district and the acting user (`actor`) as arguments and never commit: the
+route (or the CLI) commits once. Refused input raises `Rejected` with field messages."""
 
 import hashlib
 import re
-import secrets
 import unicodedata
-from datetime import datetime
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-import nh3
-from flask import current_app
-from markdown_it import MarkdownIt
+from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
-from portal.models import Bulletin, BulletinRevision, BulletinTranslation, School, ShortLink, Survey
+from portal.i18n import LANGUAGES, language_label
+from portal.models import (
+    Bulletin,
+    BulletinImage,
+    BulletinRevision,
+    BulletinTranslation,
+    District,
+    School,
+)
 from portal.models.base import utcnow
 from portal.models.bulletins import BULLETIN_FIELDS, BulletinStatus, TranslationStatus
+from portal.services.audit import record_audit
+from portal.services.bulletin_links import MAX_LINKS, parse_links
+from portal.services.errors import Rejected
+from portal.services.images import ImageRejected, process_image
+from portal.services.short_links import ensure_short_link
+from portal.services.subscriptions import queue_bulletin_emails
 
 # The longest text each translatable field takes, in characters.
 MAX_LENGTHS = {"title": 200, "summary": 500, "body": 20000, "sms": 480}
-
-# Raw HTML in Markdown is not passed through (html=False); what Markdown itself makes is then
-# cleaned by an allow-list, so no author's markup can reach a page.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code",
-    "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+MAX_ALT_LENGTH = 300
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+# What the editor's publishing buttons ask for.
+STATUS_ACTIONS = ("publish", "schedule", "archive", "draft")
 
 
-def render_markdown(text: str) -> str:
-    """Markdown -> HTML that is safe to put in a page (allow-listed tags, http/https/mailto)."""
-    html = _MARKDOWN.render(text or "")
-    # Headings in a bulletin start at h2: the page's h1 is its title.
-    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener nofollow",
+def too_long(text: str, limit: int) -> str:
+    """The message for text over its limit, with both numbers."""
+    return _(
+        "This is %(count)d characters long; it can be at most %(limit)d.",
+        count=len(text),
+        limit=limit,
     )
+
+
+# -- Translation states -------------------------------------------------------------------------
 
 
 def source_digest(bulletin: Bulletin) -> str:
@@ -76,6 +82,7 @@ def missing_required(bulletin: Bulletin, required: list[str]) -> list[str]:
 
 
 def set_review(bulletin: Bulletin, locale: str, reviewed: bool) -> None:
+    """Mark one translation reviewed (against the source as it is now) or back to draft."""
     row = next((t for t in bulletin.translations if t.locale == locale), None)
     if row is None:
         row = BulletinTranslation(locale=locale)
@@ -85,7 +92,8 @@ def set_review(bulletin: Bulletin, locale: str, reviewed: bool) -> None:
 
 
 def snapshot(bulletin: Bulletin) -> dict:
-    return {field: dict(getattr(bulletin, field) or {}) for field in BULLETIN_FIELDS}
+    """The bulletin's text in every language, as a revision keeps it."""
+    return {name: dict(getattr(bulletin, name) or {}) for name in BULLETIN_FIELDS}
 
 
 def record_revision(bulletin: Bulletin, user_id: int | None, before: dict | None = None) -> None:
@@ -101,16 +109,190 @@ def record_revision(bulletin: Bulletin, user_id: int | None, before: dict | None
         )
 
 
-def publish(bulletin: Bulletin, now: datetime | None = None) -> bool:
-    """Publish a bulletin; returns True the first time (when e-mails should be queued)."""
-    first = bulletin.published_at is None
-    bulletin.status = BulletinStatus.PUBLISHED
-    bulletin.published_at = bulletin.published_at or now or utcnow()
-    bulletin.publish_at = None
-    return first
+# -- Writing ------------------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "bulletin"
+
+
+def unique_slug(title: str, month: str) -> str:
+    """`<year-month>-<title as a web name>`, with a number added if it is taken."""
+    base = f"{month}-{slugify(title)}"
+    slug, n = base, 2
+    while db.session.scalars(select(Bulletin.id).where(Bulletin.slug == slug)).first():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_bulletin(district: District, title: str, actor) -> Bulletin:
+    """Start a draft from its title in the district's main language; its short link is made
+    now, so every page and paper that names it can use it."""
+    source = district.default_locale
+    title = (title or "").strip()
+    name = f"title_{source}"
+    if not title:
+        raise Rejected({name: _("Give the bulletin a title.")})
+    if len(title) > MAX_LENGTHS["title"]:
+        raise Rejected({name: too_long(title, MAX_LENGTHS["title"])})
+    bulletin = Bulletin(
+        district_id=district.id,
+        slug=unique_slug(title, utcnow().strftime("%Y-%m")),
+        title={source: title},
+        source_locale=source,
+        created_by_id=actor.id,
+    )
+    db.session.add(bulletin)
+    db.session.flush()
+    ensure_short_link("bulletin", bulletin.id)
+    return bulletin
+
+
+@dataclass
+class EditorContent:
+    """What the editor sends: the text of the source and one translation (`texts`, by
+    (field, language), as typed), the Links field as typed, the schools ticked, and the
+    review choice for the translation (`review`: "draft", "reviewed", or None to leave it)."""
+
+    target: str
+    texts: dict[tuple[str, str], str]
+    links: str = ""
+    school_ids: list[int] = field(default_factory=list)
+    review: str | None = None
+
+
+def _checked_content(bulletin: Bulletin, district: District, content: EditorContent):
+    """The editor's text, links and schools, checked; nothing is changed."""
+    source, errors, values = bulletin.source_locale, {}, {}
+    for (name, code), typed in content.texts.items():
+        # Browsers send a textarea's line breaks as CR LF; the text keeps LF.
+        value = (typed or "").replace("\r\n", "\n").strip()
+        if len(value) > MAX_LENGTHS[name]:
+            errors[f"{name}_{code}"] = too_long(value, MAX_LENGTHS[name])
+        values[(name, code)] = value
+    if not values.get(("title", source)):
+        errors[f"title_{source}"] = _("Give the bulletin a title.")
+    if not values.get(("body", source)):
+        errors[f"body_{source}"] = _("Write the bulletin's text.")
+    links, bad_links = parse_links(content.links, district.id)
+    if bad_links:
+        # The format is in the hint beside the field; the message says which lines are wrong.
+        errors["links"] = _(
+            "Not a link to a page of this portal: %(lines)s.",
+            lines="; ".join(f"“{line[:80]}”" for line in bad_links),
+        )
+    elif len(links) > MAX_LINKS:
+        errors["links"] = _(
+            "There are %(count)d links; a bulletin can show at most %(limit)d.",
+            count=len(links),
+            limit=MAX_LINKS,
+        )
+    if errors:
+        raise Rejected(errors)
+    wanted = set(content.school_ids)
+    schools = db.session.scalars(
+        select(School).where(School.district_id == district.id).order_by(School.name)
+    )
+    return values, links, [s for s in schools if s.id in wanted]
+
+
+def save_content(bulletin: Bulletin, district: District, content: EditorContent, actor) -> None:
+    """Write the editor's content to the bulletin, keeping what a published bulletin said
+    before; the review choice applies to the translation shown, once it has a title."""
+    values, links, schools = _checked_content(bulletin, district, content)
+    before = snapshot(bulletin)
+    for (name, code), value in values.items():
+        texts = dict(getattr(bulletin, name) or {})
+        if value:
+            texts[code] = value
+        else:
+            texts.pop(code, None)
+        setattr(bulletin, name, texts)
+    record_revision(bulletin, actor.id, before)
+    bulletin.links = links
+    bulletin.schools = schools
+    target = content.target
+    if content.review in ("draft", "reviewed") and values.get(("title", target)):
+        set_review(bulletin, target, content.review == "reviewed")
+
+
+# -- Publishing ---------------------------------------------------------------------------------
+
+
+def _publish_time(district: District, day: date | None, clock: time | None, now: datetime):
+    """The day and time typed, in the district's time zone, as UTC; refused when either is
+    missing or the moment has passed."""
+    errors = {}
+    if day is None:
+        errors["day"] = _("Enter the day to publish it on.")
+    if clock is None:
+        errors["time"] = _("Enter the time to publish it at, such as 08:30.")
+    if errors:
+        return None, errors
+    when = datetime.combine(day, clock, ZoneInfo(district.timezone)).astimezone(UTC)
+    if when <= now:
+        return None, {"day": _("That time has passed. Choose a later one, or publish now.")}
+    return when, {}
+
+
+def change_status(
+    bulletin: Bulletin,
+    district: District,
+    action: str,
+    actor,
+    *,
+    day: date | None = None,
+    clock: time | None = None,
+    anyway: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Publish (when the required languages are reviewed, or `anyway` with a note), schedule
+    for `day` at `clock` (the district's time), archive, or take a scheduled bulletin back to
+    draft ("draft"). Refused input raises Rejected; a move the status does not allow raises
+    IllegalMove."""
+    now = now or utcnow()
+    source, errors, when = bulletin.source_locale, {}, None
+    if action in ("publish", "schedule") and not (bulletin.body or {}).get(source):
+        errors[f"body_{source}"] = _("Write the bulletin's text before publishing.")
+    missing = missing_required(bulletin, district.required_locales or [])
+    if action == "publish" and missing and not anyway:
+        errors["anyway"] = _(
+            "These languages are not reviewed yet: %(languages)s. Tick “Publish anyway” to "
+            "show a “translation coming” note in them.",
+            languages=", ".join(language_label(code) for code in missing),
+        )
+    if action == "schedule":
+        when, time_errors = _publish_time(district, day, clock, now)
+        errors.update(time_errors)
+    if errors:
+        raise Rejected(errors)
+    if action == "publish":
+        publish(bulletin, district, now, actor)
+        return
+    if action == "schedule":
+        bulletin.schedule(when)
+    elif action == "archive":
+        bulletin.archive()
+    elif action == "draft":
+        bulletin.unschedule()
+    else:
+        raise ValueError(f"unknown action {action!r}")
+    record_audit(actor, f"bulletin.{action}", "bulletin", bulletin.id, {"status": bulletin.status})
+
+
+def publish(bulletin: Bulletin, district: District, now: datetime, actor) -> None:
+    """Put it online now: its short link is made if it has none, and the first time, every
+    confirmed subscriber it is for gets it by e-mail (queued in this transaction)."""
+    first = bulletin.publish(now)
+    ensure_short_link("bulletin", bulletin.id)
+    if first:
+        queue_bulletin_emails(bulletin, district)
+    record_audit(actor, "bulletin.publish", "bulletin", bulletin.id, {"first": first})
 
 
 def due_bulletins(district_id: int, now: datetime) -> list[Bulletin]:
+    """Scheduled bulletins of the district whose time has come."""
     return list(
         db.session.scalars(
             select(Bulletin).where(
@@ -122,120 +304,66 @@ def due_bulletins(district_id: int, now: datetime) -> list[Bulletin]:
     )
 
 
-# -- Links to portal pages ------------------------------------------------------------------
-
-# What a bulletin can link to, and the page each kind opens.
-LINK_ENDPOINTS = {
-    "plan": "plans.school_plan",
-    "budget": "allocation.school_budget",
-    "calendar": "calendar.school_calendar",
-    "school": "public.school",
-    "survey": "surveys.take",
-}
-LINK_KINDS = tuple(LINK_ENDPOINTS)
-MAX_LINKS = 10
+def publish_due(district: District, now: datetime | None = None) -> list[Bulletin]:
+    """Publish the district's scheduled bulletins whose time has come (`flask
+    publish-scheduled`, run from cron; never a page view). Returns them."""
+    now = now or utcnow()
+    due = due_bulletins(district.id, now)
+    for bulletin in due:
+        publish(bulletin, district, now, None)
+    return due
 
 
-def _link_from_address(line: str) -> dict | None:
-    """A portal page's address, whole ("https://…/schools/oak-grove/plan?lang=es") or its path."""
-    parts = urlsplit(line)
-    if not parts.path.startswith("/") or (parts.scheme and parts.scheme not in ("http", "https")):
-        return None
-    try:
-        endpoint, args = current_app.url_map.bind("portal").match(parts.path, method="GET")
-    except HTTPException:
-        return None
-    kind = next((k for k, e in LINK_ENDPOINTS.items() if e == endpoint), None)
-    return {"kind": kind, "slug": args["slug"]} if kind and args.get("slug") else None
+# -- The picture --------------------------------------------------------------------------------
 
 
-def _link_from_pair(line: str) -> dict | None:
-    """ "plan: oak-grove-elementary": a kind, a colon, a web name."""
-    kind, sep, slug = line.partition(":")
-    kind, slug = kind.strip().lower(), slug.strip().lower()
-    if not sep or kind not in LINK_KINDS or not slug or len(slug) > 80:
-        return None
-    return {"kind": kind, "slug": slug}
+def save_picture(
+    bulletin: Bulletin, alt: dict[str, str], data: bytes, actor, *, too_big: bool = False
+) -> None:
+    """Add or replace the picture (`data`, the upload's bytes, or b"" to keep the picture) and
+    its descriptions: `alt` holds the languages on the form (empty text removes one); the
+    others are kept. A description in the original language is required."""
+    source, errors = bulletin.source_locale, {}
+    described = dict(bulletin.image.alt or {}) if bulletin.image else {}
+    for code, typed in alt.items():
+        value = (typed or "").strip()
+        if len(value) > MAX_ALT_LENGTH:
+            errors[f"alt_{code}"] = too_long(value, MAX_ALT_LENGTH)
+        if value:
+            described[code] = value
+        elif code in LANGUAGES:
+            described.pop(code, None)
+    if not described.get(source) and f"alt_{source}" not in errors:
+        errors[f"alt_{source}"] = _("Describe the picture for people who cannot see it.")
+    processed = None
+    if not data and bulletin.image is None:
+        errors["image"] = _("Choose a picture (JPEG, PNG, WebP or GIF).")
+    elif too_big or len(data) > MAX_IMAGE_BYTES:
+        errors["image"] = _("The picture is larger than 2 MB. Choose a smaller one.")
+    elif data:
+        try:
+            processed = process_image(data)
+        except ImageRejected:
+            errors["image"] = _(
+                "This file is not a picture we can use. Choose a JPEG, PNG, WebP or GIF."
+            )
+    if errors:
+        if "image" not in errors and data:
+            # A browser cannot be given the file back: say so beside the field.
+            errors["image"] = _("The picture is fine, but choose it again: nothing was saved.")
+        raise Rejected(errors)
+    image = bulletin.image or BulletinImage(source_locale=source)
+    image.alt = described
+    if processed is not None:
+        image.mimetype, image.width, image.height = (
+            processed.mimetype,
+            processed.width,
+            processed.height,
+        )
+        image.large, image.small, image.digest = processed.large, processed.small, processed.digest
+    bulletin.image = image
 
 
-def parse_links(raw: str, district_id: int) -> tuple[list[dict], list[str]]:
-    """The Links field: one link a line, as a portal page's address or as "kind: web name", to a
-    school or survey of this district. Returns the links (each once) and the lines that are not
-    such a link, as typed."""
-    schools = set(db.session.scalars(select(School.slug).where(School.district_id == district_id)))
-    surveys = set(db.session.scalars(select(Survey.slug).where(Survey.district_id == district_id)))
-    links, bad = [], []
-    for line in (raw or "").splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        link = _link_from_address(line) or _link_from_pair(line)
-        if link is None or link["slug"] not in (surveys if link["kind"] == "survey" else schools):
-            bad.append(line)
-        elif link not in links:
-            links.append(link)
-    return links, bad
-
-
-def link_text(links: list[dict]) -> str:
-    """Stored links as the editor shows them, one "kind: web name" a line."""
-    return "\n".join(f"{link['kind']}: {link['slug']}" for link in links or [])
-
-
-# -- Text messages ----------------------------------------------------------------------------
-
-# The GSM 03.38 basic set and its extension (extension characters count twice).
-GSM7_BASIC = (
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENDED = "^{}\\[~]|€\f"
-
-
-def sms_length(text: str) -> dict:
-    """How a text message is counted: GSM-7 (160 a segment, 153 when split) unless a character
-    needs UCS-2 (70, 67 when split)."""
-    text = text or ""
-    if all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text):
-        units = sum(2 if c in GSM7_EXTENDED else 1 for c in text)
-        single, multi, encoding = 160, 153, "GSM-7"
-    else:
-        units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
-        single, multi, encoding = 70, 67, "UCS-2"
-    segments = 0 if units == 0 else 1 if units <= single else -(-units // multi)
-    return {"encoding": encoding, "units": units, "limit": single, "segments": segments}
-
-
-# -- Addresses --------------------------------------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "bulletin"
-
-
-def unique_slug(title: str, month: str) -> str:
-    base = f"{month}-{slugify(title)}"
-    slug, n = base, 2
-    while db.session.scalars(select(Bulletin.id).where(Bulletin.slug == slug)).first():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to type from paper
-
-
-def short_code(kind: str, target_id: int) -> str:
-    """The short link code of a bulletin, school or survey (made on first use)."""
-    row = db.session.scalars(
-        select(ShortLink).where(ShortLink.kind == kind, ShortLink.target_id == target_id)
-    ).first()
-    if row is None:
-        while True:
-            code = "".join(secrets.choice(SHORT_ALPHABET) for _ in range(6))
-            if db.session.get(ShortLink, code) is None:
-                break
-        row = ShortLink(code=code, kind=kind, target_id=target_id)
-        db.session.add(row)
-        db.session.flush()
-    return row.code
+def remove_picture(bulletin: Bulletin, actor) -> None:
+    """Remove the picture and its descriptions."""
+    bulletin.image = None

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("bulletins", __name__)
 
-from portal.blueprints.bulletins import manage, routes  # noqa: E402, F401
+from portal.blueprints.bulletins import manage, routes, subscribe  # noqa: E402, F401

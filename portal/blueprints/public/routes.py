@@ -3,17 +3,19 @@
 from datetime import UTC, datetime, time
 
 from flask import abort, g, jsonify, redirect, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import text
 
-from portal.blueprints.bulletins.routes import latest_for, share_link
 from portal.blueprints.public import bp
 from portal.extensions import db
 from portal.htmx import render
 from portal.models import SchoolLevel
 from portal.permissions import public
+from portal.services.bulletin_reading import latest_for
 from portal.services.feedback import feedback_counts
 from portal.services.school_year import current_year
 from portal.services.schools import school_by_slug, search_schools
+from portal.services.short_links import share_url, short_url
 from portal.services.surveys import open_surveys
 
 
@@ -37,7 +39,7 @@ def index():
         level=level,
         levels=list(SchoolLevel),
         open_surveys=open_surveys(g.district.id),
-        bulletins=latest_for(None),
+        bulletins=latest_for(g.district),
     )
 
 
@@ -48,12 +50,15 @@ def school(slug: str):
     found = school_by_slug(slug)
     if found is None or g.district is None or found.district_id != g.district.id:
         abort(404)
+    locale = str(get_locale())
     return render_template(
         "public/school.html",
         school=found,
         open_surveys=open_surveys(g.district.id, found.id),
-        bulletins=latest_for(found),
-        short_link=share_link("school", found.id),
+        bulletins=latest_for(g.district, found),
+        # The short link is made with the school; until then, the page's full address.
+        share_link=share_url("school", found, locale),
+        short_link_made=short_url("school", found.id, locale) is not None,
         feedback_counts=_feedback_counts(found),
     )
 
