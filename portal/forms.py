@@ -186,7 +186,8 @@ class ValueFirstSelect(Select):
     @classmethod
     def render_option(cls, choice, **kwargs):
         html = str(super().render_option(choice._replace(selected=False), **kwargs))
-        return html.replace(">", " selected>", 1) if choice.selected and choice.value else html
+        marked = choice.selected and choice.value != ""
+        return html.replace(">", " selected>", 1) if marked else html
 
 
 class ChoiceField(SelectField):
