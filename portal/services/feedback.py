@@ -11,13 +11,17 @@ To let people comment on something new, a school's calendar event say:
 1. add an entry here, e.g.
    ``FeedbackTarget("calendar_event", _l("Calendar event"), CalendarEvent,
    school=lambda e: e.school, is_open=lambda e: e.school_id is not None,
-   page=lambda e: ("calendar.event", {"event_id": e.id}))``;
+   page=lambda e: ("calendar.school_calendar", {"slug": e.school.slug,
+   "_anchor": f"event-{e.id}"}))``;
 2. add "calendar_event" to `TARGET_TYPES` in portal/models/feedback.py, with an Alembic
    migration widening the table's `target_type_known` check constraint to the new value;
 3. pass ``feedback=visible_feedback(school.id, "calendar_event")`` to the page's template and
-   include the partial where the comments should appear:
+   include the partial where the comments should appear (calendar/_partials/event.html):
    ``{% with target_type="calendar_event", target_id=event.id %}
    {% include "feedback/_partials/feedback.html" %}{% endwith %}``.
+
+The form, the way back to the page, the moderation queue, the counts on the school page and the
+permissions (the school's editors moderate) then work for it unchanged.
 
 A comment always belongs to one school (moderated by its editors), so a target without a school
 (a district-wide event) is not open to feedback.

@@ -11,7 +11,7 @@ from portal.blueprints.feedback.forms import FeedbackForm, feedback_form, modera
 from portal.blueprints.school_access import editable_school_or_404
 from portal.extensions import db, limiter
 from portal.models import Feedback, School
-from portal.models.feedback import FeedbackStatus
+from portal.models.feedback import FeedbackStatus, FeedbackVisibility
 from portal.permissions import SCHOOL_EDITORS, public, role_required
 from portal.services import feedback
 from portal.services.errors import Rejected
@@ -25,6 +25,12 @@ def feedback_status_label(status: str) -> str:
     return str(FeedbackStatus(status).label) if status in set(FeedbackStatus) else ""
 
 
+def _page_url(found: feedback.Found) -> str:
+    """The public page showing what the comment is about: where its writer goes back to."""
+    endpoint, values = found.page
+    return url_for(endpoint, **values)
+
+
 @bp.post("/feedback")
 @limiter.limit(lambda: current_app.config.get("FEEDBACK_RATE_LIMIT", "20 per hour"))
 @public
@@ -34,22 +40,26 @@ def leave_feedback():
     found = feedback.find_target(g.district, form.target_type.data, form.target_id.data)
     if found is None:
         abort(404)
-    back = url_for(found.page[0], **found.page[1])
+    back = _page_url(found)
     if form.website.data:  # the honeypot: a robot filled it in
         return redirect(back, code=303)
     try:
         if not form.validate():
             raise Rejected({name: errors[0] for name, errors in form.errors.items()})
         row = feedback.leave_feedback(
-            found.target.type, found.row.id, form.body.data, form.name.data,
-            str(get_locale()), g.district,
-        )  # fmt: skip
+            found.target.type,
+            found.row.id,
+            form.body.data,
+            form.name.data,
+            str(get_locale()),
+            g.district,
+        )
     except Rejected as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(back, code=303)
     db.session.commit()
-    if row.visibility == "pending":
+    if row.visibility == FeedbackVisibility.PENDING:
         flash(_("Thank you. Your comment will appear after a quick review."), "success")
     else:
         flash(_("Thank you. Your comment is published."), "success")
@@ -68,7 +78,7 @@ def flag_feedback(feedback_id: int):
     feedback.flag(row)
     db.session.commit()
     flash(_("Thank you. A moderator will look at it."), "success")
-    return redirect(url_for(found.page[0], **found.page[1]), code=303)
+    return redirect(_page_url(found), code=303)
 
 
 def _moderation_page(school: School, failed=None, status: int = 200):
