@@ -1,5 +1,5 @@
 """Writing and publishing bulletins: translation states, the editor's content, revisions,
-publishing (now, on a schedule, when due), archiving, the picture, and slugs.
+and slugs. Publishing is in bulletin_publishing.py, the picture in bulletin_pictures.py.
 
 Functions take the district and the acting user (`actor`) as arguments and never commit: the
 route (or the CLI) commits once. Refused input raises `Rejected` with field messages."""
@@ -8,17 +8,13 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.i18n import LANGUAGES, language_label
 from portal.models import (
     Bulletin,
-    BulletinImage,
     BulletinRevision,
     BulletinTranslation,
     District,
@@ -26,19 +22,12 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.bulletins import BULLETIN_FIELDS, BulletinStatus, TranslationStatus
-from portal.services.audit import record_audit
 from portal.services.bulletin_links import MAX_LINKS, parse_links
 from portal.services.errors import Rejected
-from portal.services.images import ImageRejected, process_image
 from portal.services.short_links import ensure_short_link
-from portal.services.subscriptions import queue_bulletin_emails
 
 # The longest text each translatable field takes, in characters.
 MAX_LENGTHS = {"title": 200, "summary": 500, "body": 20000, "sms": 480}
-MAX_ALT_LENGTH = 300
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
-# What the editor's publishing buttons ask for.
-STATUS_ACTIONS = ("publish", "schedule", "archive", "draft")
 
 
 def too_long(text: str, limit: int) -> str:
@@ -215,155 +204,3 @@ def save_content(bulletin: Bulletin, district: District, content: EditorContent,
     target = content.target
     if content.review in ("draft", "reviewed") and values.get(("title", target)):
         set_review(bulletin, target, content.review == "reviewed")
-
-
-# -- Publishing ---------------------------------------------------------------------------------
-
-
-def _publish_time(district: District, day: date | None, clock: time | None, now: datetime):
-    """The day and time typed, in the district's time zone, as UTC; refused when either is
-    missing or the moment has passed."""
-    errors = {}
-    if day is None:
-        errors["day"] = _("Enter the day to publish it on.")
-    if clock is None:
-        errors["time"] = _("Enter the time to publish it at, such as 08:30.")
-    if errors:
-        return None, errors
-    when = datetime.combine(day, clock, ZoneInfo(district.timezone)).astimezone(UTC)
-    if when <= now:
-        return None, {"day": _("That time has passed. Choose a later one, or publish now.")}
-    return when, {}
-
-
-def change_status(
-    bulletin: Bulletin,
-    district: District,
-    action: str,
-    actor,
-    *,
-    day: date | None = None,
-    clock: time | None = None,
-    anyway: bool = False,
-    now: datetime | None = None,
-) -> None:
-    """Publish (when the required languages are reviewed, or `anyway` with a note), schedule
-    for `day` at `clock` (the district's time), archive, or take a scheduled bulletin back to
-    draft ("draft"). Refused input raises Rejected; a move the status does not allow raises
-    IllegalMove."""
-    now = now or utcnow()
-    source, errors, when = bulletin.source_locale, {}, None
-    if action in ("publish", "schedule") and not (bulletin.body or {}).get(source):
-        errors[f"body_{source}"] = _("Write the bulletin's text before publishing.")
-    missing = missing_required(bulletin, district.required_locales or [])
-    if action == "publish" and missing and not anyway:
-        errors["anyway"] = _(
-            "These languages are not reviewed yet: %(languages)s. Tick “Publish anyway” to "
-            "show a “translation coming” note in them.",
-            languages=", ".join(language_label(code) for code in missing),
-        )
-    if action == "schedule":
-        when, time_errors = _publish_time(district, day, clock, now)
-        errors.update(time_errors)
-    if errors:
-        raise Rejected(errors)
-    if action == "publish":
-        publish(bulletin, district, now, actor)
-        return
-    if action == "schedule":
-        bulletin.schedule(when)
-    elif action == "archive":
-        bulletin.archive()
-    elif action == "draft":
-        bulletin.unschedule()
-    else:
-        raise ValueError(f"unknown action {action!r}")
-    record_audit(actor, f"bulletin.{action}", "bulletin", bulletin.id, {"status": bulletin.status})
-
-
-def publish(bulletin: Bulletin, district: District, now: datetime, actor) -> None:
-    """Put it online now: its short link is made if it has none, and the first time, every
-    confirmed subscriber it is for gets it by e-mail (queued in this transaction)."""
-    first = bulletin.publish(now)
-    ensure_short_link("bulletin", bulletin.id)
-    if first:
-        queue_bulletin_emails(bulletin, district)
-    record_audit(actor, "bulletin.publish", "bulletin", bulletin.id, {"first": first})
-
-
-def due_bulletins(district_id: int, now: datetime) -> list[Bulletin]:
-    """Scheduled bulletins of the district whose time has come."""
-    return list(
-        db.session.scalars(
-            select(Bulletin).where(
-                Bulletin.district_id == district_id,
-                Bulletin.status == BulletinStatus.SCHEDULED,
-                Bulletin.publish_at <= now,
-            )
-        )
-    )
-
-
-def publish_due(district: District, now: datetime | None = None) -> list[Bulletin]:
-    """Publish the district's scheduled bulletins whose time has come (`flask
-    publish-scheduled`, run from cron; never a page view). Returns them."""
-    now = now or utcnow()
-    due = due_bulletins(district.id, now)
-    for bulletin in due:
-        publish(bulletin, district, now, None)
-    return due
-
-
-# -- The picture --------------------------------------------------------------------------------
-
-
-def save_picture(
-    bulletin: Bulletin, alt: dict[str, str], data: bytes, actor, *, too_big: bool = False
-) -> None:
-    """Add or replace the picture (`data`, the upload's bytes, or b"" to keep the picture) and
-    its descriptions: `alt` holds the languages on the form (empty text removes one); the
-    others are kept. A description in the original language is required."""
-    source, errors = bulletin.source_locale, {}
-    described = dict(bulletin.image.alt or {}) if bulletin.image else {}
-    for code, typed in alt.items():
-        value = (typed or "").strip()
-        if len(value) > MAX_ALT_LENGTH:
-            errors[f"alt_{code}"] = too_long(value, MAX_ALT_LENGTH)
-        if value:
-            described[code] = value
-        elif code in LANGUAGES:
-            described.pop(code, None)
-    if not described.get(source) and f"alt_{source}" not in errors:
-        errors[f"alt_{source}"] = _("Describe the picture for people who cannot see it.")
-    processed = None
-    if not data and bulletin.image is None:
-        errors["image"] = _("Choose a picture (JPEG, PNG, WebP or GIF).")
-    elif too_big or len(data) > MAX_IMAGE_BYTES:
-        errors["image"] = _("The picture is larger than 2 MB. Choose a smaller one.")
-    elif data:
-        try:
-            processed = process_image(data)
-        except ImageRejected:
-            errors["image"] = _(
-                "This file is not a picture we can use. Choose a JPEG, PNG, WebP or GIF."
-            )
-    if errors:
-        if "image" not in errors and data:
-            # A browser cannot be given the file back: say so beside the field.
-            errors["image"] = _("The picture is fine, but choose it again: nothing was saved.")
-        raise Rejected(errors)
-    image = bulletin.image or BulletinImage(source_locale=source)
-    image.alt = described
-    if processed is not None:
-        image.mimetype, image.width, image.height = (
-            processed.mimetype,
-            processed.width,
-            processed.height,
-        )
-        image.large, image.small, image.digest = processed.large, processed.small, processed.digest
-    bulletin.image = image
-
-
-def remove_picture(bulletin: Bulletin, actor) -> None:
-    """Remove the picture and its descriptions."""
-    bulletin.image = None

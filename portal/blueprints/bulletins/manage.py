@@ -22,6 +22,8 @@ from portal.models import Bulletin
 from portal.models.bulletins import BULLETIN_FIELDS
 from portal.permissions import BULLETIN_EDITORS, role_required
 from portal.responses import csv_download
+from portal.services import bulletin_pictures as pictures
+from portal.services import bulletin_publishing as publishing
 from portal.services import bulletins as service
 from portal.services.bulletin_links import LINK_KINDS, MAX_LINKS, link_text
 from portal.services.errors import Rejected
@@ -213,7 +215,7 @@ def change_status(bulletin_id: int):
             if not form.validate():
                 raise Rejected()
             service.save_content(bulletin, g.district, _content(form, bulletin), current_user)
-        service.change_status(
+        publishing.change_status(
             bulletin,
             g.district,
             status_form.action.data,
@@ -256,9 +258,9 @@ def upload_image(bulletin_id: int):
     bulletin = _bulletin_or_404(bulletin_id)
     form = PictureForm()
     upload = form.image.data
-    data = upload.read(service.MAX_IMAGE_BYTES + 1) if upload and upload.filename else b""
+    data = upload.read(pictures.MAX_IMAGE_BYTES + 1) if upload and upload.filename else b""
     try:
-        service.save_picture(bulletin, form.descriptions(), data, current_user)
+        pictures.save_picture(bulletin, form.descriptions(), data, current_user)
     except Rejected as error:
         db.session.rollback()
         form.reject(error)
@@ -273,7 +275,7 @@ def upload_image(bulletin_id: int):
 def delete_image(bulletin_id: int):
     """Remove the picture."""
     bulletin = _bulletin_or_404(bulletin_id)
-    service.remove_picture(bulletin, current_user)
+    pictures.remove_picture(bulletin, current_user)
     db.session.commit()
     flash(_("Picture removed."), "success")
     return _to_editor(bulletin)
