@@ -1,5 +1,7 @@
-"""Committees: rosters with seats and terms, meetings with agendas, motions and votes, and an
-audit log of every change to the record."""
+"""Committees: rosters with seats and terms, meetings with agendas, motions and votes, and
+minutes. The record's state changes are the models' transitions (`Motion.record_vote`,
+`Motion.close`, `Meeting.post_agenda`, `MinutesVersion.approve`, `MinutesAmendment.accept`...);
+a move the state does not allow raises `IllegalMove`."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -19,7 +21,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText, UTCDateTime
+from portal.models.base import (
+    IllegalMove,
+    TimestampMixin,
+    TranslatableMixin,
+    TranslatedText,
+    UTCDateTime,
+)
 
 
 class Seat(StrEnum):
@@ -42,6 +50,89 @@ SEAT_LABELS = {
     Seat.STUDENT: _l("Student"),
     Seat.COMMUNITY: _l("Community member"),
     Seat.PRINCIPAL: _l("Principal"),
+}
+
+
+class Officer(StrEnum):
+    """A member's office on the committee, if any (officers run its meetings)."""
+
+    NONE = ""
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+
+    @property
+    def label(self):
+        return OFFICER_LABELS[self]
+
+
+OFFICER_LABELS = {
+    Officer.NONE: _l("None"),
+    Officer.CHAIR: _l("Chair"),
+    Officer.SECRETARY: _l("Secretary"),
+}
+
+
+class MotionStatus(StrEnum):
+    OPEN = "open"  # members vote, and may change their vote
+    CLOSED = "closed"  # the outcome is computed and the record never changes
+
+
+class MotionSubject(StrEnum):
+    """What passing a motion approves."""
+
+    OTHER = "other"
+    PLAN = "plan"
+    BUDGET = "budget"
+
+    @property
+    def label(self):
+        return MOTION_SUBJECT_LABELS[self]
+
+
+MOTION_SUBJECT_LABELS = {
+    MotionSubject.OTHER: _l("Nothing automatically"),
+    MotionSubject.PLAN: _l("This year's school plan"),
+    MotionSubject.BUDGET: _l("This year's budget"),
+}
+
+
+class VoteChoice(StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+    @property
+    def label(self):
+        return VOTE_CHOICE_LABELS[self]
+
+
+VOTE_CHOICE_LABELS = {
+    VoteChoice.YES: _l("Yes"),
+    VoteChoice.NO: _l("No"),
+    VoteChoice.ABSTAIN: _l("Abstain"),
+}
+
+
+class MinutesStatus(StrEnum):
+    DRAFT = "draft"  # edited by the secretary, amended by members who attended; never public
+    APPROVED = "approved"  # approved at a later meeting: public, and never changes
+    SUPERSEDED = "superseded"  # an approved version a correction replaced (still public)
+
+
+class AmendmentStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+    @property
+    def label(self):
+        return AMENDMENT_STATUS_LABELS[self]
+
+
+AMENDMENT_STATUS_LABELS = {
+    AmendmentStatus.PROPOSED: _l("Proposed"),
+    AmendmentStatus.ACCEPTED: _l("Accepted"),
+    AmendmentStatus.DECLINED: _l("Declined"),
 }
 
 
@@ -128,6 +219,10 @@ class CommitteeMember(db.Model):
     def seat_label(self):
         return Seat(self.seat).label
 
+    @property
+    def is_officer(self) -> bool:
+        return self.officer in (Officer.CHAIR, Officer.SECRETARY)
+
     def seated_on(self, day: date) -> bool:
         return self.term_start <= day and (self.term_end is None or day <= self.term_end)
 
@@ -163,6 +258,18 @@ class Meeting(TimestampMixin, TranslatableMixin, db.Model):
     def present_ids(self) -> set[int]:
         """Members marked present."""
         return set(self.present_member_ids or [])
+
+    def take_attendance(self, member_ids) -> None:
+        """Mark these members present (and everyone else absent); ids of people who are not
+        members of the committee are left out."""
+        members = {m.id for m in self.committee.members}
+        self.present_member_ids = sorted({i for i in member_ids if i in members})
+
+    def post_agenda(self, at: datetime) -> None:
+        """Make the agenda public, once: the record keeps when, so a late posting shows."""
+        if self.agenda_posted_at is not None:
+            raise IllegalMove(_l("The agenda is already posted."))
+        self.agenda_posted_at = at
 
 
 class AgendaItem(TranslatableMixin, db.Model):
@@ -203,6 +310,53 @@ class Motion(TranslatableMixin, db.Model):
     votes: Mapped[list["MotionVote"]] = relationship(
         back_populates="motion", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MotionStatus.OPEN
+
+    @property
+    def approves_plan(self) -> bool:
+        """Passing it approves this year's school plan (a motion on the plan or the budget)."""
+        return self.subject in (MotionSubject.PLAN, MotionSubject.BUDGET)
+
+    def vote_of(self, member) -> "MotionVote | None":
+        return next((v for v in self.votes if v.member_id == member.id), None)
+
+    def record_vote(self, member, choice, recorder, at: datetime) -> "MotionVote":
+        """A member's vote while the motion is open, cast on their phone or recorded by the
+        secretary: one row per member; a new choice replaces the old one (and its time), and
+        the row keeps who first recorded it. Only members marked present vote."""
+        if not self.is_open:
+            raise IllegalMove(_l("This vote is closed; the record cannot change."))
+        if member.committee_id != self.meeting.committee_id:
+            raise IllegalMove(_l("Only the committee's members vote on its motions."))
+        if member.id not in self.meeting.present_ids:
+            raise IllegalMove(_l("Only members marked present can vote."))
+        choice = VoteChoice(choice)
+        vote = self.vote_of(member)
+        if vote is None:
+            vote = MotionVote(
+                member_id=member.id,
+                choice=choice.value,
+                recorded_by_id=getattr(recorder, "id", None),
+                recorded_at=at,
+            )
+            self.votes.append(vote)
+        else:
+            vote.choice, vote.recorded_at = choice.value, at
+        return vote
+
+    def close(self, outcome, at: datetime) -> None:
+        """Close the vote with its `outcome` (services.committees.decide): passed or not, why,
+        and the tally. From now on the record cannot change."""
+        if not self.is_open:
+            raise IllegalMove(_l("This vote is closed; the record cannot change."))
+        self.status = MotionStatus.CLOSED.value
+        self.passed = outcome.passed
+        self.outcome_reason = outcome.reason
+        self.tally = outcome.tally
+        self.closed_at = at
 
 
 class MotionVote(db.Model):
@@ -270,6 +424,77 @@ class MinutesVersion(db.Model):
         back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesAmendment.id"
     )
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == MinutesStatus.DRAFT
+
+    @property
+    def open_amendments(self) -> list["MinutesAmendment"]:
+        return [a for a in self.amendments if a.status == AmendmentStatus.PROPOSED]
+
+    def write(self, sections: dict) -> None:
+        """Replace the draft's text, item by item ({item id: {"discussion", "input"}}), and its
+        search index."""
+        if not self.is_draft:
+            raise IllegalMove(_l("Approved minutes never change: start a correction."))
+        self.sections = sections
+        self.search_text = " ".join(
+            text for section in sections.values() for text in section.values() if text
+        ).lower()
+
+    def propose_amendment(self, member, item_key: str, text: str) -> "MinutesAmendment":
+        """A member who attended proposes new wording for one item of the draft."""
+        if not self.is_draft:
+            raise IllegalMove(_l("These minutes are approved; amendments are closed."))
+        amendment = MinutesAmendment(
+            member_id=member.id,
+            item_key=item_key,
+            text=text,
+            status=AmendmentStatus.PROPOSED.value,
+        )
+        self.amendments.append(amendment)
+        return amendment
+
+    def approve(self, at_meeting, at: datetime, attendance: list) -> None:
+        """The committee approved the draft at `at_meeting`, a later meeting: the minutes are
+        public from now on and never change. `attendance` is who attended, as it stood."""
+        if not self.is_draft:
+            raise IllegalMove(_l("These minutes are already approved."))
+        if self.open_amendments:
+            raise IllegalMove(_l("Accept or decline every proposed amendment first."))
+        if at_meeting.starts_at <= self.meeting.starts_at:
+            raise IllegalMove(_l("Minutes are approved at a later meeting."))
+        self.status = MinutesStatus.APPROVED.value
+        self.approved_at = at
+        self.approved_at_meeting_id = at_meeting.id
+        self.attendance = list(attendance)
+
+    def correction(self, note: str, locale: str, written_by_id: int | None) -> "MinutesVersion":
+        """A new draft correcting these approved minutes, starting from their text; `note`
+        says what it changes and is shown with it. The approved version stays public until the
+        correction is approved (see `supersede`)."""
+        if self.status != MinutesStatus.APPROVED:
+            raise IllegalMove(_l("Only approved minutes are corrected; edit the draft instead."))
+        if not note.strip():
+            raise IllegalMove(_l("Say what the correction changes."))
+        return MinutesVersion(
+            meeting_id=self.meeting_id,
+            version=self.version + 1,
+            status=MinutesStatus.DRAFT.value,
+            locale=locale,
+            sections={key: dict(value) for key, value in (self.sections or {}).items()},
+            search_text=self.search_text,
+            correction_note=note,
+            written_by_id=written_by_id,
+        )
+
+    def supersede(self) -> None:
+        """An approved correction replaces these minutes; they stay readable as an earlier
+        version."""
+        if self.status != MinutesStatus.APPROVED:
+            raise IllegalMove(_l("Only approved minutes are superseded."))
+        self.status = MinutesStatus.SUPERSEDED.value
+
 
 class MinutesAmendment(db.Model):
     """A member who attended proposes a change to one item of the draft; an officer accepts or
@@ -291,3 +516,24 @@ class MinutesAmendment(db.Model):
 
     minutes: Mapped[MinutesVersion] = relationship(back_populates="amendments")
     member = relationship("CommitteeMember")
+
+    @property
+    def status_label(self):
+        return AmendmentStatus(self.status).label
+
+    def accept(self, note: str = "") -> None:
+        """The item's discussion in the draft becomes the amendment's wording."""
+        self._decide(AmendmentStatus.ACCEPTED, note)
+        sections = {key: dict(value) for key, value in (self.minutes.sections or {}).items()}
+        sections.setdefault(self.item_key, {})["discussion"] = self.text
+        self.minutes.write(sections)
+
+    def decline(self, note: str = "") -> None:
+        self._decide(AmendmentStatus.DECLINED, note)
+
+    def _decide(self, status: AmendmentStatus, note: str) -> None:
+        if self.status != AmendmentStatus.PROPOSED:
+            raise IllegalMove(_l("This amendment is already decided."))
+        if not self.minutes.is_draft:
+            raise IllegalMove(_l("These minutes are approved; amendments are closed."))
+        self.status, self.note = status.value, note

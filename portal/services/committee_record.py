@@ -1,5 +1,7 @@
-"""Writing the committee record: the audit log, the agenda posting rule, and closing a motion
-(which may approve the school plan or budget)."""
+"""The committee record as pages read it: the roster against the composition rules, the agenda
+posting rule, a meeting's calendar identity, the signature page of an approved plan, and a
+member's desk. The workflows that write the record are in services/rosters.py, meetings.py,
+votes.py and minutes.py."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import CalendarEvent, Meeting, Motion, SchoolPlan, SchoolYear
+from portal.models import CalendarEvent, Committee, Meeting, Motion, SchoolYear
 from portal.models.base import utcnow
-from portal.models.planning import PlanStatus
+from portal.models.committees import CommitteeKind, MotionStatus, Officer, Seat
 from portal.services import committees as rules
-from portal.services.audit import record_audit
 from portal.services.school_year import current_year
 
 
@@ -30,6 +31,17 @@ def roster_now(committee, district) -> tuple[list, list[str]]:
     return current, problems
 
 
+def year_of(district, day):
+    """The district's school year that `day` falls in; the current one for a day in none."""
+    return db.session.scalars(
+        select(SchoolYear).where(
+            SchoolYear.district_id == district.id,
+            SchoolYear.starts_on <= day,
+            SchoolYear.ends_on >= day,
+        )
+    ).first() or current_year(district.id)
+
+
 def schedule_meeting(meeting: Meeting, district, phase: str | None = None) -> None:
     """Give a meeting (new or changed) its calendar identity: a CalendarEvent row whose UID stays
     and whose SEQUENCE goes up on every change, so a subscribed phone moves the meeting instead
@@ -40,13 +52,7 @@ def schedule_meeting(meeting: Meeting, district, phase: str | None = None) -> No
 
     committee = meeting.committee
     day = meeting.starts_at.astimezone(ZoneInfo(district.timezone)).date()
-    year = db.session.scalars(
-        select(SchoolYear).where(
-            SchoolYear.district_id == district.id,
-            SchoolYear.starts_on <= day,
-            SchoolYear.ends_on >= day,
-        )
-    ).first() or current_year(district.id)
+    year = year_of(district, day)
     if year is None:
         return
     derived = cal.phase_on(cal.phase_windows(year.id, committee.school_id), day)
@@ -75,48 +81,53 @@ def posting_deadline(meeting):
     return meeting.starts_at - timedelta(hours=hours)
 
 
-def close_motion(motion: Motion, district, actor) -> None:
-    """Compute the outcome from the votes of members present, close the motion for good, and
-    approve the plan or budget it names if it passed."""
-    meeting = motion.meeting
-    committee = meeting.committee
-    day = meeting.starts_at.astimezone(ZoneInfo(district.timezone)).date()
-    seated = [m for m in committee.members if m.seated_on(day)]
-    present = [m for m in seated if m.id in meeting.present_ids]
-    counted = [v.choice for v in motion.votes if v.member_id in {m.id for m in present}]
-    outcome = rules.decide(counted, len(present), len(seated), committee.quorum_percent)
-    motion.status, motion.passed = "closed", outcome.passed
-    motion.outcome_reason, motion.tally, motion.closed_at = outcome.reason, outcome.tally, utcnow()
-    record_audit(
-        actor,
-        "motion.closed",
-        "motion",
-        motion.id,
-        {"tally": outcome.tally, "reason": outcome.reason},
-    )
-    if outcome.passed and motion.subject in ("plan", "budget"):
-        year = current_year(district.id)
-        plan = (
-            db.session.scalars(
-                select(SchoolPlan).where(
-                    SchoolPlan.school_id == committee.school_id,
-                    SchoolPlan.school_year_id == year.id,
-                )
-            ).first()
-            if year
-            else None
+def signature_page(school) -> dict | None:
+    """What the approved plan's signature page shows: the site council's latest motion on the
+    plan or budget that passed, the council, its chair, the principal, and the ELAC and its
+    chair when the ELAC met before the vote (its advice was sought). None with no such motion."""
+    motion = db.session.scalars(
+        select(Motion)
+        .join(Meeting, Meeting.id == Motion.meeting_id)
+        .join(Committee, Committee.id == Meeting.committee_id)
+        .where(
+            Committee.school_id == school.id,
+            Committee.kind == CommitteeKind.SSC,
+            Motion.subject.in_(("plan", "budget")),
+            Motion.passed.is_(True),
         )
-        if plan is not None:
-            plan.status = PlanStatus.APPROVED.value
-            plan.approved_on = day
-            plan.approval_note = outcome.tally
-            record_audit(
-                actor,
-                "plan.approved",
-                "school_plan",
-                plan.id,
-                {"motion": motion.id, "tally": outcome.tally},
-            )
+        .order_by(Motion.closed_at.desc())
+    ).first()
+    if motion is None:
+        return None
+    council = motion.meeting.committee
+    elac = db.session.scalars(
+        select(Committee).where(
+            Committee.school_id == school.id, Committee.kind == CommitteeKind.ELAC
+        )
+    ).first()
+    consulted = elac is not None and any(
+        m.starts_at <= motion.meeting.starts_at for m in elac.meetings
+    )
+    return {
+        "motion": motion,
+        "council": council,
+        "chair": _officer(council, Officer.CHAIR),
+        "principal": next((m for m in council.members if m.seat == Seat.PRINCIPAL), None),
+        "elac": elac if consulted else None,
+        "elac_chair": _officer(elac, Officer.CHAIR) if consulted else None,
+    }
+
+
+def _officer(committee, office: Officer):
+    return next((m for m in committee.members if m.officer == office), None)
+
+
+def close_motion(motion: Motion, district, actor, at=None) -> None:
+    """Close a motion's vote: see services.votes.close_motion, where it lives now (this name is
+    kept for the callers that knew it here)."""
+    from portal.services import votes  # votes reads this module: imported when called
+
+    votes.close_motion(motion, district, actor, at)
 
 
 def english_learner_share(district_id: int, school_id: int) -> float:
@@ -186,7 +197,7 @@ def member_desk(user_id: int, district, upcoming: int = 3) -> MemberDesk:
     for meeting in meetings:
         seat = by_committee[meeting.committee_id]
         for motion in meeting.motions:
-            if motion.status == "open":
+            if motion.status == MotionStatus.OPEN:
                 mine = next((v.choice for v in motion.votes if v.member_id == seat.id), None)
                 open_votes.append((motion, mine, seat.id in meeting.present_ids))
     attended = {m.id: m for m in meetings if by_committee[m.committee_id].id in m.present_ids}
@@ -202,7 +213,7 @@ def member_desk(user_id: int, district, upcoming: int = 3) -> MemberDesk:
         for version in versions:
             newest.setdefault(version.meeting_id, version)
         for meeting_id, version in newest.items():
-            if version.status == "draft":
+            if version.is_draft:
                 seat = by_committee[attended[meeting_id].committee_id]
                 mine = [a for a in version.amendments if a.member_id == seat.id]
                 drafts.append((attended[meeting_id], version, mine))

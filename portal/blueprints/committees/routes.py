@@ -1,27 +1,27 @@
 """Public committee pages: purpose, members, meetings, agendas and the votes taken."""
 
-from flask import abort, g, make_response, render_template
-from sqlalchemy import select
+from flask import abort, g, render_template
 
 from portal.blueprints.committees import bp
-from portal.blueprints.committees.manage import committee_or_404, meeting_or_404
-from portal.blueprints.committees.minutes import published as published_minutes
+from portal.blueprints.committees.loading import committee_or_404, meeting_or_404
 from portal.blueprints.school_access import school_or_404
-from portal.extensions import db
-from portal.models import Committee, Meeting, MeetingDocument, Motion
 from portal.models.base import utcnow
-from portal.pdf import PDF_MIMETYPE, render_pdf
 from portal.permissions import cacheable
+from portal.responses import download, pdf_download
+from portal.services import committee_record, minutes, rosters
 from portal.services.committee_record import posting_deadline, roster_now
 from portal.services.feedback import visible_feedback
+
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png"}
 
 
 @bp.get("/schools/<slug>/committees")
 @cacheable
 def school_committees(slug: str):
     school = school_or_404(slug)
-    committees = list(db.session.scalars(select(Committee).where(Committee.school_id == school.id)))
-    return render_template("committees/school.html", school=school, committees=committees)
+    return render_template(
+        "committees/school.html", school=school, committees=rosters.committees_of(school)
+    )
 
 
 @bp.get("/committees/<int:committee_id>")
@@ -52,24 +52,21 @@ def meeting(meeting_id: int):
         meeting=found,
         late=found.agenda_posted_at is not None and found.agenda_posted_at > deadline,
         feedback=visible_feedback(found.committee.school_id, "agenda_item"),
-        minutes_versions=published_minutes(found),
+        minutes_versions=minutes.published(found),
     )
 
 
 @bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
 @cacheable
 def document(meeting_id: int, document_id: int):
-    """A meeting document, with headers that stop a browser from running or guessing it."""
-    meeting_or_404(meeting_id)
-    found = db.session.get(MeetingDocument, document_id)
-    if found is None or found.meeting_id != meeting_id:
+    """A meeting document, with headers that stop a browser from running or guessing it: a PDF
+    is saved, a picture shown."""
+    found = next((d for d in meeting_or_404(meeting_id).documents if d.id == document_id), None)
+    if found is None:
         abort(404)
-    extension = {"application/pdf": "pdf", "image/png": "png"}.get(found.mimetype, "jpg")
-    response = make_response(found.data)
-    response.headers["Content-Type"] = found.mimetype
-    disposition = "attachment" if found.mimetype == "application/pdf" else "inline"
-    response.headers["Content-Disposition"] = (
-        f'{disposition}; filename="document-{found.id}.{extension}"'
+    name = f"document-{found.id}.{EXTENSIONS.get(found.mimetype, 'jpg')}"
+    response = download(
+        found.data, name, found.mimetype, inline=found.mimetype != "application/pdf"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
@@ -82,44 +79,9 @@ def signature_page(slug: str):
     """The approved plan's signature page: the council's approval, its date and tally, lines for
     the chair, the principal and (where its advice was sought) the ELAC chair."""
     school = school_or_404(slug)
-    motion = db.session.scalars(
-        select(Motion)
-        .join(Meeting, Meeting.id == Motion.meeting_id)
-        .join(Committee, Committee.id == Meeting.committee_id)
-        .where(
-            Committee.school_id == school.id,
-            Committee.kind == "ssc",
-            Motion.subject.in_(("plan", "budget")),
-            Motion.passed.is_(True),
-        )
-        .order_by(Motion.closed_at.desc())
-    ).first()
-    if motion is None:
+    page = committee_record.signature_page(school)
+    if page is None:
         abort(404)
-    council = motion.meeting.committee
-    elac = db.session.scalars(
-        select(Committee).where(Committee.school_id == school.id, Committee.kind == "elac")
-    ).first()
-    elac_consulted = elac is not None and any(
-        m.starts_at <= motion.meeting.starts_at for m in elac.meetings
+    return pdf_download(
+        "committees/signatures.html", f"{school.slug}-signatures.pdf", school=school, **page
     )
-
-    def officer(committee, role):
-        return (
-            next((m for m in committee.members if m.officer == role), None) if committee else None
-        )
-
-    pdf = render_pdf(
-        "committees/signatures.html",
-        school=school,
-        motion=motion,
-        council=council,
-        chair=officer(council, "chair"),
-        principal=next((m for m in council.members if m.seat == "principal"), None),
-        elac=elac if elac_consulted else None,
-        elac_chair=officer(elac, "chair") if elac_consulted else None,
-    )
-    response = make_response(pdf)
-    response.headers["Content-Type"] = PDF_MIMETYPE
-    response.headers["Content-Disposition"] = f'inline; filename="{school.slug}-signatures.pdf"'
-    return response

@@ -1,0 +1,111 @@
+"""A school's committees and their rosters: creating a committee of one of the guidebook's
+kinds, seating members, and the committee's quorum rule."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Committee, CommitteeMember, User
+from portal.models.committees import CommitteeKind, Officer, Seat
+from portal.services.audit import record_audit
+from portal.services.errors import Rejected
+
+NAME_LENGTH, PURPOSE_LENGTH, MEMBER_NAME_LENGTH = 200, 1000, 200
+KIND_NEEDED = _l("Choose the kind of committee.")
+PURPOSE_NEEDED = _l("Say what the committee does, in plain words.")
+NO_ACCOUNT = _l("No account has this e-mail address.")
+QUORUM_RANGE = (1, 99)
+QUORUM_NEEDED = _l("Enter a whole number from 1 to 99.")
+
+
+def committees_of(school) -> list[Committee]:
+    return list(db.session.scalars(select(Committee).where(Committee.school_id == school.id)))
+
+
+def create_committee(school, district, *, kind: str, name: dict, purpose: dict) -> Committee:
+    """A committee of one of the guidebook's kinds. Its purpose is written at least in the
+    district's main language; with no name in it, the kind's name (in the writer's language)
+    is used."""
+    main = district.default_locale
+    problems = {}
+    if kind not in {k.value for k in CommitteeKind}:
+        problems["kind"] = KIND_NEEDED
+    if not purpose.get(main):
+        problems["purpose"] = PURPOSE_NEEDED
+    if problems:
+        raise Rejected(problems)
+    name = dict(name)
+    if not name.get(main):
+        name[main] = str(CommitteeKind(kind).label)
+    committee = Committee(
+        school_id=school.id, kind=kind, name=name, purpose=dict(purpose), source_locale=main
+    )
+    db.session.add(committee)
+    db.session.flush()
+    return committee
+
+
+def account_by_email(email: str) -> User | None:
+    """The portal account with this address (any case), through which a member votes."""
+    address = (email or "").strip().lower()
+    return (
+        db.session.scalars(select(User).where(User.email == address)).first() if address else None
+    )
+
+
+def add_member(
+    committee: Committee,
+    actor,
+    *,
+    name: str,
+    seat: str,
+    term_start: date | None,
+    term_end: date | None = None,
+    officer: str = "",
+    email: str = "",
+    name_public: bool = False,
+    parent_of_english_learner: bool = False,
+) -> CommitteeMember:
+    """Seat a member for a term. `email` names the portal account they vote with, if any; their
+    name is public only with `name_public` (their consent)."""
+    name = (name or "").strip()[:MEMBER_NAME_LENGTH]
+    account = account_by_email(email) if email else None
+    problems = {}
+    if not name:
+        problems["name"] = _l("Enter the member's name.")
+    if seat not in {s.value for s in Seat}:
+        problems["seat"] = _l("Choose the seat.")
+    if officer not in {o.value for o in Officer}:
+        problems["officer"] = _l("Choose an officer role or none.")
+    if term_start is None:
+        problems["term_start"] = _l("Enter a date such as 2026-09-01.")
+    elif term_end is not None and term_end < term_start:
+        problems["term_end"] = _l("Enter an end date after the start, or leave it empty.")
+    if email and account is None:
+        problems["email"] = NO_ACCOUNT
+    if problems:
+        raise Rejected(problems)
+    member = CommitteeMember(
+        name=name,
+        seat=seat,
+        officer=officer,
+        term_start=term_start,
+        term_end=term_end,
+        user_id=account.id if account else None,
+        name_public=bool(name_public),
+        parent_of_english_learner=bool(parent_of_english_learner),
+    )
+    committee.members.append(member)
+    record_audit(actor, "member.added", "committee", committee.id, {"name": name, "seat": seat})
+    return member
+
+
+def set_quorum(committee: Committee, actor, percent: int | None) -> None:
+    """The committee's quorum: more than `percent` % of its seated members present."""
+    low, high = QUORUM_RANGE
+    if percent is None or not low <= percent <= high:
+        raise Rejected({"quorum_percent": QUORUM_NEEDED})
+    committee.quorum_percent = percent
+    record_audit(actor, "committee.quorum", "committee", committee.id, {"quorum_percent": percent})
