@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
-from portal.models.base import TimestampMixin, UTCDateTime, utcnow
+from portal.models.base import IllegalMove, TimestampMixin, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -44,6 +44,23 @@ ROLE_LABELS = {
 
 # Roles whose grant names a school (principal of one or more schools, member of a school's council).
 SCHOOL_SCOPED_ROLES = frozenset({Role.PRINCIPAL, Role.COUNCIL})
+
+
+class AccountStatus(StrEnum):
+    """An account signs in while active; a deactivated one keeps its history but cannot."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+    @property
+    def label(self):
+        return ACCOUNT_STATUS_LABELS[self]
+
+
+ACCOUNT_STATUS_LABELS = {
+    AccountStatus.ACTIVE: _l("active"),
+    AccountStatus.INACTIVE: _l("inactive"),
+}
 
 
 class User(TimestampMixin, UserMixin, db.Model):
@@ -84,6 +101,24 @@ class User(TimestampMixin, UserMixin, db.Model):
     def school_ids(self, role: Role) -> set[int]:
         return {g.school_id for g in self.grants if g.role == role.value and g.school_id}
 
+    @property
+    def status(self) -> AccountStatus:
+        return AccountStatus.ACTIVE if self.is_active is not False else AccountStatus.INACTIVE
+
+    # These methods are the only way an account's status changes; an illegal move raises
+    # IllegalMove. Signing the account out of its devices is the service's part.
+    def deactivate(self) -> None:
+        """Stop the account signing in (it keeps its history and its roles)."""
+        if self.status is AccountStatus.INACTIVE:
+            raise IllegalMove(_l("This account is already inactive."))
+        self.is_active = False
+
+    def reactivate(self) -> None:
+        """Let a deactivated account sign in again."""
+        if self.status is AccountStatus.ACTIVE:
+            raise IllegalMove(_l("This account is already active."))
+        self.is_active = True
+
 
 class RoleGrant(db.Model):
     """A role held by a user; school-scoped roles name the school."""
@@ -103,6 +138,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class SessionState(StrEnum):
+    """A signed-in device: live until it expires or is signed out."""
+
+    LIVE = "live"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
 class LoginSession(db.Model):
     """One signed-in device. Only the token's hash is stored: a database leak signs no one in."""
 
@@ -120,6 +163,18 @@ class LoginSession(db.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+    def state(self, now: datetime | None = None) -> SessionState:
+        if self.revoked_at is not None:
+            return SessionState.REVOKED
+        return SessionState.LIVE if self.expires_at > (now or utcnow()) else SessionState.EXPIRED
+
+    def revoke(self, now: datetime | None = None) -> None:
+        """Sign this device out for good (an expired session may be revoked too, so it is
+        never revived)."""
+        if self.state(now) is SessionState.REVOKED:
+            raise IllegalMove(_l("This device is already signed out."))
+        self.revoked_at = now or utcnow()
 
 
 class SignInAttempt(db.Model):

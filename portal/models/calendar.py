@@ -10,7 +10,13 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText, UTCDateTime
+from portal.models.base import (
+    IllegalMove,
+    TimestampMixin,
+    TranslatableMixin,
+    TranslatedText,
+    UTCDateTime,
+)
 from portal.models.committees import CommitteeKind
 
 
@@ -102,6 +108,14 @@ class PhaseWindow(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
 
+    def reschedule(self, starts_on: date, ends_on: date) -> None:
+        """Move the phase to new dates; a phase cannot end before it starts."""
+        if starts_on is None or ends_on is None:
+            raise IllegalMove(_l("A phase needs a start and an end date."))
+        if ends_on < starts_on:
+            raise IllegalMove(_l("A phase cannot end before it starts."))
+        self.starts_on, self.ends_on = starts_on, ends_on
+
 
 class EventLabels:
     """Labels of a calendar entry's kind, phase and committee, for an event row and for a
@@ -159,6 +173,44 @@ class CalendarEvent(EventLabels, TimestampMixin, TranslatableMixin, db.Model):
     # Committee meetings are listed from their Meeting rows (services.school_calendar).
     is_meeting = False
 
+    def revise(self, **values) -> bool:
+        """Change the event's fields. Its UID stays and, when anything changed, its SEQUENCE
+        goes up, so a subscribed phone updates the event instead of adding a second one.
+        Returns whether anything changed."""
+        changed = {key: value for key, value in values.items() if getattr(self, key) != value}
+        for key, value in changed.items():
+            setattr(self, key, value)
+        if changed and self.id is not None:
+            self.sequence = (self.sequence or 0) + 1
+        return bool(changed)
+
+
+class RequirementState(StrEnum):
+    """Where a school stands on one required event."""
+
+    MET = "met"  # scheduled as many as required
+    MISSING = "missing"  # not yet, and there is still time
+    LATE = "late"  # not yet, and the date has passed
+
+    @property
+    def label(self):
+        return REQUIREMENT_STATE_LABELS[self]
+
+    @classmethod
+    def of(cls, scheduled: int, required: int, due_on: date, today: date) -> "RequirementState":
+        """Met with `required` events scheduled; otherwise missing, and late once `due_on` has
+        passed."""
+        if scheduled >= required:
+            return cls.MET
+        return cls.LATE if today > due_on else cls.MISSING
+
+
+REQUIREMENT_STATE_LABELS = {
+    RequirementState.MET: _l("Scheduled"),
+    RequirementState.MISSING: _l("Missing"),
+    RequirementState.LATE: _l("Late: missing"),
+}
+
 
 class EventRequirement(db.Model):
     """The district template: each school must schedule `min_count` events of `kind` in `phase`,
@@ -177,3 +229,8 @@ class EventRequirement(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     min_count: Mapped[int] = mapped_column(Integer, default=1)
     due_on: Mapped[date] = mapped_column(Date)
+
+    def state(self, scheduled: int, today: date) -> RequirementState:
+        """A school with `scheduled` such events meets the requirement, or misses it (late once
+        `due_on` has passed)."""
+        return RequirementState.of(scheduled, self.min_count, self.due_on, today)

@@ -3,8 +3,10 @@
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, or_, select, update
 
 from portal.extensions import db
@@ -13,11 +15,13 @@ from portal.models.accounts import (
     LoginSession,
     Role,
     RoleGrant,
+    SessionState,
     SignInAttempt,
     User,
     hash_token,
 )
 from portal.models.base import utcnow
+from portal.services.errors import Rejected
 
 LAST_SEEN_GRANULARITY = timedelta(minutes=5)
 
@@ -29,12 +33,31 @@ class ThrottlePolicy:
     window: timedelta
 
 
+class SignInFailure(StrEnum):
+    THROTTLED = "throttled"  # too many failures lately, for this address or this client
+    INVALID = "invalid"  # never says which of the e-mail address or the password
+
+
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
-    # None on success; else "throttled" or "invalid" (never says which of e-mail or password).
-    failure: str | None = None
+    failure: SignInFailure | None = None  # None on success
     retry_after_minutes: int = 0
+
+    @property
+    def throttled(self) -> bool:
+        return self.failure is SignInFailure.THROTTLED
+
+    @property
+    def refusal(self) -> str:
+        """Why the sign-in was refused, in the reader's language."""
+        if self.throttled:
+            return ngettext(
+                "Too many failed attempts. Please try again in %(num)d minute.",
+                "Too many failed attempts. Please try again in %(num)d minutes.",
+                self.retry_after_minutes,
+            )
+        return _("That e-mail address and password do not match an account.")
 
 
 def client_fingerprint(remote_addr: str | None, secret: str) -> str:
@@ -70,11 +93,11 @@ def sign_in(email: str, password: str, client: str, policy: ThrottlePolicy, now=
     if by_email >= policy.max_failures_per_email or by_client >= policy.max_failures_per_client:
         oldest = min(t for t in (first_email, first_client) if t is not None)
         wait = max(1, int(((oldest + policy.window) - now).total_seconds() // 60) + 1)
-        return SignInResult(None, "throttled", wait)
+        return SignInResult(None, SignInFailure.THROTTLED, wait)
     user = db.session.scalars(select(User).where(User.email == email)).first()
     ok = user is not None and user.is_active and user.check_password(password)
     db.session.add(SignInAttempt(email=email, client=client, succeeded=ok, attempted_at=now))
-    return SignInResult(user if ok else None, None if ok else "invalid")
+    return SignInResult(user if ok else None, None if ok else SignInFailure.INVALID)
 
 
 def start_session(user: User, user_agent: str, lifetime: timedelta) -> str:
@@ -126,6 +149,18 @@ def revoke_session(token: str) -> None:
     )
 
 
+def own_device(user: User, session_id: int) -> LoginSession | None:
+    """One of the user's own sessions (None for anyone else's: they are not the user's to see)."""
+    row = db.session.get(LoginSession, session_id)
+    return row if row is not None and row.user_id == user.id else None
+
+
+def sign_out_device(row: LoginSession) -> None:
+    """Sign one device out; a device already signed out stays as it is."""
+    if row.state() is not SessionState.REVOKED:
+        row.revoke()
+
+
 def revoke_all_sessions(user_id: int, except_token: str | None = None) -> int:
     """Sign a user out everywhere (optionally keeping the current device). Returns how many."""
     stmt = update(LoginSession).where(
@@ -150,11 +185,11 @@ def active_sessions(user_id: int) -> list[LoginSession]:
     )
 
 
-class RoleAssignmentError(ValueError):
-    """A role assignment that breaks a rule; `field` names the form field it belongs to."""
+class RoleAssignmentError(Rejected):
+    """An account change that breaks a rule; `field` names the form field it belongs to."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
+        super().__init__({field: message})
         self.field = field
         self.message = message
 

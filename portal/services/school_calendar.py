@@ -29,7 +29,7 @@ from portal.models import (
     School,
     SchoolYear,
 )
-from portal.models.calendar import EventKind, EventLabels, Phase
+from portal.models.calendar import EventKind, EventLabels, Phase, RequirementState
 from portal.services.school_year import year_bounds
 
 # The kinds of event that are committee meetings: on the calendar they come from Meeting rows.
@@ -268,12 +268,16 @@ class RequirementCheck:
     requirement: EventRequirement
     scheduled: int
 
+    def state(self, today: date) -> RequirementState:
+        r = self.requirement
+        return RequirementState.of(self.scheduled, r.min_count, r.due_on, today)
+
     @property
     def met(self) -> bool:
         return self.scheduled >= self.requirement.min_count
 
     def late(self, today: date) -> bool:
-        return not self.met and today > self.requirement.due_on
+        return self.state(today) is RequirementState.LATE
 
 
 def requirement_status(

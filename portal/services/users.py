@@ -1,19 +1,22 @@
-"""Creating and editing staff accounts."""
+"""Creating and editing staff accounts: details, roles, deactivation."""
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import School, User
+from portal.models.accounts import AccountStatus
 from portal.services.accounts import (
     RoleAssignmentError,
     normalize_email,
     revoke_all_sessions,
     set_roles,
 )
+from portal.services.audit import record_audit
 
 
 def list_users(query: str = "") -> list[User]:
+    """Every account whose name or e-mail address contains `query` (case-insensitive)."""
     stmt = select(User).order_by(User.name)
     query = (query or "").strip().lower()[:100]
     if query:
@@ -27,6 +30,7 @@ def list_users(query: str = "") -> list[User]:
 
 
 def school_choices(district_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the district's schools, by name: what a school-scoped role may name."""
     rows = db.session.execute(
         select(School.id, School.name)
         .where(School.district_id == district_id)
@@ -35,30 +39,52 @@ def school_choices(district_id: int) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
-def save_user(user: User | None, data: dict) -> User:
-    """Create (user=None) or update an account from validated form data.
+def save_user(
+    user: User | None,
+    actor,
+    *,
+    name: str,
+    email: str,
+    password: str = "",
+    preferred_locale: str = "en",
+    roles: list[str] = (),
+    school_ids: list[int] = (),
+    is_active: bool = True,
+) -> User:
+    """Create (user=None) or update an account. A new password or a deactivation signs the
+    account out of every device.
 
-    Raises RoleAssignmentError naming the field at fault; nothing is flushed in that case.
+    Raises RoleAssignmentError (a Rejected) naming the field at fault; nothing is flushed then.
     """
-    email = normalize_email(data["email"])
+    email = normalize_email(email)
     clash = db.session.scalars(select(User).where(User.email == email)).first()
     if clash is not None and clash is not user:
         raise RoleAssignmentError("email", _("Another account already uses this e-mail address."))
-    if user is None and not data.get("password"):
+    if user is None and not password:
         raise RoleAssignmentError("password", _("Set a password for the new account."))
-    target = user or User(email=email, name=data["name"])
+    target = user or User(email=email, name=name, is_active=True)
     with db.session.no_autoflush:
-        set_roles(target, data.get("roles") or [], data.get("schools") or [])
+        set_roles(target, list(roles or []), list(school_ids or []))
     target.email = email
-    target.name = data["name"].strip()
-    target.preferred_locale = data["preferred_locale"]
-    was_active = target.is_active if user is not None else True
-    target.is_active = bool(data.get("is_active"))
-    if data.get("password"):
-        target.set_password(data["password"])
+    target.name = name.strip()
+    target.preferred_locale = preferred_locale
+    deactivated = not is_active and target.status is AccountStatus.ACTIVE
+    if deactivated:
+        target.deactivate()
+    elif is_active and target.status is AccountStatus.INACTIVE:
+        target.reactivate()
+    if password:
+        target.set_password(password)
     if user is None:
         db.session.add(target)
-    elif data.get("password") or (was_active and not target.is_active):
-        # A new password or a deactivation signs the account out of every device.
+    db.session.flush()
+    if user is not None and (password or deactivated):
         revoke_all_sessions(target.id)
+    record_audit(
+        actor,
+        "account.created" if user is None else "account.saved",
+        "user",
+        target.id,
+        {"roles": sorted(str(role) for role in target.roles), "status": str(target.status)},
+    )
     return target

@@ -10,11 +10,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from portal.blueprints.auth import bp
-from portal.blueprints.auth.forms import SignInForm
+from portal.blueprints.auth.forms import NextPageForm, SignInForm
 from portal.extensions import db
-from portal.models import LoginSession
 from portal.models.accounts import hash_token
-from portal.models.base import utcnow
 from portal.permissions import public, role_required
 from portal.services import accounts
 
@@ -47,39 +45,33 @@ def _policy() -> accounts.ThrottlePolicy:
     )
 
 
+def _next_page() -> str:
+    """Where to go after signing in: `?next=` if it is a page of this site."""
+    form = NextPageForm(request.args)
+    return _safe_next(form.next.data if form.validate() else None)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in():
     """E-mail and password sign-in, slowed down after repeated failures."""
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_next_page())
     form = SignInForm()
-    status = 200
-    if form.validate_on_submit():
-        client = accounts.client_fingerprint(request.remote_addr, current_app.secret_key)
-        result = accounts.sign_in(form.email.data, form.password.data, client, _policy())
-        if result.user is not None:
-            lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
-            accounts.start_session(result.user, request.headers.get("User-Agent", ""), lifetime)
-            db.session.commit()
-            login_user(result.user, remember=form.remember.data, duration=lifetime)
-            flash(_("Welcome, %(name)s.", name=result.user.name), "success")
-            return redirect(_safe_next(request.args.get("next")), code=303)
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in.html", form=form), 422 if form.is_submitted() else 200
+    client = accounts.client_fingerprint(request.remote_addr, current_app.secret_key)
+    result = accounts.sign_in(form.email.data, form.password.data, client, _policy())
+    if result.user is None:
         db.session.commit()  # the failed attempt counts toward the limit
-        status = 429 if result.failure == "throttled" else 422
-        if result.failure == "throttled":
-            form.form_errors.append(
-                ngettext(
-                    "Too many failed attempts. Please try again in %(num)d minute.",
-                    "Too many failed attempts. Please try again in %(num)d minutes.",
-                    result.retry_after_minutes,
-                )
-            )
-        else:
-            form.form_errors.append(_("That e-mail address and password do not match an account."))
-    elif form.is_submitted():
-        status = 422
-    return render_template("auth/sign_in.html", form=form), status
+        form.form_errors.append(result.refusal)
+        return render_template("auth/sign_in.html", form=form), 429 if result.throttled else 422
+    lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
+    accounts.start_session(result.user, request.headers.get("User-Agent", ""), lifetime)
+    db.session.commit()
+    login_user(result.user, remember=form.remember.data, duration=lifetime)
+    flash(_("Welcome, %(name)s.", name=result.user.name), "success")
+    return redirect(_next_page(), code=303)
 
 
 @bp.post("/sign-out")
@@ -107,12 +99,9 @@ def sessions():
 @role_required()
 def revoke(session_id: int):
     """Sign one of my other devices out."""
-    row = db.session.get(LoginSession, session_id)
-    if row is None or row.user_id != current_user.id:
-        abort(404)
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        db.session.commit()
+    row = accounts.own_device(current_user, session_id) or abort(404)
+    accounts.sign_out_device(row)
+    db.session.commit()
     flash(_("That device is signed out."), "success")
     return redirect(url_for("auth.sessions"), code=303)
 

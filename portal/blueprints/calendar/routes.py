@@ -1,6 +1,6 @@
 """Public calendar pages and feeds."""
 
-from flask import g, make_response, render_template, url_for
+from flask import g, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -9,6 +9,7 @@ from portal.blueprints.school_access import school_or_404
 from portal.i18n import translated
 from portal.models.calendar import Phase
 from portal.permissions import cacheable
+from portal.responses import download
 from portal.services import school_calendar as cal
 from portal.services.school_year import current_year
 
@@ -72,10 +73,7 @@ def _event_url(event) -> str:
 
 def _ics_response(name: str, events: list, filename: str):
     body = cal.build_ics(name, events, _text, _event_url, str(get_locale()).replace("_", "-"))
-    response = make_response(body)
-    response.headers["Content-Type"] = ICS_MIMETYPE
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return download(body, filename, ICS_MIMETYPE, inline=True)
 
 
 @bp.get("/schools/<slug>/calendar.ics")

@@ -1,14 +1,9 @@
+"""The workspace's forms: accounts and roles, schools, the district's settings, the account
+search."""
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, IntegerField, PasswordField, SearchField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -18,24 +13,29 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import email_field
+from portal.forms import ChoiceField, MultiCheckboxField, PortalForm, email_field, per_language
 from portal.i18n import LANGUAGES
 from portal.models.accounts import ROLE_LABELS
 from portal.models.district import LEVEL_LABELS
+
+
+def show_texts(form: PortalForm, prefix: str, values: dict[str, str]) -> None:
+    """Put stored {locale: text} into the form's `<prefix>_<code>` fields (before anything is
+    posted)."""
+    for code in LANGUAGES:
+        form[f"{prefix}_{code}"].data = (values or {}).get(code, "")
+
 
 LANGUAGE_CHOICES = [
     SelectChoice(code, lang.native_name, {"lang": lang.tag}) for code, lang in LANGUAGES.items()
 ]
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class UserForm(PortalForm):
+    """An account: its details, its roles and the schools they name, active or not. The
+    schools to choose from are set by the handler (`schools.choices`)."""
 
-
-class UserForm(FlaskForm):
     name = StringField(
         _l("Full name"),
         validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
@@ -49,7 +49,7 @@ class UserForm(FlaskForm):
         ],
         description=_l("At least 10 characters. Leave empty to keep the current password."),
     )
-    preferred_locale = SelectField(
+    preferred_locale = ChoiceField(
         _l("Language for e-mail and documents"),
         choices=LANGUAGE_CHOICES,
     )
@@ -63,7 +63,9 @@ class UserForm(FlaskForm):
     is_active = BooleanField(_l("Account is active"), default=True)
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(PortalForm):
+    """A school's details and its description for families in each language."""
+
     name = StringField(
         _l("School name"),
         validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
@@ -79,7 +81,7 @@ class SchoolForm(FlaskForm):
             ),
         ],
     )
-    level = SelectField(
+    level = ChoiceField(
         _l("Level"), choices=[SelectChoice(lv.value, label) for lv, label in LEVEL_LABELS.items()]
     )
     address = StringField(_l("Address"), validators=[Length(max=300)])
@@ -90,23 +92,13 @@ class SchoolForm(FlaskForm):
             NumberRange(min=0, max=20000, message=_l("Enter a number from 0 to 20,000.")),
         ],
     )
-    source_locale = SelectField(
+    source_locale = ChoiceField(
         _l("Language the description was written in"),
         choices=LANGUAGE_CHOICES,
     )
 
 
-def description_field_name(code: str) -> str:
-    return f"description_{code}"
-
-
-# One description box per language, added to the class so WTForms binds them.
-for _code, _lang in LANGUAGES.items():
-    setattr(
-        SchoolForm,
-        description_field_name(_code),
-        TextAreaField(_lang.native_name, validators=[Length(max=4000)]),
-    )
+per_language(SchoolForm, "description", _l("Description for families, in each language"), 4000)
 
 
 # Regions whose school districts might run the portal; names come from Babel in the reader's
@@ -115,21 +107,22 @@ REGIONS = ("US", "CA", "MX", "PR", "GB", "IE", "AU", "NZ")
 
 
 def region_choices():
-    from flask_babel import get_locale
-
     names = get_locale().territories
-    return [(code, names.get(code, code)) for code in REGIONS]
+    return [SelectChoice(code, names.get(code, code)) for code in REGIONS]
 
 
-class DistrictForm(FlaskForm):
+class DistrictForm(PortalForm):
+    """The district's settings (the time zone is checked by the service, which knows the
+    time zones)."""
+
     name = StringField(
         _l("District name"),
         validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
     )
-    default_locale = SelectField(
+    default_locale = ChoiceField(
         _l("Main language (shown when a translation is missing)"), choices=LANGUAGE_CHOICES
     )
-    region = SelectField(
+    region = ChoiceField(
         _l("Region for numbers and money"),
         choices=region_choices,
         description=_l("Amounts are written the way this region writes them, in every language."),
@@ -149,9 +142,24 @@ class DistrictForm(FlaskForm):
     )
 
 
-for _code, _lang in LANGUAGES.items():
-    setattr(
-        DistrictForm,
-        f"tagline_{_code}",
-        StringField(_lang.native_name, validators=[Length(max=300)]),
+per_language(
+    DistrictForm,
+    "tagline",
+    _l("Tagline on the home page, in each language"),
+    300,
+    textarea=False,
+)
+
+
+class UserSearchForm(PortalForm):
+    """The account search (a GET form: nothing to protect)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        _l("Name or e-mail"),
+        id="user-search",
+        validators=[Length(max=100)],
+        render_kw={"maxlength": 100},
     )

@@ -1,4 +1,4 @@
-"""The staff workspace: dashboard, accounts and roles, schools."""
+"""The staff workspace: dashboard, accounts and roles, schools, the district's settings."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,15 +10,17 @@ from portal.blueprints.manage.forms import (
     DistrictForm,
     SchoolForm,
     UserForm,
-    description_field_name,
+    UserSearchForm,
+    show_texts,
 )
 from portal.extensions import db
 from portal.htmx import render
-from portal.i18n import LANGUAGES
 from portal.models import Role, School, User
-from portal.permissions import role_required
-from portal.services.accounts import RoleAssignmentError, active_sessions, revoke_all_sessions
-from portal.services.schools import school_by_slug, search_schools
+from portal.permissions import DISTRICT_STAFF, role_required
+from portal.services import schools as school_service
+from portal.services.accounts import active_sessions, revoke_all_sessions
+from portal.services.committee_record import member_desk
+from portal.services.errors import Rejected
 from portal.services.users import list_users, save_user, school_choices
 
 
@@ -27,8 +29,6 @@ from portal.services.users import list_users, save_user, school_choices
 def index():
     """What this account can do, by role; for a committee member, their committees, the next
     meetings, any open vote and drafts of minutes waiting for their amendments."""
-    from portal.services.committee_record import member_desk
-
     desk = member_desk(current_user.id, g.district) if g.district else None
     return render_template("manage/index.html", desk=desk)
 
@@ -37,13 +37,14 @@ def index():
 @role_required(Role.ADMIN)
 def users():
     """Every account, searchable by name or e-mail."""
-    query = request.args.get("q", "")
+    form = UserSearchForm(request.args)
+    query = form.q.data if form.validate() else ""
     return render(
         "manage/users.html",
         "manage/_user_rows.html",
         "user-rows",
         users=list_users(query),
-        query=query,
+        form=form,
     )
 
 
@@ -56,27 +57,38 @@ def _user_form(user: User | None) -> UserForm:
     return form
 
 
-def _save_user_form(user: User | None, template: str):
+def _save_user_form(user: User | None):
+    """Create or edit an account; a refused form comes back with everything typed (422)."""
     form = _user_form(user)
     if form.validate_on_submit():
         try:
-            saved = save_user(user, form.data)
-        except RoleAssignmentError as error:
+            saved = save_user(
+                user,
+                current_user,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data or "",
+                preferred_locale=form.preferred_locale.data,
+                roles=form.roles.data or [],
+                school_ids=form.schools.data or [],
+                is_active=form.is_active.data,
+            )
+        except Rejected as error:
+            form.reject(error)
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Saved the account of %(name)s.", name=saved.name), "success")
             return redirect(url_for("manage.users"), code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template(template, form=form, user=user), status
+    return render_template("manage/user_form.html", form=form, user=user), status
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def create_user():
     """Create an account and give it roles."""
-    return _save_user_form(None, "manage/user_form.html")
+    return _save_user_form(None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -84,7 +96,7 @@ def create_user():
 def edit_user(user_id: int):
     """Edit an account's details and roles."""
     user = db.session.get(User, user_id) or abort(404)
-    return _save_user_form(user, "manage/user_form.html")
+    return _save_user_form(user)
 
 
 @bp.get("/users/<int:user_id>/sessions")
@@ -108,64 +120,67 @@ def revoke_user_sessions(user_id: int):
 
 
 @bp.get("/schools")
-@role_required(Role.DISTRICT)
+@role_required(*DISTRICT_STAFF)
 def schools():
     """The district's schools."""
-    return render_template("manage/schools.html", schools=search_schools(g.district.id))
+    return render_template(
+        "manage/schools.html", schools=school_service.search_schools(g.district.id)
+    )
 
 
 def _school_form(school: School | None) -> SchoolForm:
     form = SchoolForm(obj=school)
     if school is not None and not form.is_submitted():
-        for code in LANGUAGES:
-            getattr(form, description_field_name(code)).data = school.description.get(code, "")
+        show_texts(form, "description", school.description)
     return form
 
 
+def _school_details(form: SchoolForm) -> dict:
+    return {
+        "name": form.name.data,
+        "slug": form.slug.data,
+        "level": form.level.data,
+        "address": form.address.data,
+        "enrollment": form.enrollment.data,
+        "source_locale": form.source_locale.data,
+        "description": form.translations("description"),
+    }
+
+
 def _save_school_form(school: School | None):
+    """Add or edit a school; a refused form comes back with everything typed (422)."""
     form = _school_form(school)
     if form.validate_on_submit():
-        clash = school_by_slug(form.slug.data)
-        if clash is not None and clash is not school:
-            form.slug.errors.append(_("Another school already uses this web address name."))
+        try:
+            if school is None:
+                school = school_service.create_school(
+                    g.district, current_user, **_school_details(form)
+                )
+            else:
+                school_service.update_school(school, current_user, **_school_details(form))
+        except Rejected as error:
+            form.reject(error)
+            db.session.rollback()
         else:
-            target = school or School(district_id=g.district.id, description={})
-            target.name = form.name.data.strip()
-            target.slug = form.slug.data
-            target.level = form.level.data
-            target.address = (form.address.data or "").strip()
-            target.enrollment = form.enrollment.data
-            target.source_locale = form.source_locale.data
-            target.description = {
-                code: text.strip()
-                for code in LANGUAGES
-                if (text := getattr(form, description_field_name(code)).data or "").strip()
-            }
-            db.session.add(target)
             db.session.commit()
-            flash(_("Saved %(name)s.", name=target.name), "success")
+            flash(_("Saved %(name)s.", name=school.name), "success")
             return redirect(url_for("manage.schools"), code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template(
-        "manage/school_form.html",
-        form=form,
-        school=school,
-        description_fields=[getattr(form, description_field_name(code)) for code in LANGUAGES],
-    ), status
+    return render_template("manage/school_form.html", form=form, school=school), status
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])
-@role_required(Role.DISTRICT)
+@role_required(*DISTRICT_STAFF)
 def create_school():
     """Add a school."""
     return _save_school_form(None)
 
 
 @bp.route("/schools/<slug>", methods=["GET", "POST"])
-@role_required(Role.DISTRICT)
+@role_required(*DISTRICT_STAFF)
 def edit_school(slug: str):
     """Edit a school's details and its description in each language."""
-    school = school_by_slug(slug) or abort(404)
+    school = school_service.school_by_slug(slug) or abort(404)
     return _save_school_form(school)
 
 
@@ -173,35 +188,28 @@ def edit_school(slug: str):
 @role_required(Role.ADMIN)
 def district_settings():
     """The district's name, main language, time zone, privacy threshold and tagline."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     district = g.district
     form = DistrictForm(obj=district)
     if not form.is_submitted():
-        for code in LANGUAGES:
-            getattr(form, f"tagline_{code}").data = district.tagline.get(code, "")
+        show_texts(form, "tagline", district.tagline)
     elif form.validate():
         try:
-            ZoneInfo(form.timezone.data.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            form.timezone.errors.append(_("This is not a time zone we know."))
+            school_service.update_district(
+                district,
+                current_user,
+                name=form.name.data,
+                default_locale=form.default_locale.data,
+                timezone=form.timezone.data,
+                region=form.region.data,
+                small_cell_threshold=form.small_cell_threshold.data,
+                tagline=form.translations("tagline"),
+            )
+        except Rejected as error:
+            form.reject(error)
+            db.session.rollback()
         else:
-            district.name = form.name.data.strip()
-            district.default_locale = form.default_locale.data
-            district.timezone = form.timezone.data.strip()
-            district.region = form.region.data
-            district.small_cell_threshold = form.small_cell_threshold.data
-            district.tagline = {
-                code: text.strip()
-                for code in LANGUAGES
-                if (text := getattr(form, f"tagline_{code}").data or "").strip()
-            }
             db.session.commit()
             flash(_("District settings saved."), "success")
             return redirect(url_for("manage.district_settings"), code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template(
-        "manage/district.html",
-        form=form,
-        tagline_fields=[getattr(form, f"tagline_{code}") for code in LANGUAGES],
-    ), status
+    return render_template("manage/district.html", form=form), status
