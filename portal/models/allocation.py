@@ -14,16 +14,27 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import TimestampMixin, TranslatableMixin, TranslatedText
+from portal.models.base import IllegalMove, TimestampMixin, TranslatableMixin, TranslatedText
 
 
 class StreamKind(StrEnum):
     UNRESTRICTED = "unrestricted"
-    RESTRICTED = "restricted"
+    RESTRICTED = "restricted"  # categorical: may pay only for what its restriction says
+
+    @property
+    def label(self):
+        return STREAM_KIND_LABELS[self]
+
+
+STREAM_KIND_LABELS = {
+    StreamKind.UNRESTRICTED: _l("Unrestricted"),
+    StreamKind.RESTRICTED: _l("Restricted (categorical)"),
+}
 
 
 class Distribution(StrEnum):
@@ -123,6 +134,17 @@ class ScenarioStatus(StrEnum):
     ADOPTED = "adopted"  # in force, published
     WHAT_IF = "what_if"  # published as "what you would receive if weights were turned on"
 
+    @property
+    def label(self):
+        return SCENARIO_STATUS_LABELS[self]
+
+
+SCENARIO_STATUS_LABELS = {
+    ScenarioStatus.DRAFT: _l("Draft"),
+    ScenarioStatus.ADOPTED: _l("Adopted"),
+    ScenarioStatus.WHAT_IF: _l("Published as “what you would receive”"),
+}
+
 
 class AllocationScenario(TimestampMixin, db.Model):
     __table_args__ = (
@@ -145,6 +167,56 @@ class AllocationScenario(TimestampMixin, db.Model):
 
     school_year = relationship("SchoolYear")
 
+    # These methods are the only way the status changes; an illegal move raises IllegalMove.
+    # Every status may move to every other one; moving to the status it has is refused (a
+    # second click on a stale page), so nothing is recorded twice.
+    def moves(self) -> list[ScenarioStatus]:
+        """The statuses this scenario may move to now (the buttons the workspace shows)."""
+        return [status for status in ScenarioStatus if status != self.status]
+
+    def adopt(self) -> list["AllocationScenario"]:
+        """Put the scenario in force and publish it. A year has one adopted scenario: the one
+        adopted before goes back to draft. Returns the scenarios it replaced."""
+        if self.status == ScenarioStatus.ADOPTED:
+            raise IllegalMove(_l("This scenario is already adopted."))
+        replaced = list(
+            db.session.scalars(
+                select(AllocationScenario).where(
+                    AllocationScenario.district_id == self.district_id,
+                    AllocationScenario.school_year_id == self.school_year_id,
+                    AllocationScenario.status == ScenarioStatus.ADOPTED,
+                    AllocationScenario.id != self.id,
+                )
+            )
+        )
+        for other in replaced:
+            other.status = ScenarioStatus.DRAFT.value
+        self.status = ScenarioStatus.ADOPTED.value
+        return replaced
+
+    def publish_what_if(self) -> None:
+        """Publish the scenario as "what you would receive" (the adopted one, if any, stays
+        what the public pages show)."""
+        if self.status == ScenarioStatus.WHAT_IF:
+            raise IllegalMove(_l("This scenario is already published as “what you would receive”."))
+        self.status = ScenarioStatus.WHAT_IF.value
+
+    def withdraw(self) -> None:
+        """Take an adopted or published scenario back to draft (no longer public)."""
+        if self.status == ScenarioStatus.DRAFT:
+            raise IllegalMove(_l("This scenario is already a draft."))
+        self.status = ScenarioStatus.DRAFT.value
+
+    def move_to(self, status: ScenarioStatus) -> list["AllocationScenario"]:
+        """The transition that leads to `status`; returns the scenarios an adoption replaced."""
+        if status == ScenarioStatus.ADOPTED:
+            return self.adopt()
+        if status == ScenarioStatus.WHAT_IF:
+            self.publish_what_if()
+        else:
+            self.withdraw()
+        return []
+
 
 class EnrollmentImport(TimestampMixin, db.Model):
     """An uploaded enrollment file waiting for confirmation after its preview (kept in the
@@ -158,3 +230,9 @@ class EnrollmentImport(TimestampMixin, db.Model):
     # [{"school_id": 1, "counts": {"all": 412, "poverty": 280}}, ...], only when every row is valid
     rows: Mapped[list] = mapped_column(JSON, default=list)
     applied: Mapped[bool] = mapped_column(default=False)
+
+    def mark_applied(self) -> None:
+        """Record that the rows were saved; a file is imported once."""
+        if self.applied:
+            raise IllegalMove(_l("This file was already imported."))
+        self.applied = True

@@ -13,11 +13,28 @@ and no cent is lost or invented. Money is always integer cents.
 from dataclasses import dataclass
 from fractions import Fraction
 
+from flask_babel import lazy_gettext as _l
+
+from portal.services.errors import Rejected
+
 ALL_STUDENTS = "all"
 
+FLOORS_DO_NOT_FIT = _l(
+    "The minimum budgets and hold-harmless amounts cost more than the money available."
+)
 
-class AllocationError(ValueError):
-    """The floors alone (minimums and hold-harmless amounts) cost more than is available."""
+
+class AllocationError(Rejected):
+    """The floors alone (minimums and hold-harmless amounts) cost more than is available: a
+    refusal about the scenario's minimum budget (and its hold harmless, which sets the rest)."""
+
+    def __init__(self):
+        super().__init__({"minimum": FLOORS_DO_NOT_FIT})
+
+    @property
+    def message(self) -> str:
+        """The sentence the scenario's page shows."""
+        return str(FLOORS_DO_NOT_FIT)
 
 
 @dataclass(frozen=True)
@@ -118,7 +135,7 @@ def _proration(raw: dict[int, int], floors: dict[int, int], available: int) -> F
     if sum(max(raw[i], floors[i]) for i in raw) <= available:
         return Fraction(1)
     if sum(floors.values()) > available:
-        raise AllocationError("the minimums and hold-harmless amounts exceed the money available")
+        raise AllocationError()
     # A school is on the formula once f passes its breakpoint floor/raw: the schools with the
     # smallest breakpoints join first. Try the largest formula set first.
     order = sorted((i for i in raw if raw[i] > 0), key=lambda i: Fraction(floors[i], raw[i]))

@@ -1,11 +1,10 @@
-"""Where the money comes from: scenarios run over the database, per-school funding sources,
-and enrollment imports. The arithmetic itself is in services/allocation.py."""
+"""Where the money comes from: scenarios run over the database and per-school funding sources
+(what the public pages and the plans read). The arithmetic itself is in services/allocation.py;
+staff's changes are in services/allocation_setup.py, enrollment files in services/enrollment.py.
+"""
 
-import csv
-import io
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +19,6 @@ from portal.models import (
 )
 from portal.models.allocation import Distribution, ScenarioStatus
 from portal.services.allocation import (
-    ALL_STUDENTS,
     AllocationError,
     AllocationResult,
     Policy,
@@ -120,6 +118,25 @@ def run_scenario(
         hold_harmless=scenario.hold_harmless,
     )
     return allocate(school_inputs(scenario.district_id, scenario.school_year_id), policy), pool
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario's run for staff: its result and pool, or the reason it has none (the floors
+    cost more than the money available)."""
+
+    result: AllocationResult | None
+    pool: FundingPool | None
+    problem: str | None = None
+
+
+def try_scenario(scenario: AllocationScenario, streams=None) -> ScenarioRun:
+    """Run a scenario; when its floors do not fit, say so instead of failing."""
+    try:
+        result, pool = run_scenario(scenario, streams)
+    except AllocationError as error:
+        return ScenarioRun(None, None, error.message)
+    return ScenarioRun(result, pool)
 
 
 def published_scenario(district_id: int, year_id: int) -> AllocationScenario | None:
@@ -283,145 +300,3 @@ def district_money(run: PublishedRun | None) -> DistrictMoney | None:
         return None
     schools = [school_funding(run, a.school_id) for a in run.result.schools]
     return DistrictMoney(run, [s for s in schools if s is not None])
-
-
-def set_adopted(scenario: AllocationScenario) -> None:
-    """Adopt a scenario: the year's previously adopted one goes back to draft."""
-    for other in db.session.scalars(
-        select(AllocationScenario).where(
-            AllocationScenario.district_id == scenario.district_id,
-            AllocationScenario.school_year_id == scenario.school_year_id,
-            AllocationScenario.status == ScenarioStatus.ADOPTED,
-            AllocationScenario.id != scenario.id,
-        )
-    ):
-        other.status = ScenarioStatus.DRAFT.value
-    scenario.status = ScenarioStatus.ADOPTED.value
-
-
-# --- enrollment import ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int  # 1-based, the header is row 1
-    message: str
-
-
-def _read_table(data: bytes, filename: str) -> list[list[str]]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [
-            ["" if c is None else str(c).strip() for c in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
-        return rows
-    text = data.decode("utf-8-sig")
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-
-
-def parse_enrollment(
-    data: bytes, filename: str, schools: list[School], group_keys: list[str]
-) -> tuple[list[dict], list[ImportProblem]]:
-    """Read an enrollment file: a header row `school, all, <group>...`, then one row per school
-    (the school's web address name or exact name). Returns (rows, problems); every problem row is
-    reported, and rows are only usable when there are no problems."""
-    try:
-        table = [row for row in _read_table(data, filename) if any(row)]
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError):
-        return [], [ImportProblem(1, _("This file could not be read. Use CSV (UTF-8) or XLSX."))]
-    if not table:
-        return [], [ImportProblem(1, _("The file is empty."))]
-    header = [h.strip().lower() for h in table[0]]
-    if not header or header[0] != "school" or ALL_STUDENTS not in header:
-        return [], [
-            ImportProblem(1, _("The first row must name the columns: school, all, then groups."))
-        ]
-    unknown_columns = [h for h in header[1:] if h and h not in (ALL_STUDENTS, *group_keys)]
-    problems = [
-        ImportProblem(1, _("Unknown column: %(name)s.", name=name)) for name in unknown_columns
-    ]
-    by_key = {s.slug: s for s in schools} | {s.name.lower(): s for s in schools}
-    rows, seen = [], set()
-    if len(table) - 1 > MAX_IMPORT_ROWS:
-        return [], [ImportProblem(1, _("The file has too many rows."))]
-    for number, raw in enumerate(table[1:], start=2):
-        cells = dict(zip(header, raw, strict=False))
-        school = by_key.get((cells.get("school") or "").strip().lower()) or by_key.get(
-            (cells.get("school") or "").strip()
-        )
-        if school is None:
-            problems.append(
-                ImportProblem(number, _("Unknown school: %(name)s.", name=cells.get("school", "")))
-            )
-            continue
-        if school.id in seen:
-            problems.append(ImportProblem(number, _("%(name)s appears twice.", name=school.name)))
-            continue
-        seen.add(school.id)
-        counts, bad = {}, False
-        for key in (ALL_STUDENTS, *group_keys):
-            value = (cells.get(key) or "").strip().replace(",", "")
-            if value == "" and key != ALL_STUDENTS:
-                continue
-            if not value.isdigit():
-                problems.append(
-                    ImportProblem(
-                        number,
-                        _(
-                            "%(group)s for %(name)s must be a whole number of 0 or more, "
-                            "not “%(value)s”.",
-                            group=key,
-                            name=school.name,
-                            value=value,
-                        ),
-                    )
-                )
-                bad = True
-                continue
-            counts[key] = int(value)
-        if bad:
-            continue
-        for key, value in counts.items():
-            if key != ALL_STUDENTS and value > counts[ALL_STUDENTS]:
-                problems.append(
-                    ImportProblem(
-                        number,
-                        _(
-                            "%(group)s for %(name)s (%(count)s) is more than the school's "
-                            "total (%(total)s).",
-                            group=key,
-                            name=school.name,
-                            count=value,
-                            total=counts[ALL_STUDENTS],
-                        ),
-                    )
-                )
-        rows.append({"school_id": school.id, "counts": counts})
-    return (rows if not problems else []), problems
-
-
-def apply_enrollment(year_id: int, rows: list[dict]) -> int:
-    """Replace the enrollment of the schools in `rows` for the year (the caller commits)."""
-    school_ids = [row["school_id"] for row in rows]
-    for existing in db.session.scalars(
-        select(Enrollment).where(
-            Enrollment.school_year_id == year_id, Enrollment.school_id.in_(school_ids)
-        )
-    ):
-        db.session.delete(existing)
-    db.session.flush()
-    for row in rows:
-        for key, value in row["counts"].items():
-            db.session.add(
-                Enrollment(
-                    school_id=row["school_id"], school_year_id=year_id, group_key=key, pupils=value
-                )
-            )
-        school = db.session.get(School, row["school_id"])
-        school.enrollment = row["counts"][ALL_STUDENTS]
-    return len(rows)

@@ -1,0 +1,207 @@
+"""What the allocation pages show: a school's money as arithmetic beside what it is spent on,
+the district's weights with its equity view, and staff's workspace and scenario editor. The
+routes render these; nothing here changes a row."""
+
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import select
+
+from portal import formatting
+from portal.extensions import db
+from portal.models import AllocationScenario, FundingStream, InvestmentCategory, NeedGroup, School
+from portal.models.allocation import ScenarioStatus
+from portal.services import funding
+from portal.services.allocation import ALL_STUDENTS
+from portal.services.allocation_setup import LEVELS
+from portal.services.charts import scatter_chart
+from portal.services.school_year import current_year
+from portal.services.spending import spending_context
+
+# The need groups the equity view charts, when the district has them.
+EQUITY_GROUPS = ("poverty", "el")
+
+
+def group_names(district_id: int) -> dict:
+    """The district's need groups by key (the weights' and the arithmetic's column names)."""
+    return {group.key: group for group in funding.need_groups(district_id)}
+
+
+def school_budget_context(school: School, district) -> dict:
+    """Template values for /schools/<slug>/budget: where the money comes from (the published
+    run's arithmetic and sources, or nothing yet) and what it is spent on."""
+    year = current_year(district.id)
+    run = funding.published_run(district.id, year.id) if year else None
+    scenario = run.scenario if run else None
+    money = funding.school_funding(run, school.id)
+    context = {
+        "school": school,
+        "year": year,
+        "scenario": scenario,
+        "groups": group_names(district.id),
+        "money": money,
+    }
+    if money is not None:
+        context.update(
+            allocation=money.allocation,
+            proration=money.proration,
+            sources=money.sources,
+            what_if=scenario.status == ScenarioStatus.WHAT_IF,
+        )
+    context.update(spending_context(school, year, money, district))
+    return context
+
+
+@dataclass(frozen=True)
+class DistrictPage:
+    """/allocation: the published scenario's weights, what the district sends to schools and
+    holds centrally, and an equity chart per charted need group."""
+
+    year: object
+    scenario: object
+    groups: dict
+    money: funding.DistrictMoney | None = None
+    schools: dict = field(default_factory=dict)
+    charts: dict = field(default_factory=dict)
+    what_if: bool = False
+    levels: list[str] = field(default_factory=list)
+
+    def as_context(self) -> dict:
+        """The fields as template values."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def district_page(district) -> DistrictPage:
+    """The district page's values; `scenario` is None while nothing is published (or before
+    the district itself is set up)."""
+    year = current_year(district.id) if district else None
+    run = funding.published_run(district.id, year.id) if year else None
+    groups = group_names(district.id) if district else {}
+    if run is None:
+        return DistrictPage(year, None, groups)
+    money = funding.district_money(run)
+    schools = {
+        s.id: s for s in db.session.scalars(select(School).where(School.district_id == district.id))
+    }
+    counts = {i.school_id: i.enrollment for i in funding.school_inputs(district.id, year.id)}
+    charts = {
+        key: scatter_chart(equity_points(money, schools, counts, key), formatting.money, rtl=None)
+        for key in EQUITY_GROUPS
+        if key in groups
+    }
+    return DistrictPage(
+        year,
+        run.scenario,
+        groups,
+        money=money,
+        schools=schools,
+        charts=charts,
+        what_if=run.scenario.status == ScenarioStatus.WHAT_IF,
+        levels=[level for level in LEVELS if level in run.scenario.weights],
+    )
+
+
+def equity_points(money, schools: dict, counts: dict, group: str) -> list[dict]:
+    """Each school with pupils: its share of students in `group` and its money per student
+    (the same per-student figure its budget page prints)."""
+    points = []
+    for school_money in money.schools:
+        pupils = school_money.pupils
+        if not pupils:
+            continue
+        school = schools[school_money.allocation.school_id]
+        points.append(
+            {
+                "school": school,
+                "name": school.name,
+                "share": counts.get(school.id, {}).get(group, 0) / pupils,
+                "per_pupil": school_money.per_pupil_cents,
+            }
+        )
+    return points
+
+
+# --- staff's pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The staff overview of a year: streams, scenarios and each one's run, schools with their
+    enrollment by group, need groups, and the spending categories restricted money may name."""
+
+    year: object
+    streams: list[FundingStream]
+    scenarios: list[AllocationScenario]
+    runs: dict[int, funding.ScenarioRun]
+    schools: list[School]
+    groups: list[NeedGroup]
+    enrollment: dict[int, dict[str, int]]
+    categories: list[InvestmentCategory]
+
+
+def year_scenarios(district_id: int, year_id: int) -> list[AllocationScenario]:
+    """The year's scenarios, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AllocationScenario)
+            .where(
+                AllocationScenario.district_id == district_id,
+                AllocationScenario.school_year_id == year_id,
+            )
+            .order_by(AllocationScenario.id)
+        )
+    )
+
+
+def workspace(district_id: int, year) -> Workspace:
+    """Everything /manage/allocation shows for the year."""
+    streams = funding.streams_for(district_id, year.id)
+    scenarios = year_scenarios(district_id, year.id)
+    return Workspace(
+        year=year,
+        streams=streams,
+        scenarios=scenarios,
+        runs={s.id: funding.try_scenario(s, streams) for s in scenarios},
+        schools=list(
+            db.session.scalars(
+                select(School).where(School.district_id == district_id).order_by(School.name)
+            )
+        ),
+        groups=funding.need_groups(district_id),
+        enrollment={
+            row.school_id: row.enrollment for row in funding.school_inputs(district_id, year.id)
+        },
+        categories=list(
+            db.session.scalars(
+                select(InvestmentCategory)
+                .where(InvestmentCategory.district_id == district_id)
+                .order_by(InvestmentCategory.position)
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioPage:
+    """A scenario's editor: its weight columns and their groups, its run, the schools."""
+
+    groups: list[str]
+    group_names: dict[str, NeedGroup]
+    run: funding.ScenarioRun
+    schools: dict[int, School]
+    levels: tuple[str, ...] = LEVELS
+
+
+def scenario_page(scenario: AllocationScenario) -> ScenarioPage:
+    """What the scenario editor shows beside the form."""
+    need_groups = funding.need_groups(scenario.district_id)
+    return ScenarioPage(
+        groups=[ALL_STUDENTS, *[group.key for group in need_groups]],
+        group_names={group.key: group for group in need_groups},
+        run=funding.try_scenario(scenario),
+        schools={
+            s.id: s
+            for s in db.session.scalars(
+                select(School).where(School.district_id == scenario.district_id)
+            )
+        },
+    )
