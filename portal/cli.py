@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
         """Publish bulletins whose scheduled time has passed (run every few minutes from cron)."""
         from portal.extensions import db
         from portal.models import District
-        from portal.services.bulletin_publishing import publish_due
+        from portal.services.bulletins import publish_due
 
         count = 0
         # A request context, for the e-mails' addresses (url_for) and languages.

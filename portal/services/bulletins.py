@@ -1,33 +1,35 @@
-"""Writing and publishing bulletins: translation states, the editor's content, revisions,
-and slugs. Publishing is in bulletin_publishing.py, the picture in bulletin_pictures.py.
+"""Writing and publishing bulletins: a new draft, the editor's content, publishing (now, on a
+schedule, when due), archiving, and slugs. Translation states and revisions are in
+bulletin_text.py, the picture in bulletin_pictures.py.
 
 Functions take the district and the acting user (`actor`) as arguments and never commit: the
 route (or the CLI) commits once. Refused input raises `Rejected` with field messages."""
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import (
-    Bulletin,
-    BulletinRevision,
-    BulletinTranslation,
-    District,
-    School,
-)
+from portal.i18n import language_label
+from portal.models import Bulletin, District, School
 from portal.models.base import utcnow
-from portal.models.bulletins import BULLETIN_FIELDS, BulletinStatus, TranslationStatus
+from portal.models.bulletins import BulletinStatus
+from portal.services.audit import record_audit
 from portal.services.bulletin_links import MAX_LINKS, parse_links
+from portal.services.bulletin_text import missing_required, record_revision, set_review, snapshot
 from portal.services.errors import Rejected
 from portal.services.short_links import ensure_short_link
+from portal.services.subscriptions import queue_bulletin_emails
 
 # The longest text each translatable field takes, in characters.
 MAX_LENGTHS = {"title": 200, "summary": 500, "body": 20000, "sms": 480}
+# What the editor's publishing buttons ask for.
+STATUS_ACTIONS = ("publish", "schedule", "archive", "draft")
 
 
 def too_long(text: str, limit: int) -> str:
@@ -37,65 +39,6 @@ def too_long(text: str, limit: int) -> str:
         count=len(text),
         limit=limit,
     )
-
-
-# -- Translation states -------------------------------------------------------------------------
-
-
-def source_digest(bulletin: Bulletin) -> str:
-    """A hash of the source language's text, to tell when a reviewed translation is out of date."""
-    source = bulletin.source_locale
-    text = "\x1f".join((getattr(bulletin, f) or {}).get(source, "") for f in BULLETIN_FIELDS)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def translation_state(bulletin: Bulletin, locale: str) -> str:
-    """missing, draft, reviewed or outdated (reviewed before the source last changed)."""
-    if locale == bulletin.source_locale:
-        return "source"
-    if not (bulletin.title or {}).get(locale) or not (bulletin.body or {}).get(locale):
-        return "missing"
-    row = next((t for t in bulletin.translations if t.locale == locale), None)
-    if row is None or row.status != TranslationStatus.REVIEWED:
-        return "draft"
-    return "reviewed" if row.source_digest == source_digest(bulletin) else "outdated"
-
-
-def missing_required(bulletin: Bulletin, required: list[str]) -> list[str]:
-    """Required languages not yet reviewed (the source language counts as reviewed)."""
-    return [
-        code
-        for code in required
-        if code != bulletin.source_locale and translation_state(bulletin, code) != "reviewed"
-    ]
-
-
-def set_review(bulletin: Bulletin, locale: str, reviewed: bool) -> None:
-    """Mark one translation reviewed (against the source as it is now) or back to draft."""
-    row = next((t for t in bulletin.translations if t.locale == locale), None)
-    if row is None:
-        row = BulletinTranslation(locale=locale)
-        bulletin.translations.append(row)
-    row.status = TranslationStatus.REVIEWED if reviewed else TranslationStatus.DRAFT
-    row.source_digest = source_digest(bulletin) if reviewed else ""
-
-
-def snapshot(bulletin: Bulletin) -> dict:
-    """The bulletin's text in every language, as a revision keeps it."""
-    return {name: dict(getattr(bulletin, name) or {}) for name in BULLETIN_FIELDS}
-
-
-def record_revision(bulletin: Bulletin, user_id: int | None, before: dict | None = None) -> None:
-    """Keep what a published bulletin said before this edit (`before`, its snapshot then), when
-    the edit changed anything."""
-    if before is not None and before == snapshot(bulletin):
-        return
-    if bulletin.status == BulletinStatus.PUBLISHED:
-        bulletin.revisions.append(
-            BulletinRevision(
-                created_at=utcnow(), user_id=user_id, snapshot=before or snapshot(bulletin)
-            )
-        )
 
 
 # -- Writing ------------------------------------------------------------------------------------
@@ -204,3 +147,100 @@ def save_content(bulletin: Bulletin, district: District, content: EditorContent,
     target = content.target
     if content.review in ("draft", "reviewed") and values.get(("title", target)):
         set_review(bulletin, target, content.review == "reviewed")
+
+
+# -- Publishing ---------------------------------------------------------------------------------
+
+
+def _publish_time(district: District, day: date | None, clock: time | None, now: datetime):
+    """The day and time typed, in the district's time zone, as UTC; refused when either is
+    missing or the moment has passed."""
+    errors = {}
+    if day is None:
+        errors["day"] = _("Enter the day to publish it on.")
+    if clock is None:
+        errors["time"] = _("Enter the time to publish it at, such as 08:30.")
+    if errors:
+        return None, errors
+    when = datetime.combine(day, clock, ZoneInfo(district.timezone)).astimezone(UTC)
+    if when <= now:
+        return None, {"day": _("That time has passed. Choose a later one, or publish now.")}
+    return when, {}
+
+
+def change_status(
+    bulletin: Bulletin,
+    district: District,
+    action: str,
+    actor,
+    *,
+    day: date | None = None,
+    clock: time | None = None,
+    anyway: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Publish (when the required languages are reviewed, or `anyway` with a note), schedule
+    for `day` at `clock` (the district's time), archive, or take a scheduled bulletin back to
+    draft ("draft"). Refused input raises Rejected; a move the status does not allow raises
+    IllegalMove."""
+    now = now or utcnow()
+    source, errors, when = bulletin.source_locale, {}, None
+    if action in ("publish", "schedule") and not (bulletin.body or {}).get(source):
+        errors[f"body_{source}"] = _("Write the bulletin's text before publishing.")
+    missing = missing_required(bulletin, district.required_locales or [])
+    if action == "publish" and missing and not anyway:
+        errors["anyway"] = _(
+            "These languages are not reviewed yet: %(languages)s. Tick “Publish anyway” to "
+            "show a “translation coming” note in them.",
+            languages=", ".join(language_label(code) for code in missing),
+        )
+    if action == "schedule":
+        when, time_errors = _publish_time(district, day, clock, now)
+        errors.update(time_errors)
+    if errors:
+        raise Rejected(errors)
+    if action == "publish":
+        publish(bulletin, district, now, actor)
+        return
+    if action == "schedule":
+        bulletin.schedule(when)
+    elif action == "archive":
+        bulletin.archive()
+    elif action == "draft":
+        bulletin.unschedule()
+    else:
+        raise ValueError(f"unknown action {action!r}")
+    record_audit(actor, f"bulletin.{action}", "bulletin", bulletin.id, {"status": bulletin.status})
+
+
+def publish(bulletin: Bulletin, district: District, now: datetime, actor) -> None:
+    """Put it online now: its short link is made if it has none, and the first time, every
+    confirmed subscriber it is for gets it by e-mail (queued in this transaction)."""
+    first = bulletin.publish(now)
+    ensure_short_link("bulletin", bulletin.id)
+    if first:
+        queue_bulletin_emails(bulletin, district)
+    record_audit(actor, "bulletin.publish", "bulletin", bulletin.id, {"first": first})
+
+
+def due_bulletins(district_id: int, now: datetime) -> list[Bulletin]:
+    """Scheduled bulletins of the district whose time has come."""
+    return list(
+        db.session.scalars(
+            select(Bulletin).where(
+                Bulletin.district_id == district_id,
+                Bulletin.status == BulletinStatus.SCHEDULED,
+                Bulletin.publish_at <= now,
+            )
+        )
+    )
+
+
+def publish_due(district: District, now: datetime | None = None) -> list[Bulletin]:
+    """Publish the district's scheduled bulletins whose time has come (`flask
+    publish-scheduled`, run from cron; never a page view). Returns them."""
+    now = now or utcnow()
+    due = due_bulletins(district.id, now)
+    for bulletin in due:
+        publish(bulletin, district, now, None)
+    return due

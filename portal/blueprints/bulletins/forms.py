@@ -18,8 +18,7 @@ from portal.forms import (
 from portal.i18n import LANGUAGES
 from portal.models.bulletins import BULLETIN_FIELDS
 from portal.services.bulletin_pictures import MAX_ALT_LENGTH
-from portal.services.bulletin_publishing import STATUS_ACTIONS
-from portal.services.bulletins import MAX_LENGTHS
+from portal.services.bulletins import MAX_LENGTHS, STATUS_ACTIONS
 
 
 def _checked_by_the_service(form_class, prefix: str) -> None:

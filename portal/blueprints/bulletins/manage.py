@@ -23,7 +23,7 @@ from portal.models.bulletins import BULLETIN_FIELDS
 from portal.permissions import BULLETIN_EDITORS, role_required
 from portal.responses import csv_download
 from portal.services import bulletin_pictures as pictures
-from portal.services import bulletin_publishing as publishing
+from portal.services import bulletin_text
 from portal.services import bulletins as service
 from portal.services.bulletin_links import LINK_KINDS, MAX_LINKS, link_text
 from portal.services.errors import Rejected
@@ -60,7 +60,7 @@ def _text_form(bulletin: Bulletin, posted: bool) -> BulletinForm:
             for name in BULLETIN_FIELDS
             for code in LANGUAGES
         }
-        state = service.translation_state(bulletin, _target_locale(bulletin))
+        state = bulletin_text.translation_state(bulletin, _target_locale(bulletin))
         stored.update(
             review="reviewed" if state == "reviewed" else "draft",
             school=[s.id for s in bulletin.schools],
@@ -119,8 +119,8 @@ def _editor(bulletin, form=None, status_form=None, picture_form=None, status=200
         messages=messages,
         source=bulletin.source_locale,
         target=target,
-        states={code: service.translation_state(bulletin, code) for code in LANGUAGES},
-        missing=service.missing_required(bulletin, g.district.required_locales or []),
+        states={code: bulletin_text.translation_state(bulletin, code) for code in LANGUAGES},
+        missing=bulletin_text.missing_required(bulletin, g.district.required_locales or []),
         sms={code: sms_length(form[f"sms_{code}"].data or "") for code in LANGUAGES},
         fields=BULLETIN_FIELDS,
         max_lengths=service.MAX_LENGTHS,
@@ -215,7 +215,7 @@ def change_status(bulletin_id: int):
             if not form.validate():
                 raise Rejected()
             service.save_content(bulletin, g.district, _content(form, bulletin), current_user)
-        publishing.change_status(
+        service.change_status(
             bulletin,
             g.district,
             status_form.action.data,
