@@ -264,6 +264,31 @@ def upcoming(events: list[CalendarEvent], now: datetime, count: int = 3) -> list
 
 
 @dataclass(frozen=True)
+class SchoolYearView:
+    """A school's year as its public calendar shows it."""
+
+    windows: dict[Phase, tuple[date, date]]
+    phase: Phase | None  # where we are now
+    next_events: list  # the next three
+    by_phase: dict[Phase, list]  # the whole year as an agenda
+
+
+def school_year_view(year: SchoolYear | None, school: School, now: datetime) -> SchoolYearView:
+    """Where the school is in the year, what comes next and the whole year, phase by phase
+    (empty while the district has no current year)."""
+    if year is None:
+        return SchoolYearView({}, None, [], {phase: [] for phase in Phase})
+    windows = phase_windows(year.id, school.id)
+    events = school_events(year.id, school.id)
+    return SchoolYearView(
+        windows=windows,
+        phase=current_phase(windows, now.date()),
+        next_events=upcoming(events, now),
+        by_phase={phase: [e for e in events if e.phase == phase] for phase in Phase},
+    )
+
+
+@dataclass(frozen=True)
 class RequirementCheck:
     requirement: EventRequirement
     scheduled: int

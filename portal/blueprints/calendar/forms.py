@@ -229,6 +229,15 @@ class RequirementForm(PortalForm):
         description=_l("For example 2026-12-03."),
     )
 
+    def requirement(self) -> dict:
+        """What `services.calendar_editing.add_requirement` takes."""
+        return {
+            "kind": self.kind.data,
+            "phase": self.phase.data,
+            "min_count": self.min_count.data,
+            "due_on": self.due_on.data,
+        }
+
 
 def requirement_form(posted: bool = True) -> RequirementForm:
     return RequirementForm() if posted else RequirementForm(formdata=None)

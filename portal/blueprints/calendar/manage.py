@@ -185,15 +185,8 @@ def add_requirement():
     form = requirement_form()
     if form.validate_on_submit():
         try:
-            edit.add_requirement(
-                g.district,
-                current_year_or_404(),
-                kind=form.kind.data,
-                phase=form.phase.data,
-                min_count=form.min_count.data,
-                due_on=form.due_on.data,
-                actor=current_user,
-            )
+            year = current_year_or_404()
+            edit.add_requirement(g.district, year, actor=current_user, **form.requirement())
         except Rejected as error:
             form.reject(error)
             db.session.rollback()

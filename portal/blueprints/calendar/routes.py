@@ -37,14 +37,7 @@ def school_calendar(slug: str):
     """Where we are now, the next three events, then the whole year as an agenda."""
     school = school_or_404(slug)
     year = _year_or_none()
-    events, windows, phase, next_events = [], {}, None, []
-    if year is not None:
-        now = cal.local_now(g.district)
-        windows = cal.phase_windows(year.id, school.id)
-        phase = cal.current_phase(windows, now.date())
-        events = cal.school_events(year.id, school.id)
-        next_events = cal.upcoming(events, now)
-    by_phase = {p: [e for e in events if e.phase == p] for p in Phase}
+    view = cal.school_year_view(year, school, cal.local_now(g.district))
     ics_url = url_for(
         "calendar.school_ics", slug=school.slug, lang=str(get_locale()), _external=True
     )
@@ -52,10 +45,10 @@ def school_calendar(slug: str):
         "calendar/school.html",
         school=school,
         year=year,
-        phase=phase,
-        windows=windows,
-        next_events=next_events,
-        by_phase=by_phase,
+        phase=view.phase,
+        windows=view.windows,
+        next_events=view.next_events,
+        by_phase=view.by_phase,
         phases=list(Phase),
         ics_url=ics_url,
         webcal_url=_webcal(ics_url),

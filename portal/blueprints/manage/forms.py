@@ -62,6 +62,18 @@ class UserForm(PortalForm):
     )
     is_active = BooleanField(_l("Account is active"), default=True)
 
+    def account(self) -> dict:
+        """What `services.users.save_user` takes."""
+        return {
+            "name": self.name.data,
+            "email": self.email.data,
+            "password": self.password.data or "",
+            "preferred_locale": self.preferred_locale.data,
+            "roles": self.roles.data or [],
+            "school_ids": self.schools.data or [],
+            "is_active": self.is_active.data,
+        }
+
 
 class SchoolForm(PortalForm):
     """A school's details and its description for families in each language."""
@@ -96,6 +108,18 @@ class SchoolForm(PortalForm):
         _l("Language the description was written in"),
         choices=LANGUAGE_CHOICES,
     )
+
+    def details(self) -> dict:
+        """What `services.schools.create_school` and `update_school` take."""
+        return {
+            "name": self.name.data,
+            "slug": self.slug.data,
+            "level": self.level.data,
+            "address": self.address.data,
+            "enrollment": self.enrollment.data,
+            "source_locale": self.source_locale.data,
+            "description": self.translations("description"),
+        }
 
 
 per_language(SchoolForm, "description", _l("Description for families, in each language"), 4000)
@@ -140,6 +164,17 @@ class DistrictForm(PortalForm):
         ],
         description=_l("Groups with fewer responses show “fewer than N”. Never below 5."),
     )
+
+    def settings(self) -> dict:
+        """What `services.schools.update_district` takes."""
+        return {
+            "name": self.name.data,
+            "default_locale": self.default_locale.data,
+            "timezone": self.timezone.data,
+            "region": self.region.data,
+            "small_cell_threshold": self.small_cell_threshold.data,
+            "tagline": self.translations("tagline"),
+        }
 
 
 per_language(

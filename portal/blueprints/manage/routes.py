@@ -62,17 +62,7 @@ def _save_user_form(user: User | None):
     form = _user_form(user)
     if form.validate_on_submit():
         try:
-            saved = save_user(
-                user,
-                current_user,
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data or "",
-                preferred_locale=form.preferred_locale.data,
-                roles=form.roles.data or [],
-                school_ids=form.schools.data or [],
-                is_active=form.is_active.data,
-            )
+            saved = save_user(user, current_user, **form.account())
         except Rejected as error:
             form.reject(error)
             db.session.rollback()
@@ -135,29 +125,15 @@ def _school_form(school: School | None) -> SchoolForm:
     return form
 
 
-def _school_details(form: SchoolForm) -> dict:
-    return {
-        "name": form.name.data,
-        "slug": form.slug.data,
-        "level": form.level.data,
-        "address": form.address.data,
-        "enrollment": form.enrollment.data,
-        "source_locale": form.source_locale.data,
-        "description": form.translations("description"),
-    }
-
-
 def _save_school_form(school: School | None):
     """Add or edit a school; a refused form comes back with everything typed (422)."""
     form = _school_form(school)
     if form.validate_on_submit():
         try:
             if school is None:
-                school = school_service.create_school(
-                    g.district, current_user, **_school_details(form)
-                )
+                school = school_service.create_school(g.district, current_user, **form.details())
             else:
-                school_service.update_school(school, current_user, **_school_details(form))
+                school_service.update_school(school, current_user, **form.details())
         except Rejected as error:
             form.reject(error)
             db.session.rollback()
@@ -192,18 +168,9 @@ def district_settings():
     form = DistrictForm(obj=district)
     if not form.is_submitted():
         show_texts(form, "tagline", district.tagline)
-    elif form.validate():
+    if form.validate_on_submit():
         try:
-            school_service.update_district(
-                district,
-                current_user,
-                name=form.name.data,
-                default_locale=form.default_locale.data,
-                timezone=form.timezone.data,
-                region=form.region.data,
-                small_cell_threshold=form.small_cell_threshold.data,
-                tagline=form.translations("tagline"),
-            )
+            school_service.update_district(district, current_user, **form.settings())
         except Rejected as error:
             form.reject(error)
             db.session.rollback()
