@@ -69,6 +69,11 @@ class Controls(HTMLParser):
             if sel and sel["value"] is None:
                 sel["value"] = sel.get("first", "")
             self._select = None
+        if tag == "textarea" and self._textarea:
+            # A newline right after <textarea> is not part of its text (HTML's parsing rules).
+            element = self.by_id[self._textarea]
+            text = element["value"]
+            element["value"] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
         if tag == "textarea":
             self._textarea = None
         if tag == "div" and self._in_summary:
@@ -136,9 +141,8 @@ def planned(funded, ctx):
             DistrictGoal(district_id=district_id, school_year_id=year_id, title={"en": "Read"})
         )
         session.add(InvestmentCategory(district_id=district_id, code="1000", name={"en": "Staff"}))
-        plan = SchoolPlan(
-            school_id=school_id, school_year_id=year_id, status="shared", source_locale="en"
-        )
+        plan = SchoolPlan(school_id=school_id, school_year_id=year_id, source_locale="en")
+        plan.share()
         goal = Goal(statement={"en": "Read more"}, indicator={"en": "Share reading"}, position=0)
         goal.strategies.append(Strategy(description={"en": "Small groups"}))
         plan.goals.append(goal)
@@ -425,20 +429,20 @@ def test_a_rejected_investment_keeps_every_field_including_the_lists(planned, lo
 
 def test_rejected_plan_settings_keep_what_was_typed(planned, login_as):
     principal = login_as(Role.PRINCIPAL)
+    # "Approved" is not on offer (only the site council's vote approves a plan): refused too.
     response = principal.post(
         f"/manage/schools/{SLUG}/plan/settings",
-        data={"status": "approved", "approved_on": "", "planning_figure": "two million"},
+        data={"status": "approved", "planning_figure": "two million"},
     )
     c = assert_kept_and_summarised(
         response,
-        {
-            "settings-status": "approved",
-            "settings-approved_on": "",
-            "settings-planning_figure": "two million",
-        },
-        ["settings-approved_on", "settings-planning_figure"],
+        {"settings-planning_figure": "two million"},
+        ["settings-status", "settings-planning_figure"],
     )
     assert "open" in c.by_id["settings"]
+    assert "settings-approved_on" not in c.by_id
+    options = re.findall(r'<option[^>]*value="(\w+)"', response.get_data(as_text=True))
+    assert "approved" not in options and {"draft", "shared"} <= set(options)
     # The hint says what the validator takes, and it takes what the hint says.
     assert "Dollars, such as 2,500,000 or 2500000.50." in response.get_data(as_text=True)
     for amount in ("2,500,000", "2500000.50", "$2,500,000"):

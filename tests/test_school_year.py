@@ -24,7 +24,9 @@ from portal.models import (
     SchoolPlan,
     SchoolYear,
 )
+from portal.models.planning import PlanStatus
 from tests.conftest import hx, pdf_text, visible_text
+from tests.plan_helpers import approve_by_council
 
 SLUG = "maple-elementary"
 
@@ -367,12 +369,11 @@ def test_editing_with_htmx_returns_the_section_not_the_page(login_as, funded, ct
     assert what_if.get_data(as_text=True).lstrip().startswith('<section id="investments"')
 
 
-def _planned(ctx, status="shared", investments=((1, 60_000_00), (2, 40_000_00), (3, 9_000_000_00))):
+def _planned(ctx, investments=((1, 60_000_00), (2, 40_000_00), (3, 9_000_000_00))):
     school_id, year_id, _district_id = _ids(ctx)
     with saving(ctx) as session:
-        plan = SchoolPlan(
-            school_id=school_id, school_year_id=year_id, status=status, source_locale="en"
-        )
+        plan = SchoolPlan(school_id=school_id, school_year_id=year_id, source_locale="en")
+        plan.share()
         goal = Goal(
             statement={
                 "en": "Every family gets Title I news.",
@@ -438,12 +439,8 @@ def test_start_this_year_from_last_year_keeps_history(login_as, funded, ctx, cli
         )
         session.add(last)
         session.flush()
-        old = SchoolPlan(
-            school_id=school_id,
-            school_year_id=last.id,
-            status="approved",
-            approved_on=date(2026, 5, 1),
-        )
+        old = SchoolPlan(school_id=school_id, school_year_id=last.id)
+        approve_by_council(old, date(2026, 5, 1))
         goal = Goal(
             statement={"en": "Read more"}, indicator={"en": "Share reading"}, lineage="lineage-read"
         )
@@ -461,12 +458,12 @@ def test_start_this_year_from_last_year_keeps_history(login_as, funded, ctx, cli
     )
     with saving(ctx) as session:
         new = session.query(SchoolPlan).filter_by(school_year_id=year_id).one()
-        assert new.copied_from_id == old_id and new.status == "draft"
+        assert new.copied_from_id == old_id and new.status == PlanStatus.DRAFT
         assert [g.lineage for g in new.goals] == ["lineage-read"]
         assert new.investments[0].description["en"] == "Books"
-        assert session.get(SchoolPlan, old_id).status == "approved"
+        assert session.get(SchoolPlan, old_id).status == PlanStatus.APPROVED
         goal_id = new.goals[0].id
-        new.status = "shared"
+        new.share()
     assert (
         principal.post(
             f"/manage/schools/{SLUG}/plan/goal/{goal_id}/progress", data={"value": "47.5"}

@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 from portal.models.calendar import Phase
-from portal.services.glossary import mark_terms
-from portal.services.plans import (
+from portal.services.budget_rules import (
     Candidate,
     MatrixInvestment,
     MatrixStream,
@@ -15,6 +14,7 @@ from portal.services.plans import (
     scaled,
     scenarios,
 )
+from portal.services.glossary import mark_terms
 from portal.services.school_calendar import current_phase, requirement_status, upcoming
 
 

@@ -94,9 +94,23 @@ class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
         back_populates="plan", cascade="all, delete-orphan"
     )
 
+    def __init__(self, **kwargs):
+        # A new plan is a draft from the start (not only once stored), so it can be shared.
+        kwargs.setdefault("status", PlanStatus.DRAFT.value)
+        super().__init__(**kwargs)
+
     @property
     def status_label(self):
         return PlanStatus(self.status).label
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == PlanStatus.APPROVED
+
+    @property
+    def is_public(self) -> bool:
+        """Shared for feedback or approved: families may read it (drafts stay in the office)."""
+        return self.status != PlanStatus.DRAFT
 
     # The plan's life: draft <-> shared for feedback -> approved by the site council's vote.
     # These methods are the only way the status changes; an illegal move raises IllegalMove.

@@ -1,9 +1,8 @@
-"""School plans and budgets: the priority cut line, budget scenarios before the allocation is
-known, the budget matrix's checks, and copying last year's plan. Money is integer cents."""
+"""Reading school plans and budgets: the queries behind the plan pages and the totals every page
+prints, from the budget's rules (services/budget_rules.py) applied to a loaded plan. Money is
+integer cents. Changing a plan is services/plan_editing.py."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,16 +11,30 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models import (
     BudgetLine,
+    DistrictGoal,
+    GlossaryTerm,
     Goal,
+    GoalMeasurement,
     Investment,
-    PlanAction,
+    InvestmentCategory,
     SchoolPlan,
     SchoolYear,
     Strategy,
 )
 from portal.models.allocation import StreamKind
-from portal.models.planning import ActionStatus, PlanStatus
-from portal.services.school_year import previous_year
+from portal.services.budget_rules import (
+    Basis,
+    Candidate,
+    CutLine,
+    Funding,
+    MatrixInvestment,
+    MatrixStream,
+    MatrixTotals,
+    check_matrix,
+    cut_line,
+    scaled,
+)
+from portal.services.charts import progress_chart
 
 # The needs assessment's questions (guidebook ch. 3, the PBAR tool).
 NEEDS_QUESTIONS = [
@@ -33,142 +46,6 @@ NEEDS_QUESTIONS = [
     ("gaps", _l("Where are our largest gaps?")),
     ("subgroups", _l("Which groups of students are we missing?")),
 ]
-
-
-# -- The cut line (pure) ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An investment as the cut line sees it. `order` breaks ties in priority (entry order)."""
-
-    id: int
-    priority: int
-    cost_cents: int
-    order: int = 0
-
-
-@dataclass(frozen=True)
-class CutLine:
-    available_cents: int
-    funded: list[int] = field(default_factory=list)
-    unfunded: list[int] = field(default_factory=list)
-    funded_cents: int = 0
-    # The first investment below the line has the same priority as the last one above it: the
-    # council must choose between them, so the page says so.
-    tie_at_line: bool = False
-
-    @property
-    def left_cents(self) -> int:
-        return self.available_cents - self.funded_cents
-
-
-def cut_line(candidates: list[Candidate], available_cents: int) -> CutLine:
-    """Fund investments in priority order until the next one does not fit; it and everything
-    after it fall below the line. A smaller, lower-priority item is not moved above a larger,
-    higher-priority one: the ranking is the council's, not a packing puzzle."""
-    ranked = sorted(candidates, key=lambda c: (c.priority, c.order, c.id))
-    funded, unfunded, spent = [], [], 0
-    last_funded = None
-    for index, candidate in enumerate(ranked):
-        if spent + candidate.cost_cents <= max(available_cents, 0):
-            funded.append(candidate.id)
-            spent += candidate.cost_cents
-            last_funded = candidate
-            continue
-        unfunded = [c.id for c in ranked[index:]]
-        tie = last_funded is not None and last_funded.priority == candidate.priority
-        return CutLine(max(available_cents, 0), funded, unfunded, spent, tie)
-    return CutLine(max(available_cents, 0), funded, unfunded, spent, False)
-
-
-def scaled(cents: int, percent: int) -> int:
-    """`cents` changed by `percent` (-10 means 10% less), rounded half up to the cent."""
-    value = Decimal(cents) * (Decimal(100) + Decimal(percent)) / Decimal(100)
-    return max(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)), 0)
-
-
-def scenarios(
-    candidates: list[Candidate], base_cents: int, percents=(-10, 0, 10)
-) -> list[tuple[int, CutLine]]:
-    """The cut line if the allocation were `percent` lower or higher than `base_cents`."""
-    return [(p, cut_line(candidates, scaled(base_cents, p))) for p in percents]
-
-
-# -- The budget matrix (pure) -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MatrixStream:
-    id: int
-    available_cents: int
-    restricted: bool
-    allowed_categories: frozenset = frozenset()
-
-
-@dataclass(frozen=True)
-class MatrixInvestment:
-    id: int
-    cost_cents: int
-    category_id: int | None
-
-
-@dataclass(frozen=True)
-class MatrixFlag:
-    kind: str  # over_stream | ineligible | over_cost
-    stream_id: int | None = None
-    investment_id: int | None = None
-    cents: int = 0
-
-
-@dataclass(frozen=True)
-class MatrixTotals:
-    per_stream: dict[int, int]
-    per_investment: dict[int, int]
-    overall: int
-    flags: list[MatrixFlag]
-
-
-def check_matrix(
-    streams: list[MatrixStream],
-    investments: list[MatrixInvestment],
-    cells: dict[tuple[int, int], int],
-) -> MatrixTotals:
-    """Totals of the matrix (investment, stream) -> cents, and what is wrong with it: a stream
-    spent beyond what it brings, restricted money on a category it may not pay for, an
-    investment given more than it costs."""
-    per_stream: dict[int, int] = defaultdict(int)
-    per_investment: dict[int, int] = defaultdict(int)
-    for (investment_id, stream_id), cents in cells.items():
-        per_stream[stream_id] += cents
-        per_investment[investment_id] += cents
-    flags = []
-    by_id = {s.id: s for s in streams}
-    for stream in streams:
-        if per_stream[stream.id] > stream.available_cents:
-            flags.append(
-                MatrixFlag(
-                    "over_stream", stream.id, cents=per_stream[stream.id] - stream.available_cents
-                )
-            )
-    for investment in investments:
-        for stream_id, stream in by_id.items():
-            if (
-                cells.get((investment.id, stream_id))
-                and stream.restricted
-                and stream.allowed_categories
-                and investment.category_id not in stream.allowed_categories
-            ):
-                flags.append(MatrixFlag("ineligible", stream_id, investment.id))
-        if per_investment[investment.id] > investment.cost_cents:
-            flags.append(
-                MatrixFlag(
-                    "over_cost",
-                    investment_id=investment.id,
-                    cents=per_investment[investment.id] - investment.cost_cents,
-                )
-            )
-    return MatrixTotals(dict(per_stream), dict(per_investment), sum(per_stream.values()), flags)
 
 
 def matrix_for(plan: SchoolPlan, sources) -> tuple[list[MatrixStream], MatrixTotals, dict]:
@@ -212,6 +89,71 @@ def load_plan(school_id: int, year_id: int) -> SchoolPlan | None:
             selectinload(SchoolPlan.investments).selectinload(Investment.category),
         )
     ).first()
+
+
+def public_plan(school_id: int, year_id: int) -> SchoolPlan | None:
+    """The plan families may see: shared for feedback or approved (drafts stay in the office)."""
+    plan = load_plan(school_id, year_id)
+    return plan if plan is not None and plan.is_public else None
+
+
+def progress_charts(plan: SchoolPlan) -> dict:
+    """Each goal's indicator by school year (one query), as chart data, by lineage."""
+    rows = db.session.execute(
+        select(GoalMeasurement.lineage, SchoolYear.label, GoalMeasurement.value)
+        .join(SchoolYear)
+        .where(GoalMeasurement.lineage.in_([goal.lineage for goal in plan.goals]))
+        .order_by(SchoolYear.starts_on)
+    ).all()
+    series: dict[str, list] = {}
+    for lineage, label, value in rows:
+        series.setdefault(lineage, []).append((label, value))
+    goals = {goal.lineage: goal for goal in plan.goals}
+    return {
+        lineage: progress_chart(points, goals[lineage].target, goals[lineage].baseline)
+        for lineage, points in series.items()
+    }
+
+
+def district_goals(year_id: int) -> list[DistrictGoal]:
+    """The district's goals for a school year, in their order."""
+    return list(
+        db.session.scalars(
+            select(DistrictGoal)
+            .where(DistrictGoal.school_year_id == year_id)
+            .order_by(DistrictGoal.position, DistrictGoal.id)
+        )
+    )
+
+
+def categories(district_id: int) -> list[InvestmentCategory]:
+    """The district's spending categories, in their order."""
+    return list(
+        db.session.scalars(
+            select(InvestmentCategory)
+            .where(InvestmentCategory.district_id == district_id)
+            .order_by(InvestmentCategory.position, InvestmentCategory.id)
+        )
+    )
+
+
+def glossary_terms(district_id: int) -> list[GlossaryTerm]:
+    return list(
+        db.session.scalars(select(GlossaryTerm).where(GlossaryTerm.district_id == district_id))
+    )
+
+
+def measurements(plan: SchoolPlan) -> dict[str, list[GoalMeasurement]]:
+    """Each goal's indicator values by lineage, oldest school year first (one query)."""
+    found: dict[str, list[GoalMeasurement]] = {}
+    for m in db.session.scalars(
+        select(GoalMeasurement)
+        .where(GoalMeasurement.lineage.in_([goal.lineage for goal in plan.goals]))
+        .join(SchoolYear)
+        .order_by(SchoolYear.starts_on)
+    ):
+        found.setdefault(m.lineage, []).append(m)
+    return found
 
 
 def ranked_investments(plan: SchoolPlan) -> list[Investment]:
@@ -258,11 +200,10 @@ class InvestmentTotals:
         return max(self.assigned_cents - self.cost_cents, 0)
 
     @property
-    def status(self) -> str:
-        """funded | partly | unfunded"""
+    def status(self) -> Funding:
         if self.unfunded_cents == 0:
-            return "funded"
-        return "partly" if self.funded_cents else "unfunded"
+            return Funding.FUNDED
+        return Funding.PARTLY if self.funded_cents else Funding.UNFUNDED
 
 
 @dataclass(frozen=True)
@@ -285,7 +226,7 @@ class GoalTotals:
 
     @property
     def unfunded(self) -> list[InvestmentTotals]:
-        return [i for i in self.investments if i.status != "funded"]
+        return [i for i in self.investments if i.status != Funding.FUNDED]
 
 
 @dataclass(frozen=True)
@@ -306,7 +247,7 @@ class BudgetTotals:
     streams: list[MatrixStream]
     matrix: MatrixTotals
     cells: dict
-    basis: str | None
+    basis: Basis | None
 
     @property
     def cost_cents(self) -> int:
@@ -361,14 +302,14 @@ def budget_totals(plan: SchoolPlan, money=None, change_percent: int = 0) -> Budg
         else None
     )
     below = set(line.unfunded) if line else set()
-    basis = "budget" if money else ("planning" if line else None)
+    basis = Basis.BUDGET if money else (Basis.PLANNING if line else None)
     ranked = ranked_investments(plan)
     per_investment = {}
     for investment in ranked:
         assigned = matrix.per_investment.get(investment.id, 0)
-        if basis == "budget":
+        if basis == Basis.BUDGET:
             funded = min(assigned, investment.cost_cents)
-        elif basis == "planning":
+        elif basis == Basis.PLANNING:
             funded = 0 if investment.id in below else investment.cost_cents
         else:
             funded = investment.cost_cents
@@ -381,74 +322,6 @@ def budget_totals(plan: SchoolPlan, money=None, change_percent: int = 0) -> Budg
         for number, goal in enumerate(plan.goals, start=1)
     ]
     return BudgetTotals(goals, ranked, money, available, line, streams, matrix, cells, basis)
-
-
-def start_from_previous(school_id: int, year: SchoolYear) -> SchoolPlan | None:
-    """Start this year's plan from last year's: goals (same lineage, so progress is one
-    history), strategies, actions (status reset) and investments (without budget lines, since
-    the money is new). Last year's plan is left as it was. Returns None if there is none."""
-    before = previous_year(year)
-    old = load_plan(school_id, before.id) if before else None
-    if old is None:
-        return None
-    plan = SchoolPlan(
-        school_id=school_id,
-        school_year_id=year.id,
-        needs={k: dict(v) for k, v in (old.needs or {}).items()},
-        source_locale=old.source_locale,
-        copied_from_id=old.id,
-        planning_figure_cents=old.planning_figure_cents,
-    )
-    db.session.add(plan)
-    goal_map, strategy_map = {}, {}
-    for goal in old.goals:
-        new_goal = Goal(
-            statement=dict(goal.statement),
-            indicator=dict(goal.indicator),
-            baseline=goal.baseline,
-            target=goal.target,
-            target_date=goal.target_date,
-            position=goal.position,
-            lineage=goal.lineage,
-            source_locale=goal.source_locale,
-        )
-        plan.goals.append(new_goal)
-        goal_map[goal.id] = new_goal
-        for strategy in goal.strategies:
-            new_strategy = Strategy(
-                description=dict(strategy.description),
-                position=strategy.position,
-                source_locale=strategy.source_locale,
-            )
-            new_goal.strategies.append(new_strategy)
-            strategy_map[strategy.id] = new_strategy
-            for action in strategy.actions:
-                new_strategy.actions.append(
-                    PlanAction(
-                        description=dict(action.description),
-                        owner=action.owner,
-                        status=ActionStatus.NOT_STARTED.value,
-                        position=action.position,
-                        source_locale=action.source_locale,
-                    )
-                )
-    db.session.flush()
-    for investment in old.investments:
-        plan.investments.append(
-            Investment(
-                goal_id=goal_map[investment.goal_id].id,
-                strategy_id=strategy_map[investment.strategy_id].id
-                if investment.strategy_id in strategy_map
-                else None,
-                category_id=investment.category_id,
-                description=dict(investment.description),
-                cost_cents=investment.cost_cents,
-                priority=investment.priority,
-                source_locale=investment.source_locale,
-            )
-        )
-    plan.status = PlanStatus.DRAFT.value
-    return plan
 
 
 def set_budget_line(investment: Investment, stream_id: int, cents: int) -> None:

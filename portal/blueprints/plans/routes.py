@@ -1,56 +1,26 @@
 """Public pages: a school's plan (and its PDF), comparing schools, the glossary."""
 
-from flask import g, make_response, render_template, request
+from flask import g, render_template, request
 from sqlalchemy import select
 
 from portal.blueprints.plans import bp
 from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
-from portal.models import GlossaryTerm, GoalMeasurement, School, SchoolYear
-from portal.models.planning import PlanStatus
-from portal.pdf import PDF_MIMETYPE, render_pdf
+from portal.models import School
 from portal.permissions import cacheable
+from portal.responses import pdf_download
 from portal.services import funding, plans
-from portal.services.charts import progress_chart
 from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
 
 MAX_COMPARED = 3
 
 
-def public_plan(school: School, year):
-    """The plan families may see: shared for feedback or approved (drafts stay in the office)."""
-    if year is None:
-        return None
-    plan = plans.load_plan(school.id, year.id)
-    if plan is None or plan.status == PlanStatus.DRAFT:
-        return None
-    return plan
-
-
-def progress_by_lineage(plan) -> dict:
-    """Each goal's indicator values by school year (one query), as chart data."""
-    rows = db.session.execute(
-        select(GoalMeasurement.lineage, SchoolYear.label, GoalMeasurement.value)
-        .join(SchoolYear)
-        .where(GoalMeasurement.lineage.in_([goal.lineage for goal in plan.goals]))
-        .order_by(SchoolYear.starts_on)
-    ).all()
-    series: dict[str, list] = {}
-    for lineage, label, value in rows:
-        series.setdefault(lineage, []).append((label, value))
-    goals = {goal.lineage: goal for goal in plan.goals}
-    return {
-        lineage: progress_chart(points, goals[lineage].target, goals[lineage].baseline)
-        for lineage, points in series.items()
-    }
-
-
 def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> dict:
     """Template values for a public plan. `run`: the published allocation, when the caller has
     already worked it out (comparing schools); otherwise it is worked out here."""
     year = current_year(g.district.id) if g.district else None
-    plan = public_plan(school, year)
+    plan = plans.public_plan(school.id, year.id) if year else None
     context = {"school": school, "year": year, "plan": plan}
     if plan is None:
         return context
@@ -60,7 +30,7 @@ def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> d
         money=money,
         sources=money.sources if money else [],
         budget=budget,
-        progress=progress_by_lineage(plan),
+        progress=plans.progress_charts(plan),
         needs_questions=plans.NEEDS_QUESTIONS,
     )
     return context
@@ -84,10 +54,7 @@ def school_plan(slug: str):
 def school_plan_pdf(slug: str):
     """The whole site plan, typeset for Letter paper, in the reader's language."""
     school = school_or_404(slug)
-    response = make_response(render_pdf("plans/plan_pdf.html", **plan_context(school)))
-    response.headers["Content-Type"] = PDF_MIMETYPE
-    response.headers["Content-Disposition"] = f'inline; filename="{school.slug}-plan.pdf"'
-    return response
+    return pdf_download("plans/plan_pdf.html", f"{school.slug}-plan.pdf", **plan_context(school))
 
 
 @bp.get("/schools/compare")
@@ -117,13 +84,5 @@ def compare():
 @cacheable
 def glossary():
     """Plain definitions of the words families meet on school pages."""
-    terms = (
-        list(
-            db.session.scalars(
-                select(GlossaryTerm).where(GlossaryTerm.district_id == g.district.id)
-            )
-        )
-        if g.district
-        else []
-    )
+    terms = plans.glossary_terms(g.district.id) if g.district else []
     return render_template("plans/glossary.html", terms=terms)
