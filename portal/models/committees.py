@@ -311,6 +311,12 @@ class Motion(TranslatableMixin, db.Model):
         back_populates="motion", cascade="all, delete-orphan"
     )
 
+    def __init__(self, **kwargs):
+        # A new motion is open from the start (not only once stored), so it takes votes.
+        kwargs.setdefault("status", MotionStatus.OPEN.value)
+        kwargs.setdefault("subject", MotionSubject.OTHER.value)
+        super().__init__(**kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status == MotionStatus.OPEN
@@ -424,6 +430,12 @@ class MinutesVersion(db.Model):
         back_populates="minutes", cascade="all, delete-orphan", order_by="MinutesAmendment.id"
     )
 
+    def __init__(self, **kwargs):
+        # A new version is a draft from the start (not only once stored), so it can be written.
+        kwargs.setdefault("status", MinutesStatus.DRAFT.value)
+        kwargs.setdefault("version", 1)
+        super().__init__(**kwargs)
+
     @property
     def is_draft(self) -> bool:
         return self.status == MinutesStatus.DRAFT
@@ -446,12 +458,7 @@ class MinutesVersion(db.Model):
         """A member who attended proposes new wording for one item of the draft."""
         if not self.is_draft:
             raise IllegalMove(_l("These minutes are approved; amendments are closed."))
-        amendment = MinutesAmendment(
-            member_id=member.id,
-            item_key=item_key,
-            text=text,
-            status=AmendmentStatus.PROPOSED.value,
-        )
+        amendment = MinutesAmendment(member_id=member.id, item_key=item_key, text=text)
         self.amendments.append(amendment)
         return amendment
 
@@ -480,7 +487,6 @@ class MinutesVersion(db.Model):
         return MinutesVersion(
             meeting_id=self.meeting_id,
             version=self.version + 1,
-            status=MinutesStatus.DRAFT.value,
             locale=locale,
             sections={key: dict(value) for key, value in (self.sections or {}).items()},
             search_text=self.search_text,
@@ -516,6 +522,10 @@ class MinutesAmendment(db.Model):
 
     minutes: Mapped[MinutesVersion] = relationship(back_populates="amendments")
     member = relationship("CommitteeMember")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("status", AmendmentStatus.PROPOSED.value)
+        super().__init__(**kwargs)
 
     @property
     def status_label(self):

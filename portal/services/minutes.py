@@ -76,7 +76,6 @@ def save_minutes(
             current = MinutesVersion(
                 meeting_id=meeting.id,
                 version=1,
-                status=MinutesStatus.DRAFT.value,
                 locale=locale,
                 sections={},
                 correction_note=note,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Motion, MotionVote, SchoolPlan
 from portal.models.base import IllegalMove, utcnow
-from portal.models.committees import MotionStatus, MotionSubject, VoteChoice
+from portal.models.committees import MotionSubject, VoteChoice
 from portal.models.planning import PlanStatus
 from portal.services import committees as rules
 from portal.services.audit import record_audit
@@ -45,7 +45,6 @@ def open_motion(
     motion = Motion(
         text=dict(text),
         subject=subject,
-        status=MotionStatus.OPEN.value,
         mover_id=mover_id,
         seconder_id=seconder_id,
         source_locale=district.default_locale,
