@@ -148,3 +148,21 @@ def test_built_in_content_speaks_every_language():
                 missing = [code for code in LANGUAGES if not (text.get(code) or "").strip()]
                 assert not missing, (info.name, text["en"][:60], missing)
     assert found > 30
+
+
+def test_a_refused_calendar_form_explains_in_the_readers_language(login_as, funded):
+    """Messages from the form (a date) and from the service (the title in the district's main
+    language) both come back in Spanish, beside their fields."""
+    from portal.models import Role
+
+    principal = login_as(Role.PRINCIPAL)
+    response = principal.post(
+        "/manage/schools/maple-elementary/calendar/events?lang=es",
+        data={"title_es": "Noche de familias", "kind": "training", "phase": "reflect",
+              "day": "pronto", "starts": "18:00"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    text = visible_text(response.get_data(as_text=True))
+    assert "Escriba un título para el evento en el idioma principal del distrito." in text
+    assert "Escriba una fecha como 2026-12-03" in text  # the date kept whole (a nowrap span)
+    assert "Enter a date" not in text and "Give the event a title" not in text

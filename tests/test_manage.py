@@ -1,5 +1,9 @@
 """The staff workspace: accounts and roles, schools and their translated descriptions."""
 
+import re
+
+import pytest
+
 from portal.models import Role, School, User
 from tests.conftest import PASSWORD, hx, sign_in, visible_text
 
@@ -173,3 +177,19 @@ def test_admin_sets_the_privacy_threshold_never_below_five(login_as, ctx):
     assert bad_tz.status_code == 422
     with ctx() as session:
         assert session.query(District).one().small_cell_threshold == 12
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_workspace_renders_for_every_role_and_offers_only_what_it_may_open(
+    login_as, funded, role
+):
+    """Each card on the workspace is drawn by a permissions check: every staff page it links to
+    opens for that role (no 403), and none of them breaks."""
+    staff = login_as(role)
+    response = staff.get("/manage/")
+    assert response.status_code == 200
+    links = set(re.findall(r'href="(/manage[^"#?]*)', response.get_data(as_text=True)))
+    assert links, role
+    for link in sorted(links):
+        answer = staff.get(link)
+        assert answer.status_code in (200, 303), (role, link, answer.status_code)

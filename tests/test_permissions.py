@@ -66,6 +66,7 @@ def test_each_role_reaches_only_the_manage_routes_it_may(clean_app, district, lo
         response = c.open(url, method=method, data={})
         if allowed:
             assert response.status_code != 403, (role, method, url)
+            assert response.status_code < 500, (role, method, url, response.status_code)
         else:
             assert response.status_code == 403, (role, method, url, response.status_code)
             assert "Not allowed" in response.get_data(as_text=True)
