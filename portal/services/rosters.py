@@ -16,6 +16,11 @@ NAME_LENGTH, PURPOSE_LENGTH, MEMBER_NAME_LENGTH = 200, 1000, 200
 KIND_NEEDED = _l("Choose the kind of committee.")
 PURPOSE_NEEDED = _l("Say what the committee does, in plain words.")
 NO_ACCOUNT = _l("No account has this e-mail address.")
+NAME_NEEDED = _l("Enter the member's name.")
+SEAT_NEEDED = _l("Choose the seat.")
+OFFICER_NEEDED = _l("Choose an officer role or none.")
+START_NEEDED = _l("Enter a date such as 2026-09-01.")
+END_AFTER_START = _l("Enter an end date after the start, or leave it empty.")
 QUORUM_RANGE = (1, 99)
 QUORUM_NEEDED = _l("Enter a whole number from 1 to 99.")
 
@@ -24,7 +29,7 @@ def committees_of(school) -> list[Committee]:
     return list(db.session.scalars(select(Committee).where(Committee.school_id == school.id)))
 
 
-def create_committee(school, district, *, kind: str, name: dict, purpose: dict) -> Committee:
+def create_committee(school, district, actor, *, kind: str, name: dict, purpose: dict) -> Committee:
     """A committee of one of the guidebook's kinds. Its purpose is written at least in the
     district's main language; with no name in it, the kind's name (in the writer's language)
     is used."""
@@ -44,6 +49,7 @@ def create_committee(school, district, *, kind: str, name: dict, purpose: dict) 
     )
     db.session.add(committee)
     db.session.flush()
+    record_audit(actor, "committee.added", "committee", committee.id, {"kind": kind})
     return committee
 
 
@@ -74,15 +80,15 @@ def add_member(
     account = account_by_email(email) if email else None
     problems = {}
     if not name:
-        problems["name"] = _l("Enter the member's name.")
+        problems["name"] = NAME_NEEDED
     if seat not in {s.value for s in Seat}:
-        problems["seat"] = _l("Choose the seat.")
+        problems["seat"] = SEAT_NEEDED
     if officer not in {o.value for o in Officer}:
-        problems["officer"] = _l("Choose an officer role or none.")
+        problems["officer"] = OFFICER_NEEDED
     if term_start is None:
-        problems["term_start"] = _l("Enter a date such as 2026-09-01.")
+        problems["term_start"] = START_NEEDED
     elif term_end is not None and term_end < term_start:
-        problems["term_end"] = _l("Enter an end date after the start, or leave it empty.")
+        problems["term_end"] = END_AFTER_START
     if email and account is None:
         problems["email"] = NO_ACCOUNT
     if problems:

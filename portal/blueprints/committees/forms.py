@@ -39,9 +39,6 @@ from portal.i18n import LANGUAGES, pick
 from portal.models.committees import CommitteeKind, MotionSubject, Officer, Seat, VoteChoice
 from portal.services import meetings, minutes, rosters, votes
 
-SEAT_NEEDED = _l("Choose the seat.")
-START_NEEDED = _l("Enter a date such as 2026-09-01.")
-END_AFTER_START = _l("Enter an end date after the start, or leave it empty.")
 ACCEPT = "accepted"
 DECLINE = "declined"
 
@@ -132,7 +129,7 @@ class MemberForm(RecordForm):
     name = StringField(
         _l("Name"),
         validators=[
-            DataRequired(message=_l("Enter the member's name.")),
+            DataRequired(message=rosters.NAME_NEEDED),
             Length(max=rosters.MEMBER_NAME_LENGTH),
         ],
         filters=[_strip],
@@ -140,24 +137,24 @@ class MemberForm(RecordForm):
     seat = ChoiceField(
         _l("Seat"),
         choices=lambda: _choices(Seat, _l("Choose a seat")),
-        validators=[DataRequired(message=SEAT_NEEDED)],
-        invalid_choice_message=SEAT_NEEDED,
+        validators=[DataRequired(message=rosters.SEAT_NEEDED)],
+        invalid_choice_message=rosters.SEAT_NEEDED,
     )
     officer = ChoiceField(
         _l("Officer role"),
         choices=lambda: _choices(Officer),
-        invalid_choice_message=_l("Choose an officer role or none."),
+        invalid_choice_message=rosters.OFFICER_NEEDED,
     )
     term_start = DateField(
         _l("Term starts"),
-        validators=[InputRequired(message=START_NEEDED)],
-        invalid_value_message=START_NEEDED,
+        validators=[InputRequired(message=rosters.START_NEEDED)],
+        invalid_value_message=rosters.START_NEEDED,
         description=_l("For example 2026-09-01."),
     )
     term_end = DateField(
         _l("Term ends (optional)"),
         validators=[Optional()],
-        invalid_value_message=END_AFTER_START,
+        invalid_value_message=rosters.END_AFTER_START,
         description=_l("For example 2028-06-30."),
     )
     email = EmailField(
@@ -170,7 +167,7 @@ class MemberForm(RecordForm):
 
     def validate_term_end(self, field):
         if field.data and self.term_start.data and field.data < self.term_start.data:
-            raise ValidationError(str(END_AFTER_START))
+            raise ValidationError(str(rosters.END_AFTER_START))
 
     def validate_email(self, field):
         if field.data and rosters.account_by_email(field.data) is None:

@@ -1,6 +1,7 @@
-"""Principals and officers: committees, rosters, meetings, agendas, attendance, motions and
-votes. Each handler loads (404), checks (403), validates its form, calls one service and
-commits; a refused form comes back with 422 and everything typed."""
+"""Principals and officers: committees, rosters and the quorum, meetings, agendas, documents,
+attendance and opening motions (the votes are in voting.py). Each handler loads (404), checks
+(403), validates its form, calls one service and commits; a refused form comes back with 422
+and everything typed."""
 
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -43,7 +44,7 @@ def _to_meeting(meeting: Meeting):
     return redirect(url_for("committees.manage_meeting", meeting_id=meeting.id), code=303)
 
 
-def _main(form_class, **kwargs):
+def _district_form(form_class, **kwargs):
     """A form of the district's: its per-language groups need the district's main language."""
     return form_class(main_locale=g.district.default_locale, **kwargs)
 
@@ -53,10 +54,12 @@ def _main(form_class, **kwargs):
 def manage_school(slug: str):
     """A school's committees; add one of the guidebook's kinds."""
     school = editable_school_or_404(slug)
-    form = _main(CommitteeForm)
+    form = _district_form(CommitteeForm)
     if form.validate_on_submit():
         try:
-            committee = rosters.create_committee(school, g.district, **form.committee())
+            committee = rosters.create_committee(
+                school, g.district, current_user, **form.committee()
+            )
         except Rejected as error:
             db.session.rollback()
             form.reject(error)
@@ -78,7 +81,7 @@ def _committee_page(committee: Committee, failed: str = "", form=None, status: i
     forms = {
         "member": MemberForm(formdata=None),
         "quorum": QuorumForm(formdata=None, obj=committee),
-        "meeting": _main(NewMeetingForm, formdata=None),
+        "meeting": _district_form(NewMeetingForm, formdata=None),
     }
     if failed:
         forms[failed] = form
@@ -144,7 +147,7 @@ def add_meeting(committee_id: int):
     """A meeting: one record, which the committee page, the school calendar and its .ics feed
     all read."""
     committee = committee_to_run(committee_id)
-    form = _main(NewMeetingForm)
+    form = _district_form(NewMeetingForm)
     if form.validate_on_submit():
         try:
             meeting = meetings.add_meeting(committee, g.district, current_user, **form.details())
@@ -163,10 +166,10 @@ def _meeting_page(meeting: Meeting, failed: str = "", form=None, status: int = 2
     seated = meetings.seated_members(meeting, g.district)
     present = [m for m in seated if m.id in meeting.present_ids]
     forms = {
-        "details": _main(MeetingForm, formdata=None).fill(meeting, g.district.timezone),
-        "agenda": _main(AgendaItemForm, formdata=None),
+        "details": _district_form(MeetingForm, formdata=None).fill(meeting, g.district.timezone),
+        "agenda": _district_form(AgendaItemForm, formdata=None),
         "document": DocumentForm(formdata=None),
-        "motion": _main(MotionForm, formdata=None),
+        "motion": _district_form(MotionForm, formdata=None),
     }
     if failed:
         forms[failed] = form
@@ -204,7 +207,7 @@ def edit_meeting(meeting_id: int):
     """Change a meeting's title, time or place: the committee page, the calendar and the feed
     all show the change, and subscribed phones move the meeting."""
     meeting = meeting_to_run(meeting_id)
-    form = _main(MeetingForm)
+    form = _district_form(MeetingForm)
     if form.validate_on_submit():
         try:
             meetings.edit_meeting(meeting, g.district, current_user, **form.details())
@@ -222,7 +225,7 @@ def edit_meeting(meeting_id: int):
 @role_required(*OFFICERS)
 def add_agenda_item(meeting_id: int):
     meeting = meeting_to_run(meeting_id)
-    form = _main(AgendaItemForm)
+    form = _district_form(AgendaItemForm)
     if form.validate_on_submit():
         try:
             meetings.add_agenda_item(meeting, g.district, current_user, form.translations("item"))
@@ -278,7 +281,7 @@ def upload_document(meeting_id: int):
 @role_required(*OFFICERS)
 def add_motion(meeting_id: int):
     meeting = meeting_to_run(meeting_id)
-    form = _main(MotionForm).offer(meetings.seated_members(meeting, g.district))
+    form = _district_form(MotionForm).offer(meetings.seated_members(meeting, g.district))
     if form.validate_on_submit():
         try:
             votes.open_motion(meeting, g.district, current_user, **form.motion())
