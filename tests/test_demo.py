@@ -233,3 +233,240 @@ def test_demo_has_answered_feedback_in_english_and_spanish(demo_loaded, ctx, cle
         .get_data(as_text=True)
     )
     assert "Por favor, hagan las reuniones después de las 6 de la tarde" in page
+
+
+# --------------------------------------------------------------------------- the demo agrees
+# with itself: it is built through the services the screens use, so every page that shows a
+# fact shows the same one. Each test lists every disagreement it finds.
+
+
+def _local_day(moment, district):
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(district.timezone)).date()
+
+
+def _year_of(session, district, day):
+    return (
+        session.query(SchoolYear)
+        .filter(
+            SchoolYear.district_id == district.id,
+            SchoolYear.starts_on <= day,
+            SchoolYear.ends_on >= day,
+        )
+        .one()
+    )
+
+
+def test_every_demo_meeting_is_in_its_school_calendar_and_feed(demo_loaded, ctx, clean_app):
+    from icalendar import Calendar
+
+    from portal.models import CalendarEvent, Committee, Meeting
+    from portal.services import school_calendar as cal
+
+    problems, feeds = [], {}
+    client = clean_app.test_client()
+    with ctx() as session:
+        district = session.query(District).one()
+        this_year = current_year(district.id)
+        for meeting in session.query(Meeting).order_by(Meeting.id):
+            school = meeting.committee.school
+            name = f"{school.slug}: {meeting.title['en']}"
+            year = _year_of(session, district, _local_day(meeting.starts_at, district))
+            listed = {
+                e.meeting.id: e.starts_at
+                for e in cal.school_events(year.id, school.id)
+                if e.is_meeting
+            }
+            if listed.get(meeting.id) != meeting.starts_at:
+                problems.append(f"{name}: not in the {year.label} calendar at its time")
+            event = session.get(CalendarEvent, meeting.event_id) if meeting.event_id else None
+            if event is None or event.school_year_id != year.id or event.school_id != school.id:
+                problems.append(f"{name}: has no calendar identity of its own year (UID)")
+            elif year.id == this_year.id:
+                if school.slug not in feeds:
+                    body = client.get(f"/schools/{school.slug}/calendar.ics?lang=en").data
+                    feeds[school.slug] = {
+                        str(e["uid"]) for e in Calendar.from_ical(body).walk("VEVENT")
+                    }
+                if f"{event.uid}@commonground" not in feeds[school.slug]:
+                    problems.append(f"{name}: not in the school's calendar feed")
+        # A meeting of a committee the school has on the portal is a meeting record, never a
+        # calendar row of its own (the calendar editor refuses one, so the demo has none).
+        linked = {m.event_id for m in session.query(Meeting) if m.event_id}
+        on_portal = {(c.school_id, c.kind) for c in session.query(Committee)}
+        for event in session.query(CalendarEvent).filter(CalendarEvent.kind.in_(cal.MEETING_KINDS)):
+            kind = "ssc" if event.kind == "site_council" else event.committee
+            if event.id not in linked and (event.school_id, kind) in on_portal:
+                problems.append(f"{event.school.slug}: '{event.title['en']}' is calendar-only")
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_approved_demo_plan_was_approved_by_the_motion_that_passed(demo_loaded, ctx):
+    from portal.models import Motion, SchoolPlan
+    from portal.models.base import utcnow
+    from portal.services.committees import decide
+
+    problems = []
+    with ctx() as session:
+        district = session.query(District).one()
+        motions = session.query(Motion).all()
+        for plan in session.query(SchoolPlan).filter_by(status="approved"):
+            approving = [
+                m
+                for m in motions
+                if m.status == "closed"
+                and m.passed
+                and m.subject in ("plan", "budget")
+                and m.meeting.committee.school_id == plan.school_id
+                and m.meeting.committee.kind == "ssc"
+                and _local_day(m.meeting.starts_at, district) == plan.approved_on
+                and m.tally == plan.approval_note
+                and plan.year.starts_on <= plan.approved_on <= plan.year.ends_on
+            ]
+            if not approving:
+                problems.append(f"{plan.school.slug} {plan.year.label}: approved by no motion")
+        # Each outcome is what the votes of the members present say (as close_motion decides),
+        # and it was decided at the meeting, not later or in the future.
+        for motion in motions:
+            meeting, name = motion.meeting, motion.text["en"]
+            if motion.status != "closed":
+                continue
+            day = _local_day(meeting.starts_at, district)
+            seated = [m for m in meeting.committee.members if m.seated_on(day)]
+            present = [m for m in seated if m.id in meeting.present_ids]
+            counted = [v.choice for v in motion.votes if v.member_id in {m.id for m in present}]
+            outcome = decide(counted, len(present), len(seated), meeting.committee.quorum_percent)
+            if (motion.passed, motion.tally) != (outcome.passed, outcome.tally):
+                problems.append(f"{name}: {motion.tally} recorded, the votes say {outcome.tally}")
+            if not (meeting.starts_at <= motion.closed_at <= utcnow()):
+                problems.append(f"{name}: closed at {motion.closed_at}, not at its meeting")
+            if any(
+                not (meeting.starts_at <= v.recorded_at <= motion.closed_at) for v in motion.votes
+            ):
+                problems.append(f"{name}: a vote recorded outside the meeting")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_demo_record_happened_in_order(demo_loaded, ctx):
+    """Nothing is posted, approved, answered or published in the future, nor before what it
+    follows from; nothing waits for a time already past."""
+    from portal.models import Bulletin, Feedback, Meeting, MinutesVersion, Survey, SurveyResponse
+    from portal.models.base import utcnow
+    from portal.services.committee_record import posting_deadline
+
+    problems, now = [], utcnow()
+    with ctx() as session:
+        for meeting in session.query(Meeting):
+            name = f"{meeting.committee.school.slug}: {meeting.title['en']}"
+            posted = meeting.agenda_posted_at
+            if posted is not None and (posted > now or posted > posting_deadline(meeting)):
+                problems.append(f"{name}: agenda posted at {posted}, after now or the deadline")
+            if meeting.present_member_ids and meeting.starts_at > now:
+                problems.append(f"{name}: attendance taken before the meeting")
+        for minutes in session.query(MinutesVersion).filter_by(status="approved"):
+            at = minutes.approved_at_meeting
+            if at is None or not (minutes.meeting.starts_at < at.starts_at <= now):
+                problems.append(
+                    f"minutes of meeting {minutes.meeting_id}: approved at no later meeting"
+                )
+            elif minutes.approved_at != at.starts_at and not (
+                at.starts_at <= minutes.approved_at <= now
+            ):
+                problems.append(
+                    f"minutes of meeting {minutes.meeting_id}: approved at {minutes.approved_at}"
+                )
+        for feedback in session.query(Feedback):
+            if feedback.answered_at and not (feedback.created_at <= feedback.answered_at <= now):
+                problems.append(f"feedback {feedback.id}: answered before it was left")
+        for bulletin in session.query(Bulletin):
+            if bulletin.status == "scheduled" and bulletin.publish_at <= now:
+                problems.append(f"bulletin {bulletin.slug}: scheduled for a time already past")
+            if bulletin.status == "published" and bulletin.published_at > now:
+                problems.append(f"bulletin {bulletin.slug}: published in the future")
+        for survey in session.query(Survey):
+            days = [
+                day
+                for (day,) in session.query(SurveyResponse.submitted_on).filter_by(
+                    survey_id=survey.id
+                )
+            ]
+            first, last = survey.opens_at.date(), min(survey.closes_at, now).date()
+            if days and not (first <= min(days) and max(days) <= last):
+                problems.append(
+                    f"survey {survey.slug}: answers from {min(days)} to {max(days)}, "
+                    f"open from {first} to {last}"
+                )
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_demo_school_and_published_bulletin_has_its_short_link_and_its_links_open(
+    demo_loaded, ctx, clean_app
+):
+    from flask import url_for
+
+    from portal.models import Bulletin, ShortLink
+    from portal.services.bulletin_links import LINK_ENDPOINTS
+
+    problems, pages = [], []
+    with ctx() as session:
+        for school in session.query(School):
+            short = session.query(ShortLink).filter_by(kind="school", target_id=school.id).first()
+            if short is None:
+                problems.append(f"{school.slug}: no short link")
+            else:
+                pages.append((school.slug, f"/s/{short.code}/en"))
+        for bulletin in session.query(Bulletin).filter_by(status="published"):
+            short = (
+                session.query(ShortLink).filter_by(kind="bulletin", target_id=bulletin.id).first()
+            )
+            if short is None:
+                problems.append(f"{bulletin.slug}: no short link")
+            else:
+                pages.append((bulletin.slug, f"/b/{short.code}/en"))
+            with clean_app.test_request_context():
+                for link in bulletin.links:
+                    pages.append(
+                        (bulletin.slug, url_for(LINK_ENDPOINTS[link["kind"]], slug=link["slug"]))
+                    )
+    client = clean_app.test_client()
+    for slug, path in pages:
+        response = client.get(path, follow_redirects=True)
+        if response.status_code != 200:
+            problems.append(f"{slug}: {path} answers {response.status_code}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_demo_feedback_is_only_where_the_public_can_comment(demo_loaded, ctx):
+    from portal.models import AgendaItem, Feedback, Goal, Investment
+
+    problems = []
+    with ctx() as session:
+        for feedback in session.query(Feedback):
+            model = {"goal": Goal, "investment": Investment, "agenda_item": AgendaItem}
+            target = session.get(model[feedback.target_type], feedback.target_id)
+            if target is None:
+                problems.append(f"feedback {feedback.id}: on nothing")
+            elif feedback.target_type == "agenda_item":
+                if target.meeting.agenda_posted_at is None:
+                    problems.append(f"feedback {feedback.id}: on an agenda not posted")
+                if target.meeting.committee.school_id != feedback.school_id:
+                    problems.append(f"feedback {feedback.id}: on another school's agenda")
+            else:
+                if target.plan.status == "draft":
+                    problems.append(f"feedback {feedback.id}: on a draft plan")
+                if target.plan.school_id != feedback.school_id:
+                    problems.append(f"feedback {feedback.id}: on another school's plan")
+    assert problems == [], "\n".join(problems)
+
+
+def test_each_demo_year_has_one_adopted_allocation_the_pages_publish(demo_loaded, ctx):
+    from portal.models import AllocationScenario
+    from portal.services import funding
+
+    with ctx() as session:
+        district = session.query(District).one()
+        year = current_year(district.id)
+        adopted = session.query(AllocationScenario).filter_by(status="adopted").all()
+        assert [s.school_year_id for s in adopted] == [year.id]
+        assert funding.published_scenario(district.id, year.id).id == adopted[0].id

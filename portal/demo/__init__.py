@@ -1,150 +1,32 @@
-"""The demo district: realistic enough to click through, safe to load twice."""
+"""The demo district: realistic enough to click through, safe to load twice.
 
-from datetime import date
+It is built through the portal's own services and model transitions, in the order things
+happen (plans are shared, then approved by their council's vote; bulletins are published on
+their day), so every page shows the same facts. What the demo says is in portal/demo/content/;
+how each domain is built is in the modules beside this one."""
 
 from sqlalchemy import select
 
+from portal.demo.allocation import load_allocation_demo
+from portal.demo.bulletins import load_bulletins_demo
+from portal.demo.committees import load_committees_demo
+from portal.demo.content.district import DISTRICT, SCHOOLS, USERS, YEARS
+from portal.demo.planning import load_planning_demo
+from portal.demo.readiness import load_readiness_demo
+from portal.demo.surveys import load_survey_demo
 from portal.extensions import db
 from portal.models import District, Role, School, SchoolYear, User
 from portal.services.accounts import set_roles
+from portal.services.short_links import ensure_short_link
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential, demo data only
-
-DISTRICT = {
-    "slug": "riverbend",
-    "name": "Riverbend Unified School District",
-    "tagline": {
-        "en": "Every school's plan and budget, in plain language, all year long.",
-        "es": "El plan y el presupuesto de cada escuela, en lenguaje claro, todo el año.",
-        "zh_Hans": "每所学校的计划和预算，用通俗易懂的语言，全年公开。",
-        "vi": "Kế hoạch và ngân sách của mỗi trường, bằng ngôn ngữ dễ hiểu, quanh năm.",
-        "ar": "خطة كل مدرسة وميزانيتها، بلغة واضحة، طوال العام.",
-    },
-}
-
-SCHOOLS = [
-    (
-        "cesar-chavez-elementary",
-        "César Chávez Elementary",
-        "elementary",
-        "1450 Mission Rd, Riverbend",
-        412,
-        {
-            "en": "A neighborhood school of 412 students, two-thirds of them learning English. "
-            "Our site council meets monthly with Spanish interpretation and childcare.",
-            "es": "Una escuela de barrio con 412 estudiantes; dos tercios están aprendiendo "
-            "inglés. Nuestro consejo escolar se reúne cada mes con interpretación al español "
-            "y cuidado de niños.",
-            "zh_Hans": "一所有412名学生的社区学校，其中三分之二正在学习英语。"
-            "我们的学校委员会每月开会，提供西班牙语口译和托儿服务。",
-            "vi": "Một trường khu phố với 412 học sinh, hai phần ba đang học tiếng Anh. "
-            "Hội đồng trường họp hằng tháng, có thông dịch tiếng Tây Ban Nha và giữ trẻ.",
-            "ar": "مدرسة حيّ فيها 412 طالبًا، ثلثاهم يتعلمون اللغة الإنجليزية. "
-            "يجتمع مجلس المدرسة كل شهر مع ترجمة فورية إلى الإسبانية ورعاية للأطفال.",
-        },
-    ),
-    (
-        "oak-grove-elementary",
-        "Oak Grove Elementary",
-        "elementary",
-        "220 Oak Grove Ave, Riverbend",
-        538,
-        {
-            "en": "Oak Grove focuses on early reading and a full-day transitional kindergarten.",
-            "es": "Oak Grove se centra en la lectura temprana y un kínder de transición "
-            "de día completo.",
-        },
-    ),
-    (
-        "lincoln-elementary",
-        "Lincoln Elementary",
-        "elementary",
-        "9 Lincoln Way, Riverbend",
-        367,
-        {"en": "A small school with a strong family volunteer program and a school garden."},
-    ),
-    (
-        "harbor-view-elementary",
-        "Harbor View Elementary",
-        "elementary",
-        "3100 Bayshore Blvd, Riverbend",
-        451,
-        {
-            "en": "Harbor View offers Vietnamese and Cantonese family liaisons.",
-            "vi": "Trường Harbor View có nhân viên liên lạc gia đình nói tiếng Việt và "
-            "tiếng Quảng Đông.",
-        },
-    ),
-    (
-        "sequoia-middle",
-        "Sequoia Middle School",
-        "middle",
-        "800 Redwood Dr, Riverbend",
-        742,
-        {
-            "en": "Grades 6 to 8, with a science magnet program and after-school tutoring.",
-            "es": "Grados 6 a 8, con un programa magnet de ciencias y tutoría después de clases.",
-        },
-    ),
-    (
-        "frederick-douglass-middle",
-        "Frederick Douglass Middle School",
-        "middle",
-        "55 Freedom Ave, Riverbend",
-        689,
-        {"en": "A middle school known for music, debate and its newcomer program."},
-    ),
-    (
-        "riverbend-high",
-        "Riverbend High School",
-        "high",
-        "1 Scholar Ln, Riverbend",
-        1876,
-        {
-            "en": "The district's comprehensive high school, with career pathways in health, "
-            "engineering and the arts.",
-            "es": "La preparatoria integral del distrito, con trayectorias profesionales en "
-            "salud, ingeniería y artes.",
-        },
-    ),
-    (
-        "eastside-high",
-        "Eastside High School",
-        "high",
-        "4700 E 14th St, Riverbend",
-        1422,
-        {"en": "Eastside offers dual enrollment with the community college."},
-    ),
-    (
-        "bridgeway-continuation",
-        "Bridgeway Continuation High School",
-        "other",
-        "12 Bridge St, Riverbend",
-        164,
-        {
-            "en": "Small classes and flexible schedules for students catching up on credits.",
-            "es": "Clases pequeñas y horarios flexibles para estudiantes que recuperan créditos.",
-        },
-    ),
-]
-
-# (role, name, schools by slug)
-USERS = [
-    (Role.ADMIN, "Alex Rivera", []),
-    (Role.DISTRICT, "Dana Okafor", []),
-    (Role.COMMS, "Mai Nguyen", []),
-    (Role.PRINCIPAL, "Rosa Delgado", ["cesar-chavez-elementary", "oak-grove-elementary"]),
-    (Role.COUNCIL, "Jamal Carter", ["cesar-chavez-elementary"]),
-    (Role.FACILITATOR, "Priya Shah", []),
-]
 
 
 def demo_email(role: Role) -> str:
     return f"{role.value}@demo.test"
 
 
-def load_demo() -> list[tuple[str, Role]]:
-    """Create or refresh the demo district. Returns (e-mail, role) for each demo user."""
+def _district() -> District:
     district = db.session.scalars(select(District).where(District.slug == DISTRICT["slug"])).first()
     if district is None:
         district = District(slug=DISTRICT["slug"])
@@ -155,7 +37,10 @@ def load_demo() -> list[tuple[str, Role]]:
     district.source_locale = "en"
     district.timezone = "America/Los_Angeles"
     db.session.flush()
+    return district
 
+
+def _schools(district) -> dict[str, School]:
     by_slug = {}
     for slug, name, level, address, enrollment, description in SCHOOLS:
         school = db.session.scalars(select(School).where(School.slug == slug)).first()
@@ -168,12 +53,15 @@ def load_demo() -> list[tuple[str, Role]]:
         school.enrollment = enrollment
         school.description = dict(description)
         school.source_locale = "en"
+        db.session.flush()
+        # TODO(shape): schools.create_school / update_school (which make the short link)
+        ensure_short_link("school", school.id)
         by_slug[slug] = school
+    return by_slug
 
-    for label, start, end, current in (
-        ("2025-26", date(2025, 7, 1), date(2026, 6, 30), False),
-        ("2026-27", date(2026, 7, 1), date(2027, 6, 30), True),
-    ):
+
+def _years(district) -> None:
+    for label, start, end, current in YEARS:
         year = db.session.scalars(
             select(SchoolYear).where(
                 SchoolYear.district_id == district.id, SchoolYear.label == label
@@ -185,16 +73,9 @@ def load_demo() -> list[tuple[str, Role]]:
         year.starts_on, year.ends_on, year.is_current = start, end, current
     db.session.flush()
 
-    from portal.demo.allocation import load_allocation_demo
-    from portal.demo.bulletins import load_bulletins_demo
-    from portal.demo.committees import load_committees_demo
-    from portal.demo.planning import load_planning_demo
-    from portal.demo.readiness import load_readiness_demo
-    from portal.demo.surveys import load_survey_demo
 
-    current_survey = load_survey_demo(district.id)
-
-    accounts = []
+def _accounts(schools) -> dict[Role, User]:
+    users = {}
     for role, name, school_slugs in USERS:
         email = demo_email(role)
         user = db.session.scalars(select(User).where(User.email == email)).first()
@@ -204,13 +85,24 @@ def load_demo() -> list[tuple[str, Role]]:
         user.name = name
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
-        set_roles(user, [role.value], [by_slug[s].id for s in school_slugs])
-        accounts.append((email, role))
+        set_roles(user, [role.value], [schools[s].id for s in school_slugs])
+        users[role] = user
     db.session.flush()
+    return users
+
+
+def load_demo() -> list[tuple[str, Role]]:
+    """Create or refresh the demo district. Returns (e-mail, role) for each demo user."""
+    district = _district()
+    schools = _schools(district)
+    _years(district)
+    current_survey = load_survey_demo(district.id)
+    users = _accounts(schools)
     load_readiness_demo(district.id, current_survey.id)
     load_allocation_demo(district.id)
     load_planning_demo(district)
-    load_bulletins_demo(district.id)
-    load_committees_demo(district.id)
+    load_bulletins_demo(district, users[Role.COMMS])
+    # The principal of the two schools with councils runs their meetings and answers comments.
+    load_committees_demo(district, users[Role.PRINCIPAL])
     db.session.commit()
-    return accounts
+    return [(demo_email(role), role) for role, _name, _schools in USERS]

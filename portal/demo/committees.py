@@ -1,217 +1,64 @@
-"""Demo committees: site councils at César Chávez and Oak Grove with members, a past meeting
-with its agenda and a closed vote, and an upcoming meeting with its posted agenda. Safe to run
-again (the demo councils are replaced).
+"""Demo committees: site councils at César Chávez and Oak Grove, built the way their pages build
+them. Each meeting is scheduled with `schedule_meeting` (so the calendar and its feed show it),
+its agenda is posted, attendance is taken, votes are recorded and closed by `close_motion`
+(a motion on the plan approves it, the only way a plan becomes approved), and minutes are
+approved at a later meeting. Safe to run again (the demo councils are replaced).
 
-Every meeting goes through `schedule_meeting`, as a meeting added on the committee's page does:
-the school calendar and its feed show the meetings themselves. The planning demo's site council
-dates at these two schools become the council's later meetings (the ones before the upcoming
-meeting are the meetings written out here), so the calendar lists no council meeting that the
-committee page does not."""
+The planning demo's site council dates at these two schools become the council's later
+meetings, so the calendar lists no council meeting that the committee page does not. What the
+councils say (rosters, titles, agendas, motions, comments) is in portal/demo/content/."""
 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
+from portal.demo.content import T
+from portal.demo.content.committees import (
+    ENGLISH_LEARNER_PARENTS,
+    FEEDBACK,
+    FOLLOW_UP,
+    FOLLOW_UP_AGENDA,
+    LAST_YEAR,
+    MEETINGS,
+    NAMES,
+    PUBLIC_INPUT,
+    PURPOSE,
+    ROSTER,
+    TERM,
+)
 from portal.extensions import db
 from portal.models import (
     AgendaItem,
     CalendarEvent,
     Committee,
     CommitteeMember,
+    Feedback,
     Meeting,
     MinutesVersion,
     Motion,
     MotionVote,
     School,
+    SchoolPlan,
+    SchoolYear,
     User,
 )
-from portal.services.committee_record import schedule_meeting
+from portal.models.base import utcnow
+from portal.services import feedback as feedback_service
+from portal.services.committee_record import close_motion, schedule_meeting
+from portal.services.committees import decide
 from portal.services.school_year import current_year
 
-ROSTER = [
-    ("principal", "", True),
-    ("teacher", "chair", True),
-    ("teacher", "secretary", True),
-    ("teacher", "", False),
-    ("teacher", "", True),
-    ("parent", "", True),
-    ("parent", "", False),
-    ("parent", "", True),
-    ("parent", "", False),
-    ("community", "", True),
-]
-NAMES = ["Rosa Delgado", "Ana Lima", "Tom Becker", "Li Wen", "Sara Ortiz", "Jamal Carter",
-         "Minh Tran", "Lucía Ramos", "Mei Chen", "Joe Park"]  # fmt: skip
-
-
-def T(en, es, zh=None, vi=None, ar=None) -> dict:
-    text = {"en": en, "es": es}
-    for code, value in (("zh_Hans", zh), ("vi", vi), ("ar", ar)):
-        if value:
-            text[code] = value
-    return text
-
-
-PURPOSE = T(
-    "Parents, staff and community members who review the school's data, set priorities with the principal, and approve the school plan and budget.",
-    "Padres, personal y miembros de la comunidad que revisan los datos de la escuela, fijan prioridades con el director y aprueban el plan y el presupuesto escolar.",
-    "由家长、教职员工和社区成员组成，负责审查学校数据，与校长一起确定优先事项，并批准学校计划和预算。",
-    "Phụ huynh, nhân viên và thành viên cộng đồng xem xét dữ liệu của trường, cùng hiệu trưởng xác định ưu tiên, và phê duyệt kế hoạch và ngân sách của trường.",
-    "أولياء الأمور والموظفون وأفراد المجتمع الذين يراجعون بيانات المدرسة، ويحددون الأولويات مع المدير، ويعتمدون خطة المدرسة وميزانيتها.",
+COUNCIL_NAME = T(
+    "School Site Council", "Consejo Escolar", "学校管理委员会", "Hội đồng Trường", "المجلس المدرسي"
 )
 
-# school -> (past meeting (date, title, agenda, motion, subject, votes yes/no/abstain), upcoming)
-MEETINGS = {
-    "cesar-chavez-elementary": (
-        (
-            date(2026, 10, 8),
-            T(
-                "Fall: review last year's data",
-                "Otoño: revisar los datos del año pasado",
-                "秋季：回顾去年的数据",
-                "Mùa thu: xem lại dữ liệu năm trước",
-                "الخريف: مراجعة بيانات العام الماضي",
-            ),
-            [
-                T(
-                    "Welcome and introductions",
-                    "Bienvenida y presentaciones",
-                    "欢迎和介绍",
-                    "Chào mừng và giới thiệu",
-                    "الترحيب والتعارف",
-                ),
-                T(
-                    "Last year's reading results",
-                    "Resultados de lectura del año pasado",
-                    "去年的阅读成绩",
-                    "Kết quả đọc năm trước",
-                    "نتائج القراءة للعام الماضي",
-                ),
-                T(
-                    "The family survey: dates and languages",
-                    "La encuesta para familias: fechas e idiomas",
-                    "家庭问卷：日期和语言",
-                    "Khảo sát gia đình: ngày và ngôn ngữ",
-                    "استبيان الأسر: المواعيد واللغات",
-                ),
-            ],
-            T(
-                "Approve the family survey for October",
-                "Aprobar la encuesta para familias de octubre",
-                "批准十月份的家庭问卷",
-                "Phê duyệt khảo sát gia đình tháng Mười",
-                "اعتماد استبيان الأسر لشهر أكتوبر",
-            ),
-            "other",
-            (8, 0, 1),
-        ),
-        (
-            date(2026, 12, 3),
-            T(
-                "Winter: set priorities",
-                "Invierno: fijar prioridades",
-                "冬季：确定优先事项",
-                "Mùa đông: xác định ưu tiên",
-                "الشتاء: تحديد الأولويات",
-            ),
-            [
-                T(
-                    "What families told us in the survey",
-                    "Lo que nos dijeron las familias en la encuesta",
-                    "家庭在问卷中告诉我们的内容",
-                    "Những gì các gia đình cho chúng tôi biết qua khảo sát",
-                    "ما أخبرتنا به الأسر في الاستبيان",
-                ),
-                T(
-                    "Draft priorities for next year",
-                    "Prioridades preliminares para el próximo año",
-                    "明年的优先事项草案",
-                    "Dự thảo ưu tiên cho năm tới",
-                    "مسودة أولويات العام المقبل",
-                ),
-                T(
-                    "Questions from the public",
-                    "Preguntas del público",
-                    "公众提问",
-                    "Câu hỏi từ công chúng",
-                    "أسئلة من الجمهور",
-                ),
-            ],
-        ),
-    ),
-    "oak-grove-elementary": (
-        (
-            date(2026, 11, 5),
-            T(
-                "Approve the school plan",
-                "Aprobar el plan escolar",
-                "批准学校计划",
-                "Phê duyệt kế hoạch của trường",
-                "اعتماد خطة المدرسة",
-            ),
-            [
-                T(
-                    "The plan's two goals and what they cost",
-                    "Las dos metas del plan y lo que cuestan",
-                    "计划的两个目标及其费用",
-                    "Hai mục tiêu của kế hoạch và chi phí",
-                    "هدفا الخطة وتكلفتهما",
-                ),
-                T(
-                    "Vote: approve the 2026-27 school plan",
-                    "Votación: aprobar el plan escolar 2026-27",
-                    "表决：批准2026-27学年学校计划",
-                    "Biểu quyết: phê duyệt kế hoạch của trường năm 2026-27",
-                    "تصويت: اعتماد خطة المدرسة 2026-27",
-                ),
-            ],
-            T(
-                "Approve the 2026-27 school plan",
-                "Aprobar el plan escolar 2026-27",
-                "批准2026-27学年学校计划",
-                "Phê duyệt kế hoạch của trường năm 2026-27",
-                "اعتماد خطة المدرسة 2026-27",
-            ),
-            "plan",
-            (7, 1, 1),
-        ),
-        (
-            date(2026, 12, 10),
-            T(
-                "Winter: budget scenarios",
-                "Invierno: escenarios de presupuesto",
-                "冬季：预算方案",
-                "Mùa đông: các phương án ngân sách",
-                "الشتاء: سيناريوهات الميزانية",
-            ),
-            [
-                T(
-                    "If the allocation is 10% lower",
-                    "Si la asignación es un 10 % menor",
-                    "如果拨款减少10%",
-                    "Nếu khoản phân bổ thấp hơn 10%",
-                    "إذا كان التخصيص أقل بنسبة 10٪",
-                ),
-                T(
-                    "Questions from the public",
-                    "Preguntas del público",
-                    "公众提问",
-                    "Câu hỏi từ công chúng",
-                    "أسئلة من الجمهور",
-                ),
-            ],
-        ),
-    ),
-}
 
-
-ZONE = ZoneInfo("America/Los_Angeles")  # the demo district's time zone
-
-
-def _at(day: date, hour: int) -> datetime:
-    """`hour` o'clock on `day` in the demo district, in UTC (6 pm stays 6 pm across DST)."""
-    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE).astimezone(UTC)
+def _at(district, day: date, hour: int) -> datetime:
+    """`hour` o'clock on `day` in the district, in UTC (6 pm stays 6 pm across DST)."""
+    return datetime(
+        day.year, day.month, day.day, hour, tzinfo=ZoneInfo(district.timezone)
+    ).astimezone(UTC)
 
 
 def _replace_council(school) -> None:
@@ -261,13 +108,142 @@ def _planned_council_dates(school) -> list[dict]:
     return planned
 
 
-def load_committees_demo(district_id: int) -> None:
-    from portal.models import District
+def _council(school, council_user) -> Committee:
+    committee = Committee(
+        school_id=school.id, kind="ssc", source_locale="en", name=COUNCIL_NAME, purpose=PURPOSE
+    )
+    for (seat, officer, public), name in zip(ROSTER, NAMES, strict=True):
+        member = CommitteeMember(
+            name=name,
+            seat=seat,
+            officer=officer,
+            name_public=public,
+            term_start=TERM[0],
+            term_end=TERM[1],
+            parent_of_english_learner=seat == "parent" and name in ENGLISH_LEARNER_PARENTS,
+        )
+        if name == "Jamal Carter" and council_user is not None:
+            member.user_id = council_user.id
+        committee.members.append(member)
+    db.session.add(committee)
+    db.session.flush()
+    return committee
 
-    district = db.session.get(District, district_id)
+
+def _schedule(committee, district, phase=None, **values) -> Meeting:
+    """Add a meeting as the committee page does: the meeting row, then its calendar identity."""
+    agenda = values.pop("agenda", [])
+    meeting = Meeting(source_locale="en", **values)
+    meeting.agenda = [
+        AgendaItem(title=t, position=i, source_locale="en") for i, t in enumerate(agenda)
+    ]
+    committee.meetings.append(meeting)
+    db.session.flush()
+    schedule_meeting(meeting, district, phase)
+    return meeting
+
+
+def _post_agenda(meeting: Meeting, at: datetime) -> None:
+    """Post the agenda at `at`, or now if that is still to come (a record is never dated in the
+    future)."""
+    # TODO(shape): committees.post_agenda(meeting, actor) / Meeting.post_agenda(at)
+    meeting.agenda_posted_at = min(at, utcnow())
+
+
+def _attend(meeting: Meeting, members) -> None:
+    # TODO(shape): committees.take_attendance(meeting, ids, actor) / Meeting.take_attendance
+    meeting.present_member_ids = sorted(m.id for m in members)
+
+
+def _decide(meeting, district, actor, text, subject, votes) -> Motion:
+    """Move, second, vote (the members present, in roster order) and close a motion at its
+    meeting; closing it is `close_motion`'s, as on the meeting page."""
+    members = meeting.committee.members
+    yes, no, abstain = votes
+    motion = Motion(
+        text=text,
+        subject=subject,
+        mover_id=members[1].id,
+        seconder_id=members[5].id,
+        status="open",
+        source_locale="en",
+    )
+    meeting.motions.append(motion)
+    voted_at = meeting.starts_at + timedelta(minutes=50)
+    choices = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
+    # TODO(shape): committees.record_vote(motion, member, choice, actor) / Motion.record_vote
+    motion.votes = [
+        MotionVote(member_id=m.id, choice=c, recorded_at=voted_at)
+        for m, c in zip(members, choices, strict=False)
+    ]
+    db.session.flush()
+    day = meeting.starts_at.astimezone(ZoneInfo(district.timezone)).date()
+    if day >= current_year(district.id).starts_on:
+        close_motion(motion, district, actor)
+    else:
+        # TODO(shape): committee_record.close_motion approves the *current* year's plan; a vote
+        # at a meeting of an earlier school year must approve that year's (as here).
+        _close_in_its_year(motion, day)
+    # TODO(shape): close_motion(..., at=): the vote closed at the meeting, not when loaded.
+    motion.closed_at = voted_at + timedelta(minutes=10)
+    return motion
+
+
+def _close_in_its_year(motion: Motion, day: date) -> None:
+    """What close_motion does, for a meeting of an earlier year: the outcome from the votes of
+    the members present, and the plan of the meeting's own year approved if it passed."""
+    committee = motion.meeting.committee
+    seated = [m for m in committee.members if m.seated_on(day)]
+    present = {m.id for m in seated if m.id in motion.meeting.present_ids}
+    counted = [v.choice for v in motion.votes if v.member_id in present]
+    outcome = decide(counted, len(present), len(seated), committee.quorum_percent)
+    # TODO(shape): Motion.close(outcome, at)
+    motion.status, motion.passed = "closed", outcome.passed
+    motion.outcome_reason, motion.tally = outcome.reason, outcome.tally
+    plan = db.session.scalars(
+        select(SchoolPlan)
+        .join(SchoolYear, SchoolYear.id == SchoolPlan.school_year_id)
+        .where(
+            SchoolPlan.school_id == committee.school_id,
+            SchoolYear.starts_on <= day,
+            SchoolYear.ends_on >= day,
+        )
+    ).first()
+    if outcome.passed and motion.subject in ("plan", "budget") and plan is not None:
+        plan.approve(motion, day)
+
+
+def _minutes(meeting: Meeting, approved_at: Meeting | None = None) -> MinutesVersion:
+    """The secretary's minutes of a meeting, approved at `approved_at` (a later meeting) or
+    still a draft."""
+    sections = {
+        str(item.id): {
+            "discussion": f"The council discussed: {item.title['en'].lower()}.",
+            "input": PUBLIC_INPUT,
+        }
+        for item in meeting.agenda
+    }
+    minutes = MinutesVersion(meeting_id=meeting.id, version=1, status="draft", locale="en")
+    minutes.sections = sections  # TODO(shape): MinutesVersion.write(sections)
+    minutes.search_text = " ".join(s["discussion"] for s in sections.values()).lower()
+    db.session.add(minutes)
+    if approved_at is not None:
+        # TODO(shape): committees.approve_minutes / MinutesVersion.approve(at_meeting, at, ...)
+        minutes.status, minutes.approved_at = "approved", approved_at.starts_at
+        minutes.approved_at_meeting_id = approved_at.id
+        minutes.attendance = [
+            {"name": m.name if m.name_public else "", "seat": m.seat}
+            for m in meeting.committee.members
+            if m.id in meeting.present_ids
+        ]
+    return minutes
+
+
+def load_committees_demo(district, actor) -> None:
+    """Build the two councils and their year; `actor` (the principal) runs their meetings."""
     schools = {
         s.slug: s
-        for s in db.session.scalars(select(School).where(School.district_id == district_id))
+        for s in db.session.scalars(select(School).where(School.district_id == district.id))
     }
     council_user = db.session.scalars(select(User).where(User.email == "council@demo.test")).first()
     for slug, (past, upcoming) in MEETINGS.items():
@@ -276,247 +252,85 @@ def load_committees_demo(district_id: int) -> None:
             continue
         _replace_council(school)
         planned = _planned_council_dates(school)
-        committee = Committee(
-            school_id=school.id,
-            kind="ssc",
-            source_locale="en",
-            name=T(
-                "School Site Council",
-                "Consejo Escolar",
-                "学校管理委员会",
-                "Hội đồng Trường",
-                "المجلس المدرسي",
-            ),
-            purpose=PURPOSE,
-        )
-        for (seat, officer, public), name in zip(ROSTER, NAMES, strict=True):
-            member = CommitteeMember(
-                name=name,
-                seat=seat,
-                officer=officer,
-                name_public=public,
-                term_start=date(2026, 7, 1),
-                term_end=date(2028, 6, 30),
-                parent_of_english_learner=seat == "parent" and name in ("Minh Tran", "Lucía Ramos"),
+        committee = _council(school, council_user if slug == "cesar-chavez-elementary" else None)
+        place = f"{school.name}, library"
+        decided = []  # (meeting, the meeting that approves its minutes is the next one)
+        # Last year's vote on the plan (no phase dates then: it was the decide phase), then
+        # this year's decided meeting.
+        held = [(LAST_YEAR[slug], "decide")] if slug in LAST_YEAR else []
+        for (day, title, agenda, text, subject, votes), phase in [*held, (past, None)]:
+            meeting = _schedule(
+                committee,
+                district,
+                phase,
+                title=title,
+                starts_at=_at(district, day, 18),
+                place=place,
+                interpretation=True,
+                childcare=True,
+                agenda=agenda,
             )
-            if (
-                name == "Jamal Carter"
-                and council_user is not None
-                and slug == "cesar-chavez-elementary"
-            ):
-                member.user_id = council_user.id
-            committee.members.append(member)
-        db.session.add(committee)
-        db.session.flush()
-        day, title, agenda, motion_text, subject, (yes, no, abstain) = past
-        meeting = Meeting(
-            title=title,
-            starts_at=_at(day, 18),
-            place=f"{school.name}, library",
-            interpretation=True,
-            childcare=True,
-            agenda_posted_at=_at(day - timedelta(days=7), 9),
-            source_locale="en",
-            present_member_ids=[m.id for m in committee.members[: yes + no + abstain]],
+            _post_agenda(meeting, _at(district, day - timedelta(days=7), 9))
+            _attend(meeting, committee.members[: sum(votes)])
+            _decide(meeting, district, actor, text, subject, votes)
+            decided.append(meeting)
+        # Two weeks after this year's decided meeting the council met again for its minutes.
+        day = past[0] + timedelta(days=14)
+        followup = _schedule(
+            committee,
+            district,
+            title=FOLLOW_UP,
+            starts_at=_at(district, day, 18),
+            place=place,
+            agenda=FOLLOW_UP_AGENDA,
         )
-        meeting.agenda = [
-            AgendaItem(title=t, position=i, source_locale="en") for i, t in enumerate(agenda)
-        ]
-        committee.meetings.append(meeting)
-        db.session.flush()
-        motion = Motion(
-            text=motion_text,
-            subject=subject,
-            mover_id=committee.members[1].id,
-            seconder_id=committee.members[5].id,
-            status="closed",
-            passed=True,
-            outcome_reason="passed",
-            tally=f"{yes}–{no}–{abstain}",
-            closed_at=_at(day, 19),
-            source_locale="en",
-        )
-        choices = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
-        motion.votes = [
-            MotionVote(member_id=m.id, choice=c, recorded_at=_at(day, 19))
-            for m, c in zip(committee.members, choices, strict=False)
-        ]
-        meeting.motions.append(motion)
-        # Two weeks later the council met again and approved the minutes of that meeting.
-        followup = Meeting(
-            title=T(
-                "Follow-up: approve the minutes",
-                "Seguimiento: aprobar el acta",
-                "后续会议：批准会议记录",
-                "Họp tiếp theo: phê duyệt biên bản",
-                "اجتماع المتابعة: اعتماد المحضر",
-            ),
-            starts_at=_at(day + timedelta(days=14), 18),
-            place=f"{school.name}, library",
-            agenda_posted_at=_at(day + timedelta(days=7), 9),
-            source_locale="en",
-            present_member_ids=[m.id for m in committee.members[:8]],
-        )
-        followup.agenda = [
-            AgendaItem(
-                title=T(
-                    "Approve the minutes",
-                    "Aprobar el acta",
-                    "批准会议记录",
-                    "Phê duyệt biên bản",
-                    "اعتماد المحضر",
-                ),
-                position=0,
-                source_locale="en",
-            )
-        ]
-        committee.meetings.append(followup)
-        db.session.flush()
-        db.session.add(
-            MinutesVersion(
-                meeting_id=meeting.id,
-                version=1,
-                status="approved",
-                locale="en",
-                sections={
-                    str(item.id): {
-                        "discussion": f"The council discussed: {item.title['en'].lower()}.",
-                        "input": "Parents asked questions in English and Spanish; answers were interpreted.",
-                    }
-                    for item in meeting.agenda
-                },
-                search_text=" ".join(
-                    f"the council discussed: {i.title['en'].lower()}." for i in meeting.agenda
-                ),
-                attendance=[
-                    {"name": m.name if m.name_public else "", "seat": m.seat}
-                    for m in committee.members[: yes + no + abstain]
-                ],
-                approved_at=followup.starts_at,
-                approved_at_meeting_id=followup.id,
-            )
-        )
+        _post_agenda(followup, _at(district, day - timedelta(days=7), 9))
+        _attend(followup, committee.members[:8])
+        for meeting, approving in zip(decided, [*decided[1:], followup], strict=True):
+            _minutes(meeting, approved_at=approving)
         # The follow-up's own minutes are still a draft: members who attended can amend them.
-        db.session.add(
-            MinutesVersion(
-                meeting_id=followup.id,
-                version=1,
-                status="draft",
-                locale="en",
-                sections={
-                    str(followup.agenda[0].id): {
-                        "discussion": "The council approved the minutes of the fall meeting.",
-                        "input": "",
-                    }
-                },
-                search_text="the council approved the minutes of the fall meeting.",
-            )
-        )
+        _minutes(followup)
         day, title, agenda = upcoming
-        # Always ahead of today, whenever the demo is loaded.
-        day = max(day, datetime.now(UTC).date() + timedelta(days=14))
-        soon = Meeting(
+        day = max(day, utcnow().date() + timedelta(days=14))  # always ahead of today
+        soon = _schedule(
+            committee,
+            district,
             title=title,
-            starts_at=_at(day, 18),
-            place=f"{school.name}, library",
+            starts_at=_at(district, day, 18),
+            place=place,
             interpretation=True,
             childcare=True,
-            agenda_posted_at=_at(day - timedelta(days=5), 9),
-            source_locale="en",
+            agenda=agenda,
         )
-        soon.agenda = [
-            AgendaItem(title=t, position=i, source_locale="en") for i, t in enumerate(agenda)
-        ]
-        committee.meetings.append(soon)
+        _post_agenda(soon, _at(district, day - timedelta(days=5), 9))
         # The rest of the year's council dates from the planning demo, agendas still to come.
         for values in planned:
             if values["starts_at"] > soon.starts_at + timedelta(days=7):
-                committee.meetings.append(Meeting(source_locale="en", **values))
-        db.session.flush()
-        for meeting in committee.meetings:
-            schedule_meeting(meeting, district)
+                _schedule(committee, district, **values)
     db.session.flush()
-    _load_feedback(schools)
+    _load_feedback(district, schools, actor)
 
 
-# (school, plan goal position, body, locale, name, status, answer, what changed)
-FEEDBACK = [
-    (
-        "cesar-chavez-elementary",
-        0,
-        "Could the reading groups also meet after school for working parents' children?",
-        "en",
-        "Maria P.",
-        "considered",
-        "Good idea. We are asking the after-school program whether it can host two groups.",
-        "",
-    ),
-    (
-        "cesar-chavez-elementary",
-        1,
-        "Por favor, hagan las reuniones después de las 6 de la tarde; muchos trabajamos hasta tarde.",
-        "es",
-        "Lucía",
-        "acted_on",
-        "Gracias. Desde noviembre las reuniones del consejo empiezan a las 6 de la tarde.",
-        "Calendario: reuniones a las 6 p. m.",
-    ),
-    (
-        "oak-grove-elementary",
-        0,
-        "Math games to take home would help us practice with our kids.",
-        "en",
-        "",
-        "acted_on",
-        "We added take-home math games to the plan's materials.",
-        "Plan: math games and materials",
-    ),
-    (
-        "oak-grove-elementary",
-        1,
-        "¿Pueden llamar en español cuando mi hijo falta?",
-        "es",
-        "Jorge",
-        "not_adopted",
-        "Por ahora no tenemos personal que hable español en la oficina; le enviaremos un mensaje de texto en español.",
-        "",
-    ),
-]
-
-
-def _load_feedback(schools) -> None:
-    from portal.models import Feedback, SchoolPlan
-
+def _load_feedback(district, schools, actor) -> None:
+    """Comments families left on the plans, published and answered by the school."""
     for slug, position, body, locale, name, status, answer, changed in FEEDBACK:
         school = schools.get(slug)
-        year = current_year(school.district_id) if school else None
-        plan = (
-            db.session.scalars(
-                select(SchoolPlan).where(
-                    SchoolPlan.school_id == school.id, SchoolPlan.school_year_id == year.id
-                )
-            ).first()
-            if year
-            else None
-        )
+        year = current_year(district.id)
+        plan = db.session.scalars(
+            select(SchoolPlan).where(
+                SchoolPlan.school_id == school.id, SchoolPlan.school_year_id == year.id
+            )
+        ).first()
         if plan is None or len(plan.goals) <= position:
             continue
         db.session.execute(
             delete(Feedback).where(Feedback.school_id == school.id, Feedback.body == body)
         )
-        db.session.add(
-            Feedback(
-                school_id=school.id,
-                target_type="goal",
-                target_id=plan.goals[position].id,
-                body=body,
-                author_name=name,
-                locale=locale,
-                visibility="visible",
-                status=status,
-                answer=answer,
-                what_changed=changed,
-                answered_at=datetime(2026, 11, 12, 18, tzinfo=UTC),
-            )
+        comment = feedback_service.leave_feedback(
+            "goal", plan.goals[position].id, body, name, locale, district
         )
+        db.session.flush()
+        if comment.visibility == "pending":
+            feedback_service.approve(comment, actor)
+        feedback_service.answer(comment, actor, status, answer, changed)
     db.session.flush()

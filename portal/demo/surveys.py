@@ -5,7 +5,7 @@ Responses are generated from a fixed seed and stored through the same service th
 """
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -57,13 +57,17 @@ def _ensure_survey(district_id, slug, opens_at, closes_at, public=True) -> Surve
     if survey is None:
         survey = survey_service.create_from_template(district_id, slug, opens_at, closes_at)
         survey.publish()
-    survey.opens_at, survey.closes_at = opens_at, closes_at
+    else:
+        # Loaded again: the survey keeps the day it opened (its answers are dated from then)
+        # and stays open at least as long as asked.
+        survey.closes_at = max(survey.closes_at, closes_at)
     survey.results_public = public
     db.session.flush()
     return survey
 
 
-def _fill(survey: Survey, count: int, year_index: int, first_day: date, seed: int) -> None:
+def _fill(survey: Survey, count: int, year_index: int, seed: int) -> None:
+    """`count` answers spread over the survey's first 30 days (or the days it has been open)."""
     if db.session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey.id)):
         return
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
@@ -72,6 +76,7 @@ def _fill(survey: Survey, count: int, year_index: int, first_day: date, seed: in
     school_weights = [
         (s.id, 1 if s.slug == "bridgeway-continuation" else s.enrollment) for s in schools
     ]
+    days = max(1, min(30, (min(survey.closes_at, datetime.now(UTC)) - survey.opens_at).days))
     for n in range(count):
         school_id = None if rng.random() < 0.08 else _pick(rng, school_weights)
         language = _pick(rng, LANGUAGES)
@@ -93,8 +98,8 @@ def _fill(survey: Survey, count: int, year_index: int, first_day: date, seed: in
             submission,
             channel,
             sheet_code=f"{n + 1:04d}-DEM" if channel != Channel.ONLINE else None,
-            today=first_day + timedelta(days=n % 30),
-            now=survey.opens_at + timedelta(days=1),
+            today=(survey.opens_at + timedelta(days=n % days, hours=1)).date(),
+            now=survey.opens_at + timedelta(days=n % days, hours=1),
         )
 
 
@@ -119,6 +124,6 @@ def load_survey_demo(district_id: int) -> Survey:
         "ar": "استطلاع الجاهزية 2025 (خط الأساس)",
     }
     db.session.flush()
-    _fill(baseline, 180, 0, date(2025, 10, 2), seed=2025)
-    _fill(current, 360, 1, date(2026, 10, 25), seed=2026)
+    _fill(baseline, 180, 0, seed=2025)
+    _fill(current, 360, 1, seed=2026)
     return current
