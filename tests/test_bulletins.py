@@ -575,3 +575,30 @@ def test_adding_a_school_makes_its_short_link(login_as, district, ctx):
 
         school = session.query(School).filter_by(slug="birch-elementary").one()
         assert session.query(ShortLink).filter_by(kind="school", target_id=school.id).count() == 1
+
+
+def test_a_move_the_status_does_not_allow_is_a_409_and_saves_nothing(login_as, district, ctx):
+    """Archiving a draft, or taking a published bulletin "back to draft" from a stale page:
+    the transition refuses, the page says so, and the text that came along is not saved."""
+    from portal.models import AuditEntry
+
+    draft_id = _bulletin(ctx, district, slug="a-draft", status="draft", published_at=None)
+    published_id = _bulletin(ctx, district)
+    staff = login_as(Role.COMMS)
+    archive = staff.post(f"/manage/bulletins/{draft_id}/status", data={"action": "archive"})
+    assert archive.status_code == 409
+    assert "Only a published bulletin can be archived." in archive.get_data(as_text=True)
+    text = {"title_en": "Changed", "body_en": "Changed too", "action": "draft"}
+    back = staff.post(f"/manage/bulletins/{published_id}/status", data=text)
+    assert back.status_code == 409
+    with ctx() as session:
+        assert session.get(Bulletin, draft_id).status == "draft"
+        published = session.get(Bulletin, published_id)
+        assert published.status == "published" and published.title["en"] == "Budget night"
+        assert session.query(AuditEntry).count() == 0
+    # A legal move is audited.
+    ok = staff.post(f"/manage/bulletins/{published_id}/status", data={"action": "archive"})
+    assert ok.status_code == 303
+    with ctx() as session:
+        entry = session.query(AuditEntry).one()
+        assert (entry.action, entry.object_id) == ("bulletin.archive", published_id)
