@@ -233,7 +233,8 @@ def set_phase_dates(district, year, school, dates: PhaseDates, actor) -> None:
             continue
         if starts is None or ends is None or ends < starts:
             errors[f"{phase.value}_starts"] = _(
-                "Enter a start and an end date, the end after the start."
+                "%(phase)s: enter a start and an end date, the end after the start.",
+                phase=phase.label,
             )
     if errors:
         raise Rejected(errors)
