@@ -200,3 +200,32 @@ def test_proxy_headers_are_trusted_only_when_configured(clean_app):
         with app.app_context():
             db.engine.dispose()
     assert seen == {0: "127.0.0.1", 1: "203.0.113.9"}
+
+
+def test_signing_a_device_out_twice_keeps_it_signed_out(clean_app, make_user, ctx):
+    email = make_user(Role.COMMS)
+    phone, laptop = clean_app.test_client(), clean_app.test_client()
+    sign_in(phone, email)
+    sign_in(laptop, email)
+    with ctx() as session:
+        row = session.query(LoginSession).order_by(LoginSession.id).first()
+        phone_id, revoked_before = row.id, row.revoked_at
+    assert revoked_before is None
+    assert laptop.post(f"/auth/sessions/{phone_id}/revoke").status_code == 303
+    with ctx() as session:
+        first = session.get(LoginSession, phone_id).revoked_at
+    assert laptop.post(f"/auth/sessions/{phone_id}/revoke").status_code == 303  # no error
+    with ctx() as session:
+        assert session.get(LoginSession, phone_id).revoked_at == first  # not signed out again
+    assert phone.get("/manage/").status_code == 302
+    assert laptop.get("/manage/").status_code == 200
+
+
+def test_an_overlong_next_parameter_goes_to_the_workspace(client, make_user):
+    email = make_user(Role.DISTRICT)
+    response = client.post(
+        "/auth/sign-in",
+        query_string={"next": "/manage/" + "x" * 3000},
+        data={"email": email, "password": PASSWORD},
+    )
+    assert response.status_code == 303 and response.headers["Location"].endswith("/manage/")
