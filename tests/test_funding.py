@@ -276,3 +276,58 @@ def test_staff_add_a_need_group_that_becomes_a_weight_column(login_as, funded, c
     assert 'name="w-elementary-foster"' in page
     overview = visible_text(staff.get("/manage/allocation").get_data(as_text=True))
     assert "Foster youth" in overview
+
+
+def test_adopting_is_audited_and_a_stale_second_click_changes_nothing(login_as, funded, ctx):
+    from portal.models import AuditEntry
+
+    staff = login_as(Role.DISTRICT)
+    with ctx() as session:
+        adopted = session.query(AllocationScenario).filter_by(status="adopted").one().id
+        draft = session.query(AllocationScenario).filter_by(status="draft").one().id
+    url = f"/manage/allocation/scenarios/{draft}/status"
+    assert staff.post(url, data={"status": "adopted"}).status_code == 303
+    # The same button on a page loaded before: the scenario is adopted already.
+    again = staff.post(url, data={"status": "adopted"})
+    assert again.status_code == 409 and "already adopted" in again.get_data(as_text=True)
+    with ctx() as session:
+        assert session.get(AllocationScenario, adopted).status == "draft"
+        entries = session.query(AuditEntry).filter_by(object_type="allocation_scenario").all()
+        assert [(e.action, e.object_id, e.detail["replaced"]) for e in entries] == [
+            ("scenario.adopted", draft, [adopted])
+        ]
+    page = staff.get("/manage/allocation").get_data(as_text=True)
+    # Only the moves a scenario can make are offered.
+    form = page[page.index(f'action="/manage/allocation/scenarios/{draft}/status"') :]
+    form = form[: form.index("</form>")]
+    assert 'value="adopted"' not in form and 'value="draft"' in form
+
+
+def test_the_calculator_is_a_download_named_after_the_school(client, funded):
+    response = client.get("/schools/maple-elementary/budget/calculator.xlsx")
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="maple-elementary-allocation.xlsx"'
+    )
+
+
+def test_a_file_over_one_megabyte_is_refused_beside_the_field(login_as, funded):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import stream_encode_multipart
+
+    staff = login_as(Role.DISTRICT)
+    big = io.BytesIO(b"school,all\n" + b"x" * (1024 * 1024))
+    # Encoded in memory: the test client would spool a body this large to a file it never closes.
+    body, _length, boundary = stream_encode_multipart(
+        {"file": FileStorage(big, filename="big.csv")}, use_tempfile=False
+    )
+    response = staff.post(
+        "/manage/allocation/enrollment",
+        data=body.getvalue(),
+        content_type=f'multipart/form-data; boundary="{boundary}"',
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="file-error"' in html and "larger than 1 MB" in html

@@ -31,6 +31,7 @@ MAX_IMPORT_ROWS = 2000
 
 
 def need_groups(district_id: int) -> list[NeedGroup]:
+    """The district's need groups in their column order."""
     return list(
         db.session.scalars(
             select(NeedGroup)
@@ -41,6 +42,7 @@ def need_groups(district_id: int) -> list[NeedGroup]:
 
 
 def streams_for(district_id: int, year_id: int) -> list[FundingStream]:
+    """The year's funding streams, with their eligible schools and allowed categories."""
     return list(
         db.session.scalars(
             select(FundingStream)
@@ -85,6 +87,7 @@ class FundingPool:
 
 
 def funding_pool(streams: list[FundingStream], scenario: AllocationScenario) -> FundingPool:
+    """What the streams bring and where it goes under the scenario's central share."""
     formula = sum(s.revenue_cents for s in streams if s.distribution == Distribution.FORMULA)
     central_share = formula * scenario.central_share_bp // 10000
     central_streams = sum(
@@ -296,6 +299,7 @@ class DistrictMoney:
 
 
 def district_money(run: PublishedRun | None) -> DistrictMoney | None:
+    """The published run's district totals, or None while nothing is published."""
     if run is None:
         return None
     schools = [school_funding(run, a.school_id) for a in run.result.schools]

@@ -158,6 +158,7 @@ class NeedGroupForm(PortalForm):
     )
 
     def values(self) -> dict:
+        """The service's arguments."""
         return {"key": self.key.data or "", "names": self.translations("group_name")}
 
 
@@ -188,6 +189,7 @@ class NewScenarioForm(PortalForm):
 
 
 def new_scenario_form(scenarios, empty_label, **kwargs) -> NewScenarioForm:
+    """A new-scenario form offering the year's `scenarios` to copy (or `empty_label`)."""
     form = NewScenarioForm(**kwargs)
     form.copy_of.choices = [SelectChoice("", empty_label)] + [
         SelectChoice(str(s.id), s.name) for s in scenarios
