@@ -93,6 +93,10 @@ class StatusForm(PortalForm):
     day = DateField(_l("Publish on"), render_kw={"form": "bulletin-form"})
     time = TimeOfDayField(_l("At"), render_kw={"type": "time", "form": "bulletin-form"})
 
+    def choices(self) -> dict:
+        """The publishing choices as the service takes them."""
+        return {"day": self.day.data, "clock": self.time.data, "anyway": self.anyway.data}
+
     def validate(self, extra_validators=None) -> bool:
         """Only the action is checked here: a day and time matter only when scheduling, and
         the service says what is missing or wrong with them (a date or time it cannot read

@@ -87,6 +87,13 @@ def _content(form: BulletinForm, bulletin: Bulletin) -> service.EditorContent:
     )
 
 
+def _save_text(bulletin: Bulletin, form: BulletinForm) -> None:
+    """Check the editor's form and save its content (Rejected, with nothing saved, if not)."""
+    if not form.validate_on_submit():
+        raise Rejected()
+    service.save_content(bulletin, g.district, _content(form, bulletin), current_user)
+
+
 def _reject(error: Rejected, *forms) -> None:
     """Each message beside its field, on whichever of the page's forms has it."""
     for name, message in error.fields.items():
@@ -184,9 +191,7 @@ def edit(bulletin_id: int):
         return _editor(bulletin)
     form = _text_form(bulletin, posted=True)
     try:
-        if not form.validate_on_submit():
-            raise Rejected()
-        service.save_content(bulletin, g.district, _content(form, bulletin), current_user)
+        _save_text(bulletin, form)
     except Rejected as error:
         db.session.rollback()
         _reject(error, form)
@@ -210,26 +215,17 @@ def change_status(bulletin_id: int):
     form = _text_form(bulletin, posted=True)
     came_along = form.came_along(bulletin.source_locale)
     form = form if came_along else _text_form(bulletin, posted=False)
+    action = status_form.action.data
     try:
         if came_along:
-            if not form.validate():
-                raise Rejected()
-            service.save_content(bulletin, g.district, _content(form, bulletin), current_user)
-        service.change_status(
-            bulletin,
-            g.district,
-            status_form.action.data,
-            current_user,
-            day=status_form.day.data,
-            clock=status_form.time.data,
-            anyway=status_form.anyway.data,
-        )
+            _save_text(bulletin, form)
+        service.change_status(bulletin, g.district, action, current_user, **status_form.choices())
     except Rejected as error:
         db.session.rollback()
         _reject(error, form, status_form)
         return _editor(bulletin, form, status_form, status=422)
     db.session.commit()
-    flash(str(DONE[status_form.action.data]), "success")
+    flash(str(DONE[action]), "success")
     return _to_editor(bulletin)
 
 
