@@ -14,6 +14,7 @@ from portal.services.allocation import (
     least_squares,
     split_proportionally,
 )
+from portal.services.errors import Rejected
 
 # Guidebook Table 2.2, dollars per pupil, in cents.
 TABLE_2_2 = {
@@ -57,8 +58,12 @@ def test_minimum_and_hold_harmless_top_ups_are_exactly_what_is_needed():
 def test_zero_money_and_empty_schools():
     school = SchoolInput(1, "elementary", {"all": 0})
     assert allocate([school], Policy(TABLE_2_2, 0)).for_school(1).total_cents == 0
-    with pytest.raises(AllocationError):
+    with pytest.raises(AllocationError) as refused:
         allocate([school], Policy(TABLE_2_2, 100, minimum_cents=500))
+    # A refusal like any other service's: about the scenario's minimum budget.
+    assert isinstance(refused.value, Rejected)
+    assert list(refused.value.fields) == ["minimum"]
+    assert "cost more than the money available" in refused.value.message
 
 
 def test_proration_shares_the_shortfall_without_losing_a_cent():
