@@ -602,3 +602,48 @@ def test_a_move_the_status_does_not_allow_is_a_409_and_saves_nothing(login_as, d
     with ctx() as session:
         entry = session.query(AuditEntry).one()
         assert (entry.action, entry.object_id) == ("bulletin.archive", published_id)
+
+
+def test_migration_0013_gives_published_bulletins_and_schools_their_short_links(tmp_path):
+    """Before short links were made on publishing, pages made them when viewed; the data
+    migration makes the missing ones for what is published (or archived) and for every school,
+    and leaves existing links and drafts alone."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.models import District, School, ShortLink
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}", "TESTING": True}
+    )
+    with app.app_context():
+        upgrade(revision="0012")
+        district = District(name="Old", slug="old", default_locale="en")
+        db.session.add(district)
+        db.session.flush()
+        school = School(
+            district_id=district.id, slug="oak", name="Oak", level="elementary", enrollment=1
+        )
+        db.session.add(school)
+        rows = {
+            status: Bulletin(
+                district_id=district.id, slug=status, title={"en": status}, status=status
+            )
+            for status in ("draft", "scheduled", "published", "archived")
+        }
+        db.session.add_all(rows.values())
+        db.session.flush()
+        db.session.add(ShortLink(code="kept22", kind="bulletin", target_id=rows["archived"].id))
+        db.session.commit()
+        upgrade()
+        links = {(link.kind, link.target_id): link.code for link in db.session.query(ShortLink)}
+        assert set(links) == {
+            ("school", school.id),
+            ("bulletin", rows["published"].id),
+            ("bulletin", rows["archived"].id),
+        }
+        assert links[("bulletin", rows["archived"].id)] == "kept22"
+        assert all(re.fullmatch(r"[2-9a-hjkmnp-z]{6}", code) for code in links.values())
+        db.session.remove()
+        db.engine.dispose()
