@@ -14,7 +14,8 @@ from portal.models import (
     Role,
     User,
 )
-from portal.services.readiness import classify_agreement, officials_by_survey_area
+from portal.services.readiness import classify_agreement
+from portal.services.readiness_report import officials_by_survey_area
 from tests.conftest import visible_text
 from tests.survey_helpers import answer_form
 

@@ -147,11 +147,33 @@ survey_school = Table(
 )
 
 
+class SurveyState(StrEnum):
+    """What staff decide: a draft is being built; a published survey is upcoming, open or closed
+    by its dates (SurveyPhase)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
 class SurveyPhase(StrEnum):
+    """Where a survey stands for the public: its state, and for a published one its dates."""
+
     DRAFT = "draft"
     UPCOMING = "upcoming"
     OPEN = "open"
     CLOSED = "closed"
+
+    @property
+    def label(self):
+        return SURVEY_PHASE_LABELS[self]
+
+
+SURVEY_PHASE_LABELS = {
+    SurveyPhase.DRAFT: _l("Draft"),
+    SurveyPhase.UPCOMING: _l("Published, not open yet"),
+    SurveyPhase.OPEN: _l("Open"),
+    SurveyPhase.CLOSED: _l("Closed"),
+}
 
 
 class SurveyStateError(IllegalMove):
@@ -169,7 +191,7 @@ class Survey(TimestampMixin, TranslatableMixin, db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # draft -> published; whether a published survey is upcoming, open or closed follows the dates.
-    state: Mapped[str] = mapped_column(String(16), default="draft")
+    state: Mapped[str] = mapped_column(String(16), default=SurveyState.DRAFT.value)
     covers_all_schools: Mapped[bool] = mapped_column(default=True)
     results_public: Mapped[bool] = mapped_column(default=False)
     requires_access_code: Mapped[bool] = mapped_column(default=False)
@@ -183,8 +205,12 @@ class Survey(TimestampMixin, TranslatableMixin, db.Model):
     schools = relationship("School", secondary=survey_school, order_by="School.name")
     baseline: Mapped["Survey | None"] = relationship(remote_side=[id])
 
+    @property
+    def is_draft(self) -> bool:
+        return self.state == SurveyState.DRAFT
+
     def phase(self, now: datetime | None = None) -> SurveyPhase:
-        if self.state == "draft":
+        if self.is_draft:
             return SurveyPhase.DRAFT
         now = now or utcnow()
         if now < self.opens_at:
@@ -194,17 +220,31 @@ class Survey(TimestampMixin, TranslatableMixin, db.Model):
         return SurveyPhase.OPEN
 
     def publish(self) -> None:
-        if self.state != "draft":
-            raise SurveyStateError("only a draft can be published")
+        """A draft with at least one question goes out: it opens on its opening date."""
+        if not self.is_draft:
+            raise SurveyStateError(_l("Only a draft can be published."))
         if not self.items:
-            raise SurveyStateError("a survey needs at least one item")
-        self.state = "published"
+            raise SurveyStateError(_l("A survey needs at least one question to be published."))
+        self.state = SurveyState.PUBLISHED.value
 
     def close_now(self, now: datetime | None = None) -> None:
+        """Close an open survey before its closing date."""
         now = now or utcnow()
         if self.phase(now) != SurveyPhase.OPEN:
-            raise SurveyStateError("only an open survey can be closed")
+            raise SurveyStateError(_l("Only an open survey can be closed."))
         self.closes_at = now
+
+    def require_draft(self) -> None:
+        """Questions are added and removed only while the survey is a draft: answers given to
+        a published survey keep the questions they answered."""
+        if not self.is_draft:
+            raise SurveyStateError(
+                _l("Questions of a published survey cannot be added or removed.")
+            )
+
+    def remove_item(self, item: "SurveyItem") -> None:
+        self.require_draft()
+        self.items.remove(item)
 
     def covers(self, school_id: int | None) -> bool:
         if self.covers_all_schools or school_id is None:

@@ -9,9 +9,11 @@ from portal.extensions import db
 from portal.models.surveys import (
     AGREEMENT_SCALE,
     DONT_KNOW,
+    Survey,
     SurveyArea,
     SurveyItem,
     SurveyResponse,
+    SurveyState,
     SurveyTally,
 )
 
@@ -251,3 +253,30 @@ def build_results(
             )
         )
     return SurveyResults(counts, areas, limit, suppressed=limit > 0 and counts.total < limit)
+
+
+def earlier_surveys(survey: Survey) -> list[Survey]:
+    """Published surveys of the district that opened before this one: what its results may be
+    compared with, newest first."""
+    return list(
+        db.session.scalars(
+            select(Survey)
+            .where(
+                Survey.district_id == survey.district_id,
+                Survey.id != survey.id,
+                Survey.state == SurveyState.PUBLISHED,
+                Survey.opens_at < survey.opens_at,
+            )
+            .order_by(Survey.opens_at.desc())
+        )
+    )
+
+
+def pick_baseline(survey: Survey, wanted: str | None) -> Survey | None:
+    """The survey results are compared with: `wanted` is an earlier survey's id, "none" for no
+    comparison, or empty (or anything else) for the survey's own baseline."""
+    if wanted == "none":
+        return None
+    if wanted and wanted.isdigit():
+        return next((s for s in earlier_surveys(survey) if s.id == int(wanted)), survey.baseline)
+    return survey.baseline

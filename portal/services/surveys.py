@@ -7,6 +7,7 @@ import hmac
 import re
 import secrets
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.content import ssfr_survey
 from portal.extensions import db
 from portal.i18n import LANGUAGES
+from portal.models.base import utcnow
 from portal.models.surveys import (
     AGREEMENT_SCALE,
     DONT_KNOW,
@@ -33,9 +35,11 @@ from portal.models.surveys import (
     SurveyItem,
     SurveyPhase,
     SurveyResponse,
+    SurveyState,
     SurveySubmissionReceipt,
     SurveyTally,
 )
+from portal.services.errors import Rejected
 
 AREA_ORDER = {area.value: index for index, area in enumerate(SurveyArea)}
 DISTRICT_WIDE = "district"
@@ -73,7 +77,7 @@ def create_from_template(district_id: int, slug: str, opens_at: datetime, closes
         intro=dict(ssfr_survey.INTRO),
         opens_at=opens_at,
         closes_at=closes_at,
-        state="draft",
+        state=SurveyState.DRAFT.value,
         covers_all_schools=True,
         results_public=False,
         requires_access_code=False,
@@ -101,22 +105,21 @@ class Submission:
     answers: list[dict] = field(default_factory=list)
 
 
-class SubmissionError(ValueError):
-    """Answers that cannot be stored; `errors` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class SubmissionError(Rejected):
+    """Answers that cannot be stored: `fields` maps an answer's name (role, school, language,
+    access_code, sheet_code, item-<id>) to its message; `messages` are about the whole form."""
 
 
-def validate_respondent(survey: Survey, form) -> tuple[dict, dict]:
-    """Check the "about you" answers. Returns (values, errors)."""
+Answers = Mapping[str, str]  # an answer's name -> what was typed or chosen, as posted
+
+
+def _respondent(survey: Survey, answers: Answers) -> tuple[dict, dict]:
     errors, values = {}, {}
-    role = form.get("role", "")
+    role = answers.get("role") or ""
     if role not in {r.value for r in RespondentRole}:
         errors["role"] = _("Choose the description that fits you best.")
     values["role"] = role
-    school = form.get("school", "")
+    school = answers.get("school") or ""
     if school == DISTRICT_WIDE:
         values["school_id"] = None
     elif school.isdigit() and int(school) in {s.id for s in covered_schools(survey)}:
@@ -124,73 +127,144 @@ def validate_respondent(survey: Survey, form) -> tuple[dict, dict]:
     else:
         errors["school"] = _("Choose a school from the list, or the whole district.")
         values["school_id"] = None
-    language = form.get("language", "")
+    language = answers.get("language") or ""
     if language not in LANGUAGES:
         errors["language"] = _("Choose a language from the list.")
     values["language"] = language
     return values, errors
 
 
-def validate_items(survey: Survey, form, items=None) -> tuple[list[dict], dict]:
-    """Check answers to `items` (default: all). Unknown item fields are an error."""
+def _answer(item: SurveyItem, raw: str) -> dict | None:
+    """One answer as stored, or None when it is not one of the item's answers."""
+    if item.kind == ItemKind.AGREEMENT:
+        if raw == DONT_KNOW:
+            return {"item_id": item.id, "dont_know": True}
+        if raw.isdigit() and int(raw) in AGREEMENT_SCALE:
+            return {"item_id": item.id, "score": int(raw)}
+        return None
+    if item.kind == ItemKind.CHOICE:
+        if raw in {option["value"] for option in item.options}:
+            return {"item_id": item.id, "choice": raw}
+        return None
+    return {"item_id": item.id, "comment": raw} if len(raw) <= COMMENT_MAX else None
+
+
+def _items(survey: Survey, answers: Answers, items=None) -> tuple[list[dict], dict, list]:
     by_id = {item.id: item for item in survey.items}
-    errors, answers = {}, []
-    for name in form:
+    errors, stored, messages = {}, [], []
+    for name in answers:
         match = ITEM_FIELD.match(name)
         if name.startswith("item-") and (not match or int(match.group(1)) not in by_id):
-            errors["form"] = _("This form does not match the survey. Please reload the page.")
+            messages = [_("This form does not match the survey. Please reload the page.")]
     for item in items if items is not None else survey.items:
-        raw = (form.get(item_field(item.id)) or "").strip()
+        raw = (answers.get(item_field(item.id)) or "").strip()
         if not raw:
             continue
-        if item.kind == ItemKind.AGREEMENT:
-            if raw == DONT_KNOW:
-                answers.append({"item_id": item.id, "dont_know": True})
-            elif raw.isdigit() and int(raw) in AGREEMENT_SCALE:
-                answers.append({"item_id": item.id, "score": int(raw)})
-            else:
-                errors[item_field(item.id)] = _("Choose one of the answers.")
-        elif item.kind == ItemKind.CHOICE:
-            if raw in {option["value"] for option in item.options}:
-                answers.append({"item_id": item.id, "choice": raw})
-            else:
-                errors[item_field(item.id)] = _("Choose one of the answers.")
+        answer = _answer(item, raw)
+        if answer is not None:
+            stored.append(answer)
+        elif item.kind == ItemKind.COMMENT:
+            errors[item_field(item.id)] = _(
+                "Please keep your comment under %(num)d characters.", num=COMMENT_MAX
+            )
         else:
-            if len(raw) > COMMENT_MAX:
-                errors[item_field(item.id)] = _(
-                    "Please keep your comment under %(num)d characters.", num=COMMENT_MAX
-                )
-            else:
-                answers.append({"item_id": item.id, "comment": raw})
-    return answers, errors
+            errors[item_field(item.id)] = _("Choose one of the answers.")
+    return stored, errors, messages
 
 
-def validate_submission(survey: Survey, form) -> Submission:
-    """Validate a whole response from form data, or raise SubmissionError."""
-    values, errors = validate_respondent(survey, form)
-    answers, item_errors = validate_items(survey, form)
-    errors.update(item_errors)
+def validate_respondent(survey: Survey, answers: Answers) -> dict:
+    """Check the "about you" answers: {role, school_id, language}, or SubmissionError."""
+    values, errors = _respondent(survey, answers)
     if errors:
         raise SubmissionError(errors)
-    return Submission(values["role"], values["school_id"], values["language"], answers)
+    return values
+
+
+def validate_items(survey: Survey, answers: Answers, items=None) -> list[dict]:
+    """Check answers to `items` (default: all), as stored; SubmissionError names each wrong
+    one. An answer to a question the survey does not have is an error too."""
+    stored, errors, messages = _items(survey, answers, items)
+    if errors or messages:
+        raise SubmissionError(errors, *messages)
+    return stored
+
+
+def validate_submission(survey: Survey, answers: Answers) -> Submission:
+    """Validate a whole response (every error at once), or raise SubmissionError."""
+    values, errors = _respondent(survey, answers)
+    stored, item_errors, messages = _items(survey, answers)
+    if errors or item_errors or messages:
+        raise SubmissionError({**errors, **item_errors}, *messages)
+    return Submission(values["role"], values["school_id"], values["language"], stored)
+
+
+def submit_online(
+    survey: Survey, answers: Answers, receipt: str | None, access_code: str | None
+) -> SurveyResponse:
+    """A response from the public form. A draft's preview stores nothing."""
+    if survey.is_draft:
+        raise SubmissionError({}, _("This is a preview of a draft survey: answers are not saved."))
+    submission = validate_submission(survey, answers)
+    return record_response(
+        survey, submission, Channel.ONLINE, receipt_token=receipt, access_code=access_code
+    )
+
+
+def enter_paper_sheet(
+    survey: Survey, actor, secret: str, typed_code: str, channel: Channel, answers: Answers
+) -> str:
+    """Store a paper sheet (or answers taken at a meeting) typed in by `actor`; returns the
+    sheet's code. The code and every answer are checked together, so all errors show at once."""
+    if channel not in (Channel.PAPER, Channel.MEETING):
+        raise SubmissionError({"channel": _("Choose where the answers come from.")})
+    code = parse_sheet_code(secret, survey.id, typed_code)
+    errors = {}
+    if not typed_code.strip():
+        errors["sheet_code"] = _("Enter the code printed on the sheet.")
+    elif code is None:
+        errors["sheet_code"] = _("This is not a sheet code printed for this survey.")
+    try:
+        submission = validate_submission(survey, answers)
+    except SubmissionError as error:
+        raise SubmissionError({**errors, **error.fields}, *error.messages) from None
+    if errors:
+        raise SubmissionError(errors)
+    record_response(survey, submission, channel, sheet_code=code, entered_by_id=actor.id)
+    return code
 
 
 def open_surveys(district_id: int, school_id: int | None = None, now=None) -> list[Survey]:
     """Published surveys open right now; with a school, only those that cover it."""
-    from portal.models.base import utcnow
-
     now = now or utcnow()
     surveys = db.session.scalars(
         select(Survey)
         .where(
             Survey.district_id == district_id,
-            Survey.state == "published",
+            Survey.state == SurveyState.PUBLISHED,
             Survey.opens_at <= now,
             Survey.closes_at > now,
         )
         .order_by(Survey.closes_at)
     )
     return [s for s in surveys if school_id is None or s.covers(school_id)]
+
+
+def find_survey(district_id: int, slug: str) -> Survey | None:
+    """The district's survey at /surveys/<slug> (drafts too: the caller decides who sees one)."""
+    return db.session.scalars(
+        select(Survey).where(Survey.slug == slug, Survey.district_id == district_id)
+    ).first()
+
+
+def published_surveys(district_id: int) -> list[Survey]:
+    """The district's published surveys, newest first (the public list)."""
+    return list(
+        db.session.scalars(
+            select(Survey)
+            .where(Survey.district_id == district_id, Survey.state == SurveyState.PUBLISHED)
+            .order_by(Survey.opens_at.desc())
+        )
+    )
 
 
 def district_surveys(district_id: int) -> list[Survey]:
@@ -237,7 +311,7 @@ def record_response(
     in that case: every check happens before the first insert, and the unique keys catch races.
     """
     if channel == Channel.ONLINE and survey.phase(now) != SurveyPhase.OPEN:
-        raise SubmissionError({"form": _("This survey is not open for answers.")})
+        raise SubmissionError({}, _("This survey is not open for answers."))
     if survey.requires_access_code and channel == Channel.ONLINE:
         _spend_access_code(survey, access_code)
     if sheet_code is not None:
@@ -258,7 +332,7 @@ def record_response(
                 )
         except IntegrityError:
             raise SubmissionError(
-                {"form": _("These answers were already received. Thank you!")}
+                {}, _("These answers were already received. Thank you!")
             ) from None
     response = SurveyResponse(
         survey_id=survey.id,

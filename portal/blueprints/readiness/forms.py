@@ -192,6 +192,16 @@ class RoundtableNoteForm(PortalForm):
     carry = BooleanField(_l("Carry into the interviews"))
     close = BooleanField(_l("Close the inventory: the roundtable has been held"))
 
+    def values(self) -> dict:
+        """The note as services.readiness.save_roundtable_note takes it."""
+        return {
+            "question_key": self.question_key.data or "",
+            "conclusion": self.conclusion.data or "",
+            "contentious": self.contentious.data,
+            "carry": self.carry.data,
+            "close": self.close.data,
+        }
+
 
 def roundtable_forms(notes: dict) -> dict:
     """One filled form per question and one for the overall conclusions (key ""), each with

@@ -32,8 +32,10 @@ from portal.permissions import (
     role_required,
 )
 from portal.responses import pdf_download
+from portal.services import interviews as tier3
 from portal.services import readiness as service
 from portal.services.errors import Rejected
+from portal.services.readiness_report import report as report_figures
 from portal.services.survey_results import area_means, response_counts
 from portal.services.surveys import district_surveys
 
@@ -157,28 +159,23 @@ def roundtable(assessment_id: int):
     one that does not validate was not sent by the page (400)."""
     assessment = _load(assessment_id)
     form = RoundtableNoteForm()
-    if form.is_submitted():
-        key = form.question_key.data or ""
-        try:
-            if not form.validate():
-                abort(400)
-            service.save_roundtable_note(
-                assessment,
-                current_user,
-                key,
-                form.conclusion.data or "",
-                contentious=form.contentious.data,
-                carry=form.carry.data,
-                close=form.close.data,
-            )
-        except Rejected:
-            db.session.rollback()
+    if not form.is_submitted():
+        return _roundtable_page(assessment)
+    try:
+        if not form.validate():
             abort(400)
-        db.session.commit()
-        flash(_("Roundtable record saved."), "success")
-        anchor = f"q-{key}" if key else "overall"
-        url = url_for("readiness.roundtable", assessment_id=assessment.id)
-        return redirect(f"{url}#{anchor}", code=303)
+        service.save_roundtable_note(assessment, current_user, **form.values())
+    except Rejected:
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    flash(_("Roundtable record saved."), "success")
+    anchor = f"q-{form.question_key.data}" if form.question_key.data else "overall"
+    url = url_for("readiness.roundtable", assessment_id=assessment.id, _anchor=anchor)
+    return redirect(url, code=303)
+
+
+def _roundtable_page(assessment: ReadinessAssessment):
     return render_template(
         "readiness/roundtable.html",
         assessment=assessment,
@@ -202,12 +199,12 @@ def interviews(assessment_id: int):
         abort(400)
     try:
         if question.posted() and question.validate():
-            service.add_protocol_question(assessment, current_user, question.text.data)
+            tier3.add_protocol_question(assessment, current_user, question.text.data)
             db.session.commit()
             flash(_("Question added to the protocol."), "success")
             return redirect(url_for("readiness.interviews", assessment_id=assessment.id), code=303)
         if logged.posted() and logged.validate():
-            record = service.log_interview(assessment, current_user, **logged.values())
+            record = tier3.log_interview(assessment, current_user, **logged.values())
             db.session.commit()
             flash(_("Interview logged. Add coded observations below."), "success")
             return redirect(_interview_url(record), code=303)
@@ -219,9 +216,9 @@ def interviews(assessment_id: int):
         assessment=assessment,
         question=question,
         logged=logged,
-        protocol=service.protocol(assessment.id),
-        suggestions=service.suggested_interview_questions(assessment),
-        interviews=service.interviews_of(assessment.id),
+        protocol=tier3.protocol(assessment.id),
+        suggestions=tier3.suggested_interview_questions(assessment),
+        interviews=tier3.interviews_of(assessment.id),
     ), 422 if request.method == "POST" else 200
 
 
@@ -232,7 +229,7 @@ def _interview_url(record) -> str:
 
 
 def _interview_or_404(assessment: ReadinessAssessment, interview_id: int):
-    record = service.interview_of(assessment, interview_id)
+    record = tier3.interview_of(assessment, interview_id)
     if record is None:
         abort(404)
     return record
@@ -249,7 +246,7 @@ def interview(assessment_id: int, interview_id: int):
     form = ObservationForm()
     if form.validate_on_submit():
         try:
-            service.add_observation(record, current_user, **form.values())
+            tier3.add_observation(record, current_user, **form.values())
         except Rejected as error:
             form.reject(error)
             db.session.rollback()
@@ -267,7 +264,7 @@ def interview(assessment_id: int, interview_id: int):
 def delete_interview(assessment_id: int, interview_id: int):
     """Delete an interview record and its observations."""
     record = _interview_or_404(_load(assessment_id), interview_id)
-    service.delete_interview(record, current_user)
+    tier3.delete_interview(record, current_user)
     db.session.commit()
     flash(_("Interview deleted."), "success")
     return redirect(url_for("readiness.interviews", assessment_id=assessment_id), code=303)
@@ -279,7 +276,7 @@ def _report_context(assessment: ReadinessAssessment) -> dict:
         "survey_areas": list(SurveyArea),
         "questions": QUESTIONS,
         "codes": list(ObservationCode),
-        **service.report(assessment),
+        **report_figures(assessment),
     }
 
 
