@@ -292,9 +292,13 @@ def test_adopting_is_audited_and_a_stale_second_click_changes_nothing(login_as, 
     assert again.status_code == 409 and "already adopted" in again.get_data(as_text=True)
     with ctx() as session:
         assert session.get(AllocationScenario, adopted).status == "draft"
-        entries = session.query(AuditEntry).filter_by(object_type="allocation_scenario").all()
-        assert [(e.action, e.object_id, e.detail["replaced"]) for e in entries] == [
-            ("scenario.adopted", draft, [adopted])
+        entries = (
+            session.query(AuditEntry)
+            .filter_by(object_type="allocation_scenario", object_id=draft)
+            .all()
+        )
+        assert [(e.action, e.detail["replaced"]) for e in entries] == [
+            ("scenario.adopted", [adopted])
         ]
     page = staff.get("/manage/allocation").get_data(as_text=True)
     # Only the moves a scenario can make are offered.

@@ -304,3 +304,11 @@ def district_money(run: PublishedRun | None) -> DistrictMoney | None:
         return None
     schools = [school_funding(run, a.school_id) for a in run.result.schools]
     return DistrictMoney(run, [s for s in schools if s is not None])
+
+
+def set_adopted(scenario: AllocationScenario) -> None:
+    """Adopt a scenario without an acting user (test factories): the model's transition, so
+    the year's adopted one goes back to draft. Staff adopt through
+    allocation_setup.move_scenario, which also audits."""
+    if scenario.status != ScenarioStatus.ADOPTED:
+        scenario.adopt()
