@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from portal.models import Role, SurveyResponse
-from portal.services import surveys as survey_service
+from portal.services import survey_codes
 from tests.conftest import visible_text
 from tests.survey_helpers import answer_form
 
@@ -36,7 +36,7 @@ def test_paper_form_renders_in_each_language_with_sheet_codes(
     text = pdf_text(response.data, tmp_path)
     flat = " ".join(text.split())
     assert " ".join(EXPECTED_TITLE[lang].split()) in flat
-    codes = [survey_service.sheet_code(clean_app.secret_key, survey_id, n) for n in (7, 8)]
+    codes = [survey_codes.sheet_code(clean_app.secret_key, survey_id, n) for n in (7, 8)]
     for code in codes:
         assert code in text
     if lang == "zh-Hans":
@@ -46,12 +46,12 @@ def test_paper_form_renders_in_each_language_with_sheet_codes(
 
 
 def test_sheet_codes_are_checked():
-    code = survey_service.sheet_code("k", 3, 42)
+    code = survey_codes.sheet_code("k", 3, 42)
     assert code.startswith("0042-") and len(code) == 8
-    assert survey_service.parse_sheet_code("k", 3, code.lower().replace("-", " ")) == code
-    assert survey_service.parse_sheet_code("k", 4, code) is None  # another survey's sheet
-    assert survey_service.parse_sheet_code("k", 3, "0042-AAA") in (None, code)
-    assert survey_service.parse_sheet_code("k", 3, "hello") is None
+    assert survey_codes.parse_sheet_code("k", 3, code.lower().replace("-", " ")) == code
+    assert survey_codes.parse_sheet_code("k", 4, code) is None  # another survey's sheet
+    assert survey_codes.parse_sheet_code("k", 3, "0042-AAA") in (None, code)
+    assert survey_codes.parse_sheet_code("k", 3, "hello") is None
 
 
 def test_too_many_sheets_or_bad_numbers(client, survey_id):
@@ -62,7 +62,7 @@ def test_staff_enter_a_paper_sheet_once(clean_app, survey_id, login_as, ctx):
     staff = login_as(Role.DISTRICT)
     page = staff.get(f"/manage/surveys/{survey_id}/paper")
     assert page.status_code == 200
-    code = survey_service.sheet_code(clean_app.secret_key, survey_id, 12)
+    code = survey_codes.sheet_code(clean_app.secret_key, survey_id, 12)
     form = answer_form(clean_app, survey_id, language="vi", role="parent", school="district")
     form.update({"sheet_code": code, "channel": "paper"})
     saved = staff.post(f"/manage/surveys/{survey_id}/paper", data=form)
@@ -85,7 +85,7 @@ def test_paper_entry_shows_up_in_results_by_channel(clean_app, survey_id, login_
     staff = login_as(Role.DISTRICT)
     for n in range(1, 11):
         form = answer_form(clean_app, survey_id)
-        code = survey_service.sheet_code(clean_app.secret_key, survey_id, n)
+        code = survey_codes.sheet_code(clean_app.secret_key, survey_id, n)
         channel = "meeting" if n > 8 else "paper"
         form.update({"sheet_code": code, "channel": channel, "language": "es"})
         assert staff.post(f"/manage/surveys/{survey_id}/paper", data=form).status_code == 303

@@ -18,6 +18,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.surveys import SurveyArea
+from portal.services import survey_codes
 from portal.services import surveys as survey_service
 from tests.conftest import hx, visible_text
 from tests.survey_helpers import answer_form, make_survey
@@ -187,7 +188,7 @@ def test_access_codes_unlock_one_response_each_and_are_never_stored_with_it(
 ):
     sid = make_survey(clean_app, district["id"], slug="coded", requires_access_code=True)
     with clean_app.app_context():
-        codes = survey_service.generate_access_codes(db.session.get(Survey, sid), 3, "family night")
+        codes = survey_codes.generate_access_codes(db.session.get(Survey, sid), 3, "family night")
         db.session.commit()
         stored = [row.code_hash for row in db.session.query(SurveyAccessCode)]
     assert all(code not in stored for code in codes)  # only hashes are kept

@@ -22,6 +22,7 @@ from portal.models import Survey, SurveyItem
 from portal.models.surveys import Channel, SurveyStateError
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.responses import csv_download
+from portal.services import survey_codes
 from portal.services import survey_editing as editing
 from portal.services import surveys as survey_service
 from portal.services.errors import Rejected
@@ -198,7 +199,7 @@ def manage_codes(survey_id: int):
     form = AccessCodeForm()
     codes = []
     if form.validate_on_submit():
-        codes = survey_service.generate_access_codes(
+        codes = survey_codes.generate_access_codes(
             survey, form.count.data, form.batch_label.data or ""
         )
         db.session.commit()

@@ -26,6 +26,7 @@ from portal.models import Survey
 from portal.models.surveys import Channel, RespondentRole, SurveyArea, SurveyPhase
 from portal.permissions import is_district_staff, public
 from portal.responses import pdf_download
+from portal.services import survey_codes
 from portal.services import surveys as survey_service
 from portal.services.errors import Rejected
 from portal.services.survey_results import build_results, earlier_surveys, pick_baseline
@@ -203,7 +204,7 @@ def paper(slug: str):
     if not form.validate():
         abort(400)
     serials = form.serials()
-    sheets = [survey_service.sheet_code(current_app.secret_key, survey.id, n) for n in serials]
+    sheets = [survey_codes.sheet_code(current_app.secret_key, survey.id, n) for n in serials]
     return pdf_download(
         "surveys/pdf/paper.html",
         f"{survey.slug}-{get_locale()}-{serials[0]}-{serials[-1]}.pdf",
