@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import IllegalMove, TimestampMixin, TranslatableMixin, TranslatedText
+from portal.models.committees import MotionStatus, MotionSubject
 
 
 class PlanStatus(StrEnum):
@@ -131,9 +132,9 @@ class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
         plan or the budget; `on` is the meeting's day. The tally becomes the approval note."""
         if self.status == PlanStatus.APPROVED:
             raise IllegalMove(_l("This plan is already approved."))
-        if motion is None or motion.status != "closed" or not motion.passed:
+        if motion is None or motion.status != MotionStatus.CLOSED or not motion.passed:
             raise IllegalMove(_l("A plan is approved only by a motion that passed."))
-        if motion.subject not in ("plan", "budget"):
+        if motion.subject not in (MotionSubject.PLAN, MotionSubject.BUDGET):
             raise IllegalMove(_l("This motion does not approve a plan or a budget."))
         self.status = PlanStatus.APPROVED.value
         self.approved_on = on
