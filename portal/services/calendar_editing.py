@@ -19,8 +19,9 @@ from portal.models.calendar import EventKind, Phase
 from portal.models.committees import CommitteeKind
 from portal.services import school_calendar as cal
 from portal.services.audit import record_audit
+from portal.services.calendar_meetings import MEETING_KINDS
 from portal.services.errors import Rejected
-from portal.services.school_calendar import MEETING_KINDS, RequirementCheck, SchoolProgress
+from portal.services.school_calendar import RequirementCheck, SchoolProgress
 
 TITLE_LENGTH, DESCRIPTION_LENGTH, PLACE_LENGTH = 200, 2000, 300
 

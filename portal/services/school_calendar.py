@@ -1,10 +1,10 @@
-"""The school year's calendar: phase dates, events, the district dashboard and iCalendar feeds.
+"""The school year's calendar as it is read: a school's and the district's events, what comes
+next, the district dashboard and iCalendar feeds. Changing it is `calendar_editing`.
 
 A committee meeting is one record, the `Meeting` row: the calendar, its feeds, the dashboard and
-the committee pages all read its title, time and place from that row (`MeetingEntry`), so the
-calendar cannot list a meeting the committee page does not, or at another time. A meeting's
-`CalendarEvent` row, when it has one, only keeps its iCalendar UID and SEQUENCE and the phase
-it was planned for; it is never listed as an event of its own.
+the committee pages all read its title, time and place from that row (`MeetingEntry`, in
+`calendar_meetings`), so the calendar cannot list a meeting the committee page does not, or at
+another time.
 
 The pure functions (`current_phase`, `phase_on`, `upcoming`, `requirement_status`) take plain
 values; the query helpers fetch what a page needs in a fixed number of queries.
@@ -19,200 +19,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import (
-    CalendarEvent,
-    Committee,
-    District,
-    EventRequirement,
-    Meeting,
-    PhaseWindow,
-    School,
-    SchoolYear,
-)
-from portal.models.calendar import EventKind, EventLabels, Phase, RequirementState
-from portal.services.school_year import year_bounds
-
-# The kinds of event that are committee meetings: on the calendar they come from Meeting rows.
-MEETING_KINDS = (EventKind.SITE_COUNCIL.value, EventKind.COMMITTEE.value)
+from portal.models import CalendarEvent, EventRequirement, Meeting, PhaseWindow, School, SchoolYear
+from portal.models.calendar import Phase, RequirementState
+from portal.services.calendar_meetings import MEETING_KINDS as MEETING_KINDS
+from portal.services.calendar_meetings import MeetingEntry as MeetingEntry
+from portal.services.calendar_meetings import meeting_entries
+from portal.services.calendar_meetings import meeting_kind as meeting_kind
+from portal.services.school_year import current_phase, phase_windows
+from portal.services.school_year import phase_on as phase_on
 
 
 def local_now(district) -> datetime:
     """Now, in the district's time zone (for "today" and "where we are now")."""
     return datetime.now(ZoneInfo(district.timezone))
-
-
-def phase_windows(year_id: int, school_id: int | None) -> dict[Phase, tuple[date, date]]:
-    """The phase dates for a school: the district template, overridden by the school's own."""
-    rows = db.session.scalars(
-        select(PhaseWindow).where(
-            PhaseWindow.school_year_id == year_id,
-            or_(PhaseWindow.school_id.is_(None), PhaseWindow.school_id == school_id),
-        )
-    )
-    windows: dict[Phase, tuple[date, date]] = {}
-    for row in sorted(rows, key=lambda r: r.school_id is not None):  # template first
-        windows[Phase(row.phase)] = (row.starts_on, row.ends_on)
-    return dict(sorted(windows.items(), key=lambda item: item[1][0]))
-
-
-def current_phase(windows: dict[Phase, tuple[date, date]], today: date) -> Phase | None:
-    """The phase whose dates include today (if a school's own dates overlap the district's, the
-    one that started last); between phases, the next one to start."""
-    current = [
-        (starts, phase) for phase, (starts, ends) in windows.items() if starts <= today <= ends
-    ]
-    if current:
-        return max(current)[1]
-    later = [(starts, phase) for phase, (starts, _) in windows.items() if starts > today]
-    return min(later)[1] if later else None
-
-
-def phase_on(windows: dict[Phase, tuple[date, date]], day: date) -> Phase | None:
-    """The phase a day belongs to: the one whose dates include it (the latest to start where
-    they overlap), else the last one that started before it, else the first to come."""
-    containing = [(s, p) for p, (s, e) in windows.items() if s <= day <= e]
-    if containing:
-        return max(containing)[1]
-    started = [(s, p) for p, (s, _) in windows.items() if s <= day]
-    if started:
-        return max(started)[1]
-    later = [(s, p) for p, (s, _) in windows.items()]
-    return min(later)[1] if later else None
-
-
-def meeting_kind(committee_kind: str) -> str:
-    """The calendar kind of a committee's meetings."""
-    return EventKind.SITE_COUNCIL.value if committee_kind == "ssc" else EventKind.COMMITTEE.value
-
-
-@dataclass(frozen=True)
-class MeetingEntry(EventLabels):
-    """A committee meeting as the calendar shows it, read from the meeting row itself. It has
-    the attributes of a CalendarEvent that the calendar pages and feeds use."""
-
-    meeting: Meeting
-    event: CalendarEvent | None  # the meeting's calendar identity (UID, SEQUENCE), if any
-    phase: str
-
-    is_meeting = True
-    ends_at = None
-    online_url = ""
-    description: dict | None = None
-
-    @property
-    def id(self) -> str:
-        return f"meeting-{self.meeting.id}"
-
-    @property
-    def uid(self) -> str:
-        return self.event.uid if self.event else f"meeting-{self.meeting.id}"
-
-    @property
-    def sequence(self) -> int:
-        return self.event.sequence if self.event else 0
-
-    @property
-    def committee_row(self) -> Committee:
-        return self.meeting.committee
-
-    @property
-    def kind(self) -> str:
-        return meeting_kind(self.meeting.committee.kind)
-
-    @property
-    def committee(self) -> str:
-        return self.meeting.committee.kind
-
-    @property
-    def school_id(self) -> int:
-        return self.meeting.committee.school_id
-
-    @property
-    def school(self) -> School:
-        return self.meeting.committee.school
-
-    @property
-    def title(self) -> dict:
-        return self.meeting.title
-
-    @property
-    def source_locale(self) -> str:
-        return self.meeting.source_locale
-
-    @property
-    def starts_at(self) -> datetime:
-        return self.meeting.starts_at
-
-    @property
-    def place(self) -> str:
-        return self.meeting.place
-
-    @property
-    def interpretation(self) -> bool:
-        return self.meeting.interpretation
-
-    @property
-    def childcare(self) -> bool:
-        return self.meeting.childcare
-
-    @property
-    def created_at(self) -> datetime:
-        return self.meeting.created_at
-
-    @property
-    def updated_at(self) -> datetime:
-        return self.meeting.updated_at
-
-
-def meeting_entries(year: SchoolYear, school_id: int | None = None) -> list[MeetingEntry]:
-    """The meetings of a school's committees (or every school's) in a school year, as calendar
-    entries, in three queries."""
-    district = db.session.get(District, year.district_id)
-    starts, ends = year_bounds(year, district.timezone)
-    statement = (
-        select(Meeting)
-        .join(Committee, Committee.id == Meeting.committee_id)
-        .join(School, School.id == Committee.school_id)
-        .options(selectinload(Meeting.committee).selectinload(Committee.school))
-        .where(
-            School.district_id == year.district_id,
-            Meeting.starts_at >= starts,
-            Meeting.starts_at < ends,
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
-    if school_id is not None:
-        statement = statement.where(Committee.school_id == school_id)
-    meetings = list(db.session.scalars(statement))
-    event_ids = [m.event_id for m in meetings if m.event_id]
-    events = (
-        {
-            e.id: e
-            for e in db.session.scalars(
-                select(CalendarEvent).where(CalendarEvent.id.in_(event_ids))
-            )
-        }
-        if event_ids
-        else {}
-    )
-    rows = list(
-        db.session.scalars(select(PhaseWindow).where(PhaseWindow.school_year_id == year.id))
-    )
-    template = {Phase(w.phase): (w.starts_on, w.ends_on) for w in rows if w.school_id is None}
-    zone = ZoneInfo(district.timezone)
-    entries = []
-    for meeting in meetings:
-        own = template | {
-            Phase(w.phase): (w.starts_on, w.ends_on)
-            for w in rows
-            if w.school_id == meeting.committee.school_id
-        }
-        event = events.get(meeting.event_id)
-        phase = phase_on(own, meeting.starts_at.astimezone(zone).date())
-        if phase is None:
-            phase = Phase(event.phase) if event else Phase.ENGAGE
-        entries.append(MeetingEntry(meeting=meeting, event=event, phase=phase.value))
-    return entries
 
 
 def _not_a_meeting():
