@@ -99,7 +99,7 @@ def load_demo() -> list[tuple[str, Role]]:
     current_survey = load_survey_demo(district.id)
     users = _accounts(schools)
     load_readiness_demo(district.id, current_survey.id)
-    load_allocation_demo(district.id)
+    load_allocation_demo(district, users[Role.DISTRICT])
     load_planning_demo(district)
     load_bulletins_demo(district, users[Role.COMMS])
     # The principal of the two schools with councils runs their meetings and answers comments.

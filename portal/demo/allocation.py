@@ -13,6 +13,8 @@ from portal.models import (
     School,
     SchoolYear,
 )
+from portal.models.allocation import ScenarioStatus
+from portal.services import allocation_setup as setup
 from portal.services.allocation import Policy, SchoolInput, allocate
 
 GROUPS = [
@@ -74,7 +76,10 @@ def _year(district_id: int) -> SchoolYear:
     ).one()
 
 
-def load_allocation_demo(district_id: int) -> None:
+def load_allocation_demo(district, actor) -> None:
+    """Need groups, enrollment, last year's allocations, streams and scenarios for the current
+    year; `actor` (district staff) adopts the formula."""
+    district_id = district.id
     year = _year(district_id)
     for position, (key, name) in enumerate(GROUPS):
         group = db.session.scalars(
@@ -243,11 +248,14 @@ def load_allocation_demo(district_id: int) -> None:
         stream.position, stream.source_locale = position, "en"
         stream.eligible_schools = [by_slug[slug] for slug in eligible if slug in by_slug]
         db.session.add(stream)
+    # The scenarios as the allocation workspace makes them: written, then Table 2.2 adopted
+    # (services.allocation_setup; adopting one puts any other adopted one back to draft).
+    db.session.flush()
     scenarios = {
-        "Guidebook weights (Table 2.2)": (TABLE_2_2, "adopted"),
+        "Guidebook weights (Table 2.2)": (TABLE_2_2, ScenarioStatus.ADOPTED),
         "What if: more for English learners": (
             {level: {**w, "el": w["el"] * 2} for level, w in TABLE_2_2.items()},
-            "draft",
+            ScenarioStatus.DRAFT,
         ),
     }
     for name, (weights, status) in scenarios.items():
@@ -255,10 +263,16 @@ def load_allocation_demo(district_id: int) -> None:
             select(AllocationScenario).where(
                 AllocationScenario.school_year_id == year.id, AllocationScenario.name == name
             )
-        ).first() or AllocationScenario(district_id=district_id, school_year_id=year.id, name=name)
-        scenario.weights = weights
-        scenario.central_share_bp = 1000
-        scenario.minimum_cents = 100_000_000  # $1,000,000 minimum operational budget
-        scenario.hold_harmless = False
-        scenario.status = status
-        db.session.add(scenario)
+        ).first() or setup.add_scenario(district, year, actor, name=name)
+        setup.edit_scenario(
+            scenario,
+            actor,
+            name=name,
+            weights=weights,
+            central_share_bp=1000,
+            minimum_cents=100_000_000,  # $1,000,000 minimum operational budget
+            hold_harmless=False,
+        )
+        if scenario.status != status:
+            setup.move_scenario(scenario, status, actor)
+    db.session.flush()

@@ -1,8 +1,11 @@
 """Demo committees: site councils at César Chávez and Oak Grove, built the way their pages build
-them. Each meeting is scheduled with `schedule_meeting` (so the calendar and its feed show it),
-its agenda is posted, attendance is taken, votes are recorded and closed by `close_motion`
-(a motion on the plan approves it, the only way a plan becomes approved), and minutes are
-approved at a later meeting. Safe to run again (the demo councils are replaced).
+them, through the committee services: the council and its roster (services.rosters), each
+meeting scheduled with its agenda (services.meetings, which gives it its calendar identity, so
+the calendar and its feed show it), the agenda posted, attendance taken, a motion opened, the
+secretary's record of the votes and the vote closed (services.votes: a motion on the plan
+approves the plan of the meeting's year, the only way a plan becomes approved), and minutes
+written and approved at a later meeting (services.minutes). Safe to run again (the demo
+councils are replaced).
 
 The planning demo's site council dates at these two schools become the council's later
 meetings, so the calendar lists no council meeting that the committee page does not. What the
@@ -29,26 +32,22 @@ from portal.demo.content.committees import (
 )
 from portal.extensions import db
 from portal.models import (
-    AgendaItem,
     CalendarEvent,
     Committee,
     CommitteeMember,
     Feedback,
     Meeting,
-    MinutesVersion,
-    Motion,
-    MotionVote,
     School,
     SchoolPlan,
-    SchoolYear,
-    User,
 )
 from portal.models.base import utcnow
 from portal.services import feedback as feedback_service
-from portal.services.committee_record import close_motion, schedule_meeting
-from portal.services.committees import decide
+from portal.services import meetings, rosters
+from portal.services import minutes as minutes_service
+from portal.services import votes as votes_service
 from portal.services.school_year import current_year
 
+COUNCIL_ACCOUNT = "council@demo.test"  # the demo council member's portal account
 COUNCIL_NAME = T(
     "School Site Council", "Consejo Escolar", "学校管理委员会", "Hội đồng Trường", "المجلس المدرسي"
 )
@@ -108,135 +107,98 @@ def _planned_council_dates(school) -> list[dict]:
     return planned
 
 
-def _council(school, council_user) -> Committee:
-    committee = Committee(
-        school_id=school.id, kind="ssc", source_locale="en", name=COUNCIL_NAME, purpose=PURPOSE
+def _council(school, district, actor) -> tuple[Committee, list[CommitteeMember]]:
+    """The school's site council and its members, in roster order, as the roster page adds
+    them; the demo council member (Jamal Carter) votes with his portal account."""
+    committee = rosters.create_committee(
+        school, district, actor, kind="ssc", name=COUNCIL_NAME, purpose=PURPOSE
     )
-    for (seat, officer, public), name in zip(ROSTER, NAMES, strict=True):
-        member = CommitteeMember(
+    members = [
+        rosters.add_member(
+            committee,
+            actor,
             name=name,
             seat=seat,
             officer=officer,
-            name_public=public,
             term_start=TERM[0],
             term_end=TERM[1],
+            email=COUNCIL_ACCOUNT if name == "Jamal Carter" and _has_account(school) else "",
+            name_public=public,
             parent_of_english_learner=seat == "parent" and name in ENGLISH_LEARNER_PARENTS,
         )
-        if name == "Jamal Carter" and council_user is not None:
-            member.user_id = council_user.id
-        committee.members.append(member)
-    db.session.add(committee)
-    db.session.flush()
-    return committee
-
-
-def _schedule(committee, district, phase=None, **values) -> Meeting:
-    """Add a meeting as the committee page does: the meeting row, then its calendar identity."""
-    agenda = values.pop("agenda", [])
-    meeting = Meeting(source_locale="en", **values)
-    meeting.agenda = [
-        AgendaItem(title=t, position=i, source_locale="en") for i, t in enumerate(agenda)
+        for (seat, officer, public), name in zip(ROSTER, NAMES, strict=True)
     ]
-    committee.meetings.append(meeting)
     db.session.flush()
-    schedule_meeting(meeting, district, phase)
+    return committee, members
+
+
+def _has_account(school) -> bool:
+    """The demo council account sits on César Chávez's council (the school it is assigned to)."""
+    return school.slug == "cesar-chavez-elementary"
+
+
+def _schedule(committee, district, actor, starts_at, agenda=(), **details) -> Meeting:
+    """Add a meeting as the committee page does (which gives it its calendar identity), with
+    its agenda; `starts_at` is in UTC, typed on the district's clock."""
+    local = starts_at.astimezone(ZoneInfo(district.timezone))
+    meeting = meetings.add_meeting(
+        committee, district, actor, day=local.date(), starts=local.time(), **details
+    )
+    for title in agenda:
+        meetings.add_agenda_item(meeting, district, actor, title)
+    db.session.flush()
     return meeting
 
 
-def _post_agenda(meeting: Meeting, at: datetime) -> None:
-    """Post the agenda at `at`, or now if that is still to come (a record is never dated in the
-    future)."""
-    # TODO(shape): committees.post_agenda(meeting, actor) / Meeting.post_agenda(at)
-    meeting.agenda_posted_at = min(at, utcnow())
+def _post_agenda(meeting: Meeting, actor, at: datetime) -> None:
+    """Post the agenda at `at`, or now if that is still to come (nothing is dated ahead)."""
+    meetings.post_agenda(meeting, actor, min(at, utcnow()))
 
 
-def _attend(meeting: Meeting, members) -> None:
-    # TODO(shape): committees.take_attendance(meeting, ids, actor) / Meeting.take_attendance
-    meeting.present_member_ids = sorted(m.id for m in members)
-
-
-def _decide(meeting, district, actor, text, subject, votes) -> Motion:
-    """Move, second, vote (the members present, in roster order) and close a motion at its
-    meeting; closing it is `close_motion`'s, as on the meeting page."""
-    members = meeting.committee.members
+def _decide(meeting, district, actor, members, motion, votes) -> None:
+    """At the meeting: the members present (the first of the roster), a motion moved by the
+    chair and seconded by a parent, their votes as the secretary records them, and the vote
+    closed (which approves the plan of the meeting's year when a motion on it passes)."""
+    text, subject = motion
     yes, no, abstain = votes
-    motion = Motion(
+    present = members[: yes + no + abstain]
+    meetings.take_attendance(meeting, actor, [m.id for m in present])
+    opened = votes_service.open_motion(
+        meeting,
+        district,
+        actor,
         text=text,
         subject=subject,
         mover_id=members[1].id,
         seconder_id=members[5].id,
-        status="open",
-        source_locale="en",
     )
-    meeting.motions.append(motion)
-    voted_at = meeting.starts_at + timedelta(minutes=50)
-    choices = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
-    # TODO(shape): committees.record_vote(motion, member, choice, actor) / Motion.record_vote
-    motion.votes = [
-        MotionVote(member_id=m.id, choice=c, recorded_at=voted_at)
-        for m, c in zip(members, choices, strict=False)
-    ]
     db.session.flush()
-    day = meeting.starts_at.astimezone(ZoneInfo(district.timezone)).date()
-    if day >= current_year(district.id).starts_on:
-        close_motion(motion, district, actor)
-    else:
-        # TODO(shape): committee_record.close_motion approves the *current* year's plan; a vote
-        # at a meeting of an earlier school year must approve that year's (as here).
-        _close_in_its_year(motion, day)
-    # TODO(shape): close_motion(..., at=): the vote closed at the meeting, not when loaded.
-    motion.closed_at = voted_at + timedelta(minutes=10)
-    return motion
+    choices = ["yes"] * yes + ["no"] * no + ["abstain"] * abstain
+    voted_at = meeting.starts_at + timedelta(minutes=50)
+    votes_service.record_votes(
+        opened, {m.id: c for m, c in zip(present, choices, strict=True)}, actor, voted_at
+    )
+    votes_service.close_motion(opened, district, actor, voted_at + timedelta(minutes=10))
 
 
-def _close_in_its_year(motion: Motion, day: date) -> None:
-    """What close_motion does, for a meeting of an earlier year: the outcome from the votes of
-    the members present, and the plan of the meeting's own year approved if it passed."""
-    committee = motion.meeting.committee
-    seated = [m for m in committee.members if m.seated_on(day)]
-    present = {m.id for m in seated if m.id in motion.meeting.present_ids}
-    counted = [v.choice for v in motion.votes if v.member_id in present]
-    outcome = decide(counted, len(present), len(seated), committee.quorum_percent)
-    # TODO(shape): Motion.close(outcome, at)
-    motion.status, motion.passed = "closed", outcome.passed
-    motion.outcome_reason, motion.tally = outcome.reason, outcome.tally
-    plan = db.session.scalars(
-        select(SchoolPlan)
-        .join(SchoolYear, SchoolYear.id == SchoolPlan.school_year_id)
-        .where(
-            SchoolPlan.school_id == committee.school_id,
-            SchoolYear.starts_on <= day,
-            SchoolYear.ends_on >= day,
-        )
-    ).first()
-    if outcome.passed and motion.subject in ("plan", "budget") and plan is not None:
-        plan.approve(motion, day)
-
-
-def _minutes(meeting: Meeting, approved_at: Meeting | None = None) -> MinutesVersion:
+def _minutes(meeting: Meeting, actor, approved_at: Meeting | None = None) -> None:
     """The secretary's minutes of a meeting, approved at `approved_at` (a later meeting) or
-    still a draft."""
-    sections = {
-        str(item.id): {
-            "discussion": f"The council discussed: {item.title['en'].lower()}.",
-            "input": PUBLIC_INPUT,
-        }
-        for item in meeting.agenda
-    }
-    minutes = MinutesVersion(meeting_id=meeting.id, version=1, status="draft", locale="en")
-    minutes.sections = sections  # TODO(shape): MinutesVersion.write(sections)
-    minutes.search_text = " ".join(s["discussion"] for s in sections.values()).lower()
-    db.session.add(minutes)
+    left a draft that members who attended can amend."""
+    minutes_service.save_minutes(
+        meeting,
+        actor,
+        texts={
+            str(item.id): {
+                "discussion": f"The council discussed: {item.title['en'].lower()}.",
+                "input": PUBLIC_INPUT,
+            }
+            for item in meeting.agenda
+        },
+    )
     if approved_at is not None:
-        # TODO(shape): committees.approve_minutes / MinutesVersion.approve(at_meeting, at, ...)
-        minutes.status, minutes.approved_at = "approved", approved_at.starts_at
-        minutes.approved_at_meeting_id = approved_at.id
-        minutes.attendance = [
-            {"name": m.name if m.name_public else "", "seat": m.seat}
-            for m in meeting.committee.members
-            if m.id in meeting.present_ids
-        ]
-    return minutes
+        minutes_service.approve_minutes(
+            meeting, actor, at_meeting=approved_at, at=approved_at.starts_at + timedelta(hours=1)
+        )
 
 
 def load_committees_demo(district, actor) -> None:
@@ -245,68 +207,68 @@ def load_committees_demo(district, actor) -> None:
         s.slug: s
         for s in db.session.scalars(select(School).where(School.district_id == district.id))
     }
-    council_user = db.session.scalars(select(User).where(User.email == "council@demo.test")).first()
     for slug, (past, upcoming) in MEETINGS.items():
         school = schools.get(slug)
         if school is None:
             continue
         _replace_council(school)
         planned = _planned_council_dates(school)
-        committee = _council(school, council_user if slug == "cesar-chavez-elementary" else None)
+        committee, members = _council(school, district, actor)
         place = f"{school.name}, library"
-        decided = []  # (meeting, the meeting that approves its minutes is the next one)
-        # Last year's vote on the plan (no phase dates then: it was the decide phase), then
-        # this year's decided meeting.
-        held = [(LAST_YEAR[slug], "decide")] if slug in LAST_YEAR else []
-        for (day, title, agenda, text, subject, votes), phase in [*held, (past, None)]:
+        # Last year's vote on the plan, if any, then this year's decided meeting; the minutes
+        # of each are approved at the next meeting (this year's at a follow-up two weeks on).
+        decided = []
+        for day, title, agenda, text, subject, votes in [
+            *([LAST_YEAR[slug]] if slug in LAST_YEAR else []),
+            past,
+        ]:
             meeting = _schedule(
                 committee,
                 district,
-                phase,
+                actor,
+                _at(district, day, 18),
+                agenda,
                 title=title,
-                starts_at=_at(district, day, 18),
                 place=place,
                 interpretation=True,
                 childcare=True,
-                agenda=agenda,
             )
-            _post_agenda(meeting, _at(district, day - timedelta(days=7), 9))
-            _attend(meeting, committee.members[: sum(votes)])
-            _decide(meeting, district, actor, text, subject, votes)
+            _post_agenda(meeting, actor, _at(district, day - timedelta(days=7), 9))
+            _decide(meeting, district, actor, members, (text, subject), votes)
             decided.append(meeting)
-        # Two weeks after this year's decided meeting the council met again for its minutes.
         day = past[0] + timedelta(days=14)
         followup = _schedule(
             committee,
             district,
+            actor,
+            _at(district, day, 18),
+            FOLLOW_UP_AGENDA,
             title=FOLLOW_UP,
-            starts_at=_at(district, day, 18),
             place=place,
-            agenda=FOLLOW_UP_AGENDA,
         )
-        _post_agenda(followup, _at(district, day - timedelta(days=7), 9))
-        _attend(followup, committee.members[:8])
+        _post_agenda(followup, actor, _at(district, day - timedelta(days=7), 9))
+        meetings.take_attendance(followup, actor, [m.id for m in members[:8]])
         for meeting, approving in zip(decided, [*decided[1:], followup], strict=True):
-            _minutes(meeting, approved_at=approving)
-        # The follow-up's own minutes are still a draft: members who attended can amend them.
-        _minutes(followup)
+            _minutes(meeting, actor, approved_at=approving)
+        _minutes(followup, actor)
         day, title, agenda = upcoming
         day = max(day, utcnow().date() + timedelta(days=14))  # always ahead of today
         soon = _schedule(
             committee,
             district,
+            actor,
+            _at(district, day, 18),
+            agenda,
             title=title,
-            starts_at=_at(district, day, 18),
             place=place,
             interpretation=True,
             childcare=True,
-            agenda=agenda,
         )
-        _post_agenda(soon, _at(district, day - timedelta(days=5), 9))
+        _post_agenda(soon, actor, _at(district, day - timedelta(days=5), 9))
         # The rest of the year's council dates from the planning demo, agendas still to come.
         for values in planned:
             if values["starts_at"] > soon.starts_at + timedelta(days=7):
-                _schedule(committee, district, **values)
+                _schedule(committee, district, actor, **values)
     db.session.flush()
     _load_feedback(district, schools, actor)
 

@@ -115,21 +115,24 @@ def load_planning_demo(district) -> None:
     db.session.execute(delete(PhaseWindow).where(PhaseWindow.district_id == district.id))
     db.session.execute(delete(EventRequirement).where(EventRequirement.district_id == district.id))
     start = year.starts_on.year
-    for phase, starts, ends in (
-        ("engage", date(start, 7, 1), date(start, 8, 31)),
-        ("reflect", date(start, 9, 1), date(start, 11, 30)),
-        ("prioritize", date(start, 12, 1), date(start + 1, 2, 28)),
-        ("decide", date(start + 1, 3, 1), date(start + 1, 6, 30)),
-    ):
-        db.session.add(
-            PhaseWindow(
-                district_id=district.id,
-                school_year_id=year.id,
-                phase=phase,
-                starts_on=starts,
-                ends_on=ends,
+    # The same four phases every year (last year's too, so its meetings have their phase).
+    for each in db.session.scalars(select(SchoolYear).where(SchoolYear.district_id == district.id)):
+        first = each.starts_on.year
+        for phase, starts, ends in (
+            ("engage", date(first, 7, 1), date(first, 8, 31)),
+            ("reflect", date(first, 9, 1), date(first, 11, 30)),
+            ("prioritize", date(first, 12, 1), date(first + 1, 2, 28)),
+            ("decide", date(first + 1, 3, 1), date(first + 1, 6, 30)),
+        ):
+            db.session.add(
+                PhaseWindow(
+                    district_id=district.id,
+                    school_year_id=each.id,
+                    phase=phase,
+                    starts_on=starts,
+                    ends_on=ends,
+                )
             )
-        )
     for phase, kind, count, due in (
         ("reflect", "site_council", 2, date(start, 10, 15)),
         ("reflect", "survey_window", 1, date(start, 10, 1)),
