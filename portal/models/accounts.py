@@ -101,6 +101,12 @@ class User(TimestampMixin, UserMixin, db.Model):
     def school_ids(self, role: Role) -> set[int]:
         return {g.school_id for g in self.grants if g.role == role.value and g.school_id}
 
+    def schools_as(self, role: Role) -> list:
+        """The schools a school-scoped role of this user names (a principal's schools), by
+        name."""
+        found = {g.school.id: g.school for g in self.grants if g.role == role.value and g.school}
+        return sorted(found.values(), key=lambda school: school.name)
+
     @property
     def status(self) -> AccountStatus:
         return AccountStatus.ACTIVE if self.is_active is not False else AccountStatus.INACTIVE
