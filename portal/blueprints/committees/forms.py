@@ -282,7 +282,7 @@ per_language(AgendaItemForm, "item", _l("New agenda item"), meetings.ITEM_LENGTH
 
 class AttendanceForm(RecordForm):
     # Ids of people who are not members are dropped by the model, as they always were.
-    present = MultiCheckboxField(_l("Members present"), coerce=int, validate_choice=False)
+    present = MultiCheckboxField(_l("Members present"), coerce=_row_id, validate_choice=False)
 
 
 class MotionForm(RecordForm):
