@@ -18,6 +18,7 @@ from wtforms import (
     Field,
     HiddenField,
     IntegerField,
+    SearchField,
     StringField,
     TextAreaField,
 )
@@ -496,3 +497,20 @@ class AmendmentDecisionForm(RecordForm):
         filters=[_strip],
         render_kw={"maxlength": minutes.NOTE_LENGTH},
     )
+
+
+class MinutesSearchForm(RecordForm):
+    """The public archive's search box (a GET form: nothing to protect with a token)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        _l("Search the minutes"),
+        validators=[Length(max=100)],
+        filters=[_strip],
+        render_kw={"maxlength": 100},
+    )
+
+    def query(self) -> str:
+        return (self.q.data or "")[:100]

@@ -13,6 +13,7 @@ from portal.blueprints.committees.forms import (
     AmendmentDecisionForm,
     AmendmentForm,
     ApproveMinutesForm,
+    MinutesSearchForm,
     minutes_form,
     row_choices,
     with_id,
@@ -188,14 +189,15 @@ def review_minutes(meeting_id: int):
 def minutes_archive(committee_id: int):
     """Approved minutes of past meetings, newest first, searchable by text, a page at a time."""
     committee = committee_or_404(committee_id)
-    query = (request.args.get("q") or "").strip()[:100]
+    search = MinutesSearchForm(request.args)
     page = parse_int(request.args.get("page"), 1, 1000) or 1
-    rows, more = minutes.archive(committee, query, page, PER_PAGE)
+    rows, more = minutes.archive(committee, search.query(), page, PER_PAGE)
     return render_template(
         "committees/minutes_archive.html",
         committee=committee,
         rows=rows,
-        query=query,
+        search=search,
+        query=search.query(),
         page=page,
         more=more,
     )
