@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import AllocationScenario, FundingStream, InvestmentCategory, NeedGroup, School
 from portal.models.allocation import ScenarioStatus
 from portal.services import funding
-from portal.services.allocation import ALL_STUDENTS
+from portal.services.allocation import ALL_STUDENTS, AllocationError, AllocationResult
 from portal.services.allocation_setup import LEVELS
 from portal.services.charts import scatter_chart
 from portal.services.school_year import current_year
@@ -124,6 +124,25 @@ def equity_points(money, schools: dict, counts: dict, group: str) -> list[dict]:
 
 
 @dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario's run for staff: its result and pool, or the reason it has none (the floors
+    cost more than the money available)."""
+
+    result: AllocationResult | None
+    pool: funding.FundingPool | None
+    problem: str | None = None
+
+
+def try_scenario(scenario: AllocationScenario, streams=None) -> ScenarioRun:
+    """Run a scenario; when its floors do not fit, say so instead of failing."""
+    try:
+        result, pool = funding.run_scenario(scenario, streams)
+    except AllocationError as error:
+        return ScenarioRun(None, None, error.message)
+    return ScenarioRun(result, pool)
+
+
+@dataclass(frozen=True)
 class Workspace:
     """The staff overview of a year: streams, scenarios and each one's run, schools with their
     enrollment by group, need groups, and the spending categories restricted money may name."""
@@ -131,7 +150,7 @@ class Workspace:
     year: object
     streams: list[FundingStream]
     scenarios: list[AllocationScenario]
-    runs: dict[int, funding.ScenarioRun]
+    runs: dict[int, ScenarioRun]
     schools: list[School]
     groups: list[NeedGroup]
     enrollment: dict[int, dict[str, int]]
@@ -160,7 +179,7 @@ def workspace(district_id: int, year) -> Workspace:
         year=year,
         streams=streams,
         scenarios=scenarios,
-        runs={s.id: funding.try_scenario(s, streams) for s in scenarios},
+        runs={s.id: try_scenario(s, streams) for s in scenarios},
         schools=list(
             db.session.scalars(
                 select(School).where(School.district_id == district_id).order_by(School.name)
@@ -186,7 +205,7 @@ class ScenarioPage:
 
     groups: list[str]
     group_names: dict[str, NeedGroup]
-    run: funding.ScenarioRun
+    run: ScenarioRun
     schools: dict[int, School]
     levels: tuple[str, ...] = LEVELS
 
@@ -197,7 +216,7 @@ def scenario_page(scenario: AllocationScenario) -> ScenarioPage:
     return ScenarioPage(
         groups=[ALL_STUDENTS, *[group.key for group in need_groups]],
         group_names={group.key: group for group in need_groups},
-        run=funding.try_scenario(scenario),
+        run=try_scenario(scenario),
         schools={
             s.id: s
             for s in db.session.scalars(

@@ -123,25 +123,6 @@ def run_scenario(
     return allocate(school_inputs(scenario.district_id, scenario.school_year_id), policy), pool
 
 
-@dataclass(frozen=True)
-class ScenarioRun:
-    """A scenario's run for staff: its result and pool, or the reason it has none (the floors
-    cost more than the money available)."""
-
-    result: AllocationResult | None
-    pool: FundingPool | None
-    problem: str | None = None
-
-
-def try_scenario(scenario: AllocationScenario, streams=None) -> ScenarioRun:
-    """Run a scenario; when its floors do not fit, say so instead of failing."""
-    try:
-        result, pool = run_scenario(scenario, streams)
-    except AllocationError as error:
-        return ScenarioRun(None, None, error.message)
-    return ScenarioRun(result, pool)
-
-
 def published_scenario(district_id: int, year_id: int) -> AllocationScenario | None:
     """The adopted scenario, else one published as "what you would receive"."""
     rows = list(
