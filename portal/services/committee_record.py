@@ -122,14 +122,6 @@ def _officer(committee, office: Officer):
     return next((m for m in committee.members if m.officer == office), None)
 
 
-def close_motion(motion: Motion, district, actor, at=None) -> None:
-    """Close a motion's vote: see services.votes.close_motion, where it lives now (this name is
-    kept for the callers that knew it here)."""
-    from portal.services import votes  # votes reads this module: imported when called
-
-    votes.close_motion(motion, district, actor, at)
-
-
 def english_learner_share(district_id: int, school_id: int) -> float:
     """The share of the school's students who are English learners this year (for the ELAC
     composition rule); 0 when enrollment is not known."""
