@@ -137,6 +137,22 @@ NEED_GROUPS = [
     ("sped", text("students in special education", es="estudiantes de educación especial",
                   vi="học sinh giáo dục đặc biệt")),
 ]  # fmt: skip
+# The streams' names in every language (a budget table's headers are as tall as the longest).
+STREAM_NAMES = {
+    "base": text("Base grant (unrestricted)", es="Subvención base (sin restricciones)",
+                 zh_Hans="基本拨款（无限制）", vi="Khoản cấp cơ bản (không hạn chế)",
+                 ar="المنحة الأساسية (غير مقيَّدة)"),
+    "supplemental": text("Supplemental and concentration grant",
+                         es="Subvención suplementaria y de concentración", zh_Hans="补充和集中拨款",
+                         vi="Khoản cấp bổ sung và tập trung", ar="المنحة التكميلية ومنحة التركيز"),
+    "title-i": text("Title I (federal)", es="Título I (federal)", zh_Hans="第一条款（联邦）",
+                    vi="Tiêu đề I (liên bang)", ar="الباب الأول (اتحادي)"),
+    "special-ed": text("Special education (held centrally)",
+                       es="Educación especial (administrada por el distrito)",
+                       zh_Hans="特殊教育（由学区统一管理）",
+                       vi="Giáo dục đặc biệt (học khu quản lý)",
+                       ar="التربية الخاصة (تديرها المنطقة التعليمية)"),
+}  # fmt: skip
 SHARES = (40, 20, 12)  # percent of a school's students in poverty, learning English, in sped
 GRANT_CENTS = 15_000_000  # Title I, per eligible school
 
@@ -192,11 +208,11 @@ def funding(district, year, shares=None, grant_schools=(), revenue_percent=None)
     if revenue_percent is not None:
         revenue = revenue * revenue_percent // 100
     streams = {
-        "base": stream(district, year, "Base grant (unrestricted)", revenue=revenue * 80 // 100),
+        "base": stream(district, year, STREAM_NAMES["base"], revenue=revenue * 80 // 100),
         "supplemental": stream(
             district,
             year,
-            "Supplemental and concentration grant",
+            STREAM_NAMES["supplemental"],
             restriction="Must pay for more or better services for students in poverty, English "
             "learners and foster youth.",
             revenue=revenue - revenue * 80 // 100,
@@ -204,7 +220,7 @@ def funding(district, year, shares=None, grant_schools=(), revenue_percent=None)
         "title-i": stream(
             district,
             year,
-            "Title I (federal)",
+            STREAM_NAMES["title-i"],
             restriction="Must add to, not replace, help for students at risk of falling behind.",
             distribution="grant",
             grant=GRANT_CENTS,
@@ -213,7 +229,7 @@ def funding(district, year, shares=None, grant_schools=(), revenue_percent=None)
         "special-ed": stream(
             district,
             year,
-            "Special education (held centrally)",
+            STREAM_NAMES["special-ed"],
             restriction="Pays for services in students' individual education programs.",
             revenue=450_000_000,
             distribution="central",
