@@ -178,7 +178,6 @@ def move_row(slug: str, kind: str, row_id: int):
         abort(404)
     school, _year, plan = editable_plan(slug)
     form = MoveForm()
-    form.validate()
     plan_editing.move_row(plan, _row_or_404(plan, kind, row_id), form.up, current_user)
     db.session.commit()
     direction = "up" if form.up else "down"

@@ -5,7 +5,8 @@ district's lists `<prefix>_<locale>` (per_language).
 
 A row form's fields are named after the row's columns (`cost_cents`, sent as "cost"), so its
 `values()` go to services.plan_editing as they are, and a field added to the form and the model
-needs nothing in between."""
+needs nothing in between: the editor draws a row form's fields in their declared order
+(editor_forms.py makes one form per row as the page draws it)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
