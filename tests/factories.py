@@ -34,6 +34,7 @@ from portal.models import (
     Meeting,
     NeedGroup,
     PriorAllocation,
+    ReadinessAssessment,
     School,
     SchoolPlan,
     SchoolYear,
@@ -460,3 +461,75 @@ def survey(district, slug="ssfr-test", opens_in_days=-1, closes_in_days=30, **va
         setattr(row, key, value)
     db.session.flush()
     return row
+
+
+# -- readiness --------------------------------------------------------------------------------
+
+OBSERVATIONS = [
+    ("compliance", "efficiency", "Sees the budget as a set of compliance checks."),
+    ("fatigue", "", "Has seen three budgeting reforms come and go."),
+    ("ally", "innovation", "Wants schools to choose their own interventions."),
+    ("gap", "autonomy", "Spends most of the week on approvals principals could make."),
+    ("opponent", "autonomy", "Worries that site staffing choices will break the contract."),
+    ("service", "engagement", "Describes the office as there to serve schools."),
+    ("ally", "transparency", "Already shares the school budget with the site council."),
+    ("bias", "equity", "Assumes some families are not interested in budgets."),
+]
+
+
+def readiness_assessment(
+    district, survey, facilitator, officials, slug="readiness-test", interviews=5
+) -> ReadinessAssessment:
+    """An assessment of `survey` run by `facilitator` through the readiness services: every
+    official (district staff users) answers the whole inventory (they split, strength against
+    weakness, on the first three questions); the roundtable notes those three as contested and
+    closes with an overall conclusion; a three-question protocol; `interviews` interviews with
+    two coded observations each, one of them shareable; the summary published; next steps."""
+    from portal.content.readiness_inventory import QUESTIONS
+    from portal.services import interviews as interview_service
+    from portal.services import readiness
+
+    assessment = readiness.create_assessment(
+        district, facilitator, "Readiness test", slug, survey.id
+    )
+    ids = [o.id for o in officials]
+    readiness.save_overview(assessment, facilitator, ids, {"en": "What we learned."}, True)
+    readiness.save_next_steps(assessment, facilitator, "1. Publish every school's budget.")
+    split = {q.key for q in QUESTIONS[:3]}
+    for index, official in enumerate(officials):
+        readiness.save_inventory(
+            assessment,
+            official,
+            {
+                q.key: readiness.InventoryEntry(
+                    rating=(1 if index % 2 == 0 else 4) if q.key in split else 2 + index % 2,
+                    answer="See the evidence.",
+                    evidence="Board minutes." if index == 0 else "",
+                )
+                for q in QUESTIONS
+            },
+        )
+    for key in sorted(split):
+        readiness.save_roundtable_note(
+            assessment, facilitator, key, "No agreement: ask.", contentious=True, carry=True
+        )
+    readiness.save_roundtable_note(
+        assessment, facilitator, "", "Officials and families see it differently.", close=True
+    )
+    for text in ("Your role in budgets?", "Where is time wasted?", "What would you need?"):
+        interview_service.add_protocol_question(assessment, facilitator, text)
+    for n in range(interviews):
+        interview = interview_service.log_interview(
+            assessment,
+            facilitator,
+            interviewee_role=f"Official {n + 1}",
+            department="Business services",
+            held_on=date(2026, 11, 2 + n),
+            notes="Notes kept by the facilitator only.",
+        )
+        for k, (code, area, note) in enumerate(OBSERVATIONS[2 * n % 8 : 2 * n % 8 + 2]):
+            interview_service.add_observation(
+                interview, facilitator, code=code, survey_area=area, note=note, shareable=k == 0
+            )
+    db.session.flush()
+    return assessment

@@ -467,15 +467,19 @@ def _report_headings(app, code):
 
 
 @pytest.fixture
-def demo_assessment(clean_app, district, survey_id, make_user):
-    from portal.demo.readiness import load_readiness_demo
-    from portal.models import ReadinessAssessment
+def three_tiers(clean_app, district, survey_id):
+    """A readiness assessment of the test survey with all three tiers filled in: four
+    officials' inventories, the roundtable held, five interviews (tests/factories.py)."""
+    from portal.models import District, Survey
+    from tests import factories
 
-    make_user(Role.DISTRICT, email="district@demo.test")
     with clean_app.app_context():
-        load_readiness_demo(district["id"], survey_id)
+        row = db.session.get(District, district["id"])
+        officials = [factories.user(Role.DISTRICT) for _ in range(4)]
+        facilitator = factories.user(Role.FACILITATOR)
+        survey = db.session.get(Survey, survey_id)
+        assessment_id = factories.readiness_assessment(row, survey, facilitator, officials).id
         db.session.commit()
-        assessment_id = db.session.query(ReadinessAssessment).one().id
         db.session.remove()
     return assessment_id
 
@@ -495,11 +499,11 @@ def _set_conclusion(app, assessment_id, lines: int):
 
 
 def test_readiness_report_pdf_breaks_well_in_every_language(
-    clean_app, demo_assessment, login_as, tmp_path
+    clean_app, three_tiers, login_as, tmp_path
 ):
     staff = login_as(Role.DISTRICT)
     for code in LANGUAGES:
-        response = staff.get(f"/manage/readiness/{demo_assessment}/report.pdf?lang={code}")
+        response = staff.get(f"/manage/readiness/{three_tiers}/report.pdf?lang={code}")
         assert response.status_code == 200
         pages = _pdf_pages(response.data, tmp_path)
         _assert_no_page_ends_with_a_heading(pages, _report_headings(clean_app, code))
@@ -507,8 +511,8 @@ def test_readiness_report_pdf_breaks_well_in_every_language(
     # Longer conclusions move every later heading down the pages: none is left at a foot.
     headings = _report_headings(clean_app, "en")
     for lines in range(0, 60, 5):
-        _set_conclusion(clean_app, demo_assessment, lines)
-        data = staff.get(f"/manage/readiness/{demo_assessment}/report.pdf?lang=en").data
+        _set_conclusion(clean_app, three_tiers, lines)
+        data = staff.get(f"/manage/readiness/{three_tiers}/report.pdf?lang=en").data
         _assert_no_page_ends_with_a_heading(_pdf_pages(data, tmp_path), headings)
 
 
@@ -721,11 +725,9 @@ def test_result_bars_name_each_answer_with_its_share_in_every_language(
             assert re.search(r'<span class="num">[^<]*\d[^<]*%[^<]*</span>', item), item
 
 
-def test_the_gap_chart_says_each_area_and_its_numbers_in_words(
-    clean_app, demo_assessment, login_as
-):
+def test_the_gap_chart_says_each_area_and_its_numbers_in_words(clean_app, three_tiers, login_as):
     staff = login_as(Role.DISTRICT)
-    html = staff.get(f"/manage/readiness/{demo_assessment}/report?lang=es").get_data(as_text=True)
+    html = staff.get(f"/manage/readiness/{three_tiers}/report?lang=es").get_data(as_text=True)
     chart = html.split('<figure class="gap-chart', 1)[1].split("</figure>")[0]
     rows = re.findall(r'<p class="gap-label">(.*?)</p>', chart, re.S)
     assert len(rows) == len(SurveyArea)

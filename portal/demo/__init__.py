@@ -98,7 +98,7 @@ def load_demo() -> list[tuple[str, Role]]:
     _years(district)
     current_survey = load_survey_demo(district.id)
     users = _accounts(schools)
-    load_readiness_demo(district.id, current_survey.id)
+    load_readiness_demo(district, current_survey, users[Role.FACILITATOR])
     load_allocation_demo(district, users[Role.DISTRICT])
     load_planning_demo(district)
     load_bulletins_demo(district, users[Role.COMMS])
