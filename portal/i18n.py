@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_babel import get_locale
 
 COOKIE_NAME = "lang"
@@ -89,6 +89,10 @@ def select_locale() -> str:
     chosen = getattr(g, "chosen_locale", None)
     if chosen:
         return chosen
+    if not has_request_context():
+        # The CLI and the scheduler call the same services as routes; their messages are
+        # written in the district's language (or chosen with flask_babel.force_locale).
+        return district_default_locale()
     from_cookie = normalize_locale(request.cookies.get(COOKIE_NAME))
     if from_cookie:
         return from_cookie

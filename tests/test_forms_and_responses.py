@@ -155,3 +155,15 @@ def test_an_illegal_move_answers_409_in_the_readers_language(app):
         "This plan is already approved." in shown.get_data(as_text=True)
     )
     assert "internal detail" not in hidden.get_data(as_text=True)
+
+
+def test_services_messages_translate_outside_a_request(app):
+    """The CLI and the scheduler raise the same translated Rejected as routes: choosing the
+    locale must not need a request."""
+    from flask_babel import gettext, lazy_gettext
+
+    with app.app_context():
+        assert gettext("Draft") == "Draft"
+        assert str(lazy_gettext("Draft")) == "Draft"
+        error = Rejected({"title": lazy_gettext("Draft")})
+        assert str(error.fields["title"]) == "Draft"
