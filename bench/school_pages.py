@@ -21,6 +21,7 @@ from portal.demo import load_demo  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Goal, Investment, School, SchoolPlan, Strategy  # noqa: E402
 from portal.services import funding, plans  # noqa: E402
+from portal.services.school_year import current_year  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", 200))
 SLUG = "lincoln-elementary"
@@ -36,9 +37,10 @@ PAGES = [
 def build_large_plan() -> None:
     """15 goals, each with two strategies, and 80 investments funded from the school's streams."""
     school = db.session.scalars(select(School).where(School.slug == SLUG)).one()
-    year = funding.current_year(school.district_id)
+    year = current_year(school.district_id)
     money = funding.school_funding(funding.published_run(school.district_id, year.id), school.id)
-    plan = SchoolPlan(school_id=school.id, school_year_id=year.id, status="shared")
+    plan = SchoolPlan(school_id=school.id, school_year_id=year.id)
+    plan.share()
     db.session.add(plan)
     for n in range(15):
         goal = Goal(
