@@ -16,8 +16,8 @@ from portal.demo.readiness import load_readiness_demo
 from portal.demo.surveys import load_survey_demo
 from portal.extensions import db
 from portal.models import District, Role, School, SchoolYear, User
+from portal.services import schools
 from portal.services.accounts import set_roles
-from portal.services.short_links import ensure_short_link
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential, demo data only
 
@@ -41,22 +41,26 @@ def _district() -> District:
 
 
 def _schools(district) -> dict[str, School]:
+    """The demo's schools, added (with their short links) or updated as the district settings
+    page does it; the CLI is the actor."""
     by_slug = {}
     for slug, name, level, address, enrollment, description in SCHOOLS:
-        school = db.session.scalars(select(School).where(School.slug == slug)).first()
+        details = {
+            "name": name,
+            "slug": slug,
+            "level": level,
+            "address": address,
+            "enrollment": enrollment,
+            "source_locale": "en",
+            "description": dict(description),
+        }
+        school = schools.school_by_slug(slug)
         if school is None:
-            school = School(slug=slug, district_id=district.id)
-            db.session.add(school)
-        school.name = name
-        school.level = level
-        school.address = address
-        school.enrollment = enrollment
-        school.description = dict(description)
-        school.source_locale = "en"
-        db.session.flush()
-        # TODO(shape): schools.create_school / update_school (which make the short link)
-        ensure_short_link("school", school.id)
+            school = schools.create_school(district, None, **details)
+        else:
+            schools.update_school(school, None, **details)
         by_slug[slug] = school
+    db.session.flush()
     return by_slug
 
 
@@ -74,7 +78,7 @@ def _years(district) -> None:
     db.session.flush()
 
 
-def _accounts(schools) -> dict[Role, User]:
+def _accounts(by_slug) -> dict[Role, User]:
     users = {}
     for role, name, school_slugs in USERS:
         email = demo_email(role)
@@ -85,7 +89,7 @@ def _accounts(schools) -> dict[Role, User]:
         user.name = name
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
-        set_roles(user, [role.value], [schools[s].id for s in school_slugs])
+        set_roles(user, [role.value], [by_slug[s].id for s in school_slugs])
         users[role] = user
     db.session.flush()
     return users
@@ -94,10 +98,10 @@ def _accounts(schools) -> dict[Role, User]:
 def load_demo() -> list[tuple[str, Role]]:
     """Create or refresh the demo district. Returns (e-mail, role) for each demo user."""
     district = _district()
-    schools = _schools(district)
+    by_slug = _schools(district)
     _years(district)
     current_survey = load_survey_demo(district.id)
-    users = _accounts(schools)
+    users = _accounts(by_slug)
     load_readiness_demo(district, current_survey, users[Role.FACILITATOR])
     load_allocation_demo(district, users[Role.DISTRICT])
     load_planning_demo(district)
