@@ -1,7 +1,9 @@
 """Demo school year: phase dates, district template and deadlines, school events, district goals,
 spending categories, a glossary, and plans with budgets for four schools (César Chávez in all
-four languages, with last year's plan and goal progress). Safe to run again: demo rows are
-replaced, and events keep their UIDs."""
+five languages, with last year's plan and goal progress). Plans are created as drafts and
+shared (SchoolPlan.share); only a site council's vote approves one (portal/demo/committees.py).
+Safe to run again: demo rows are replaced, and events keep their UIDs. What it says is in
+portal/demo/content/ (calendar, planning, plans)."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -9,15 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from portal.demo.content.calendar import DISTRICT_EVENTS, SCHOOL_EVENTS
-from portal.demo.content.planning import (
-    CATEGORIES,
-    DISTRICT_GOALS,
-    GLOSSARY,
-    NEEDS,
-    PROGRESS,
-    T,
-)
+from portal.demo.content.calendar import DISTRICT_EVENTS, PHASES, REQUIREMENTS, SCHOOL_EVENTS
+from portal.demo.content.planning import CATEGORIES, DISTRICT_GOALS, GLOSSARY, NEEDS, PROGRESS, T
 from portal.demo.content.plans import PLANS
 from portal.extensions import db
 from portal.models import (
@@ -48,9 +43,13 @@ def _year(district_id: int, label: str) -> SchoolYear | None:
     ).first()
 
 
+def _day(year: SchoolYear, month: int, day: int) -> date:
+    """A day of the school year: July to December in its first calendar year, then the next."""
+    return date(year.starts_on.year if month >= 7 else year.ends_on.year, month, day)
+
+
 def _local(zone: ZoneInfo, year: SchoolYear, month: int, day: int, hour: int) -> datetime:
-    calendar_year = year.starts_on.year if month >= 7 else year.ends_on.year
-    return datetime.combine(date(calendar_year, month, day), time(hour), zone).astimezone(UTC)
+    return datetime.combine(_day(year, month, day), time(hour), zone).astimezone(UTC)
 
 
 def load_planning_demo(district) -> None:
@@ -114,31 +113,19 @@ def load_planning_demo(district) -> None:
     # Phases, the template's requirements, district-wide deadlines, school events.
     db.session.execute(delete(PhaseWindow).where(PhaseWindow.district_id == district.id))
     db.session.execute(delete(EventRequirement).where(EventRequirement.district_id == district.id))
-    start = year.starts_on.year
     # The same four phases every year (last year's too, so its meetings have their phase).
     for each in db.session.scalars(select(SchoolYear).where(SchoolYear.district_id == district.id)):
-        first = each.starts_on.year
-        for phase, starts, ends in (
-            ("engage", date(first, 7, 1), date(first, 8, 31)),
-            ("reflect", date(first, 9, 1), date(first, 11, 30)),
-            ("prioritize", date(first, 12, 1), date(first + 1, 2, 28)),
-            ("decide", date(first + 1, 3, 1), date(first + 1, 6, 30)),
-        ):
+        for phase, (month, day), (end_month, end_day) in PHASES:
             db.session.add(
                 PhaseWindow(
                     district_id=district.id,
                     school_year_id=each.id,
                     phase=phase,
-                    starts_on=starts,
-                    ends_on=ends,
+                    starts_on=_day(each, month, day),
+                    ends_on=_day(each, end_month, end_day),
                 )
             )
-    for phase, kind, count, due in (
-        ("reflect", "site_council", 2, date(start, 10, 15)),
-        ("reflect", "survey_window", 1, date(start, 10, 1)),
-        ("prioritize", "site_council", 1, date(start, 12, 15)),
-        ("decide", "budget_review", 1, date(start + 1, 2, 15)),
-    ):
+    for phase, kind, count, (month, day) in REQUIREMENTS:
         db.session.add(
             EventRequirement(
                 district_id=district.id,
@@ -146,7 +133,7 @@ def load_planning_demo(district) -> None:
                 phase=phase,
                 kind=kind,
                 min_count=count,
-                due_on=due,
+                due_on=_day(year, month, day),
             )
         )
     events = {

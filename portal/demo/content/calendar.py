@@ -1,8 +1,23 @@
-"""The demo school year's calendar: district-wide deadlines and the events every school holds
-(its site council's dates become meetings where the council is on the portal)."""
+"""The demo school year's calendar: the phases, what every school must hold, district-wide
+deadlines and the events every school holds (its site council's dates become meetings where the
+council is on the portal)."""
 
 from portal.demo.content.planning import T
 
+# The district's phase dates, the same every year: (phase, (month, day) first, (month, day) last).
+PHASES = [
+    ("engage", (7, 1), (8, 31)),
+    ("reflect", (9, 1), (11, 30)),
+    ("prioritize", (12, 1), (2, 28)),
+    ("decide", (3, 1), (6, 30)),
+]
+# What every school must hold this year: (phase, event kind, how many, due (month, day)).
+REQUIREMENTS = [
+    ("reflect", "site_council", 2, (10, 15)),
+    ("reflect", "survey_window", 1, (10, 1)),
+    ("prioritize", "site_council", 1, (12, 15)),
+    ("decide", "budget_review", 1, (2, 15)),
+]
 # (phase, kind, title, month, day, hour, interpretation, childcare, committee)
 SCHOOL_EVENTS = [
     (
