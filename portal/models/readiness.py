@@ -71,6 +71,9 @@ VERDICT_LABELS = {
 
 
 class ReadinessAssessment(TimestampMixin, TranslatableMixin, db.Model):
+    """One run of the assessment: Tier 1 is a survey, Tier 2 the officials' inventory and the
+    roundtable, Tier 3 the facilitator's interviews; the report sets them side by side."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -90,6 +93,7 @@ class ReadinessAssessment(TimestampMixin, TranslatableMixin, db.Model):
 
     @property
     def stage(self) -> AssessmentStage:
+        """Whether officials may still change their inventory answers."""
         if self.roundtable_closed:
             return AssessmentStage.ROUNDTABLE_HELD
         return AssessmentStage.INVENTORY_OPEN

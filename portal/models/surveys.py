@@ -207,6 +207,7 @@ class Survey(TimestampMixin, TranslatableMixin, db.Model):
 
     @property
     def is_draft(self) -> bool:
+        """A draft is seen and answered (as a preview) only by district staff."""
         return self.state == SurveyState.DRAFT
 
     def phase(self, now: datetime | None = None) -> SurveyPhase:
@@ -243,6 +244,7 @@ class Survey(TimestampMixin, TranslatableMixin, db.Model):
             )
 
     def remove_item(self, item: "SurveyItem") -> None:
+        """Take a question out of a draft."""
         self.require_draft()
         self.items.remove(item)
 

@@ -84,6 +84,7 @@ def suggested_interview_questions(assessment: ReadinessAssessment) -> list[str]:
 
 
 def next_protocol_position(assessment_id: int) -> int:
+    """The place of a question added at the end of the protocol."""
     current = db.session.scalar(
         select(func.max(InterviewQuestion.position)).where(
             InterviewQuestion.assessment_id == assessment_id
@@ -93,6 +94,7 @@ def next_protocol_position(assessment_id: int) -> int:
 
 
 def protocol(assessment_id: int) -> list[InterviewQuestion]:
+    """The interview protocol's questions, in order."""
     return list(
         db.session.scalars(
             select(InterviewQuestion)
@@ -103,6 +105,7 @@ def protocol(assessment_id: int) -> list[InterviewQuestion]:
 
 
 def interviews_of(assessment_id: int) -> list[Interview]:
+    """The interviews held for the assessment, latest first."""
     return list(
         db.session.scalars(
             select(Interview)

@@ -50,6 +50,7 @@ def classify_agreement(ratings: list[int | None]) -> Verdict:
 
 
 def answers_by_question(assessment_id: int) -> dict[str, list[InventoryAnswer]]:
+    """Every official's inventory answers, by question key."""
     rows = db.session.scalars(
         select(InventoryAnswer)
         .where(InventoryAnswer.assessment_id == assessment_id)
@@ -62,6 +63,7 @@ def answers_by_question(assessment_id: int) -> dict[str, list[InventoryAnswer]]:
 
 
 def classifications(assessment_id: int) -> dict[str, Verdict]:
+    """How far officials agree on each question, by question key."""
     grouped = answers_by_question(assessment_id)
     return {
         q.key: classify_agreement([a.rating for a in grouped.get(q.key, [])]) for q in QUESTIONS
@@ -81,6 +83,7 @@ class InventoryEntry:
 
     @property
     def given(self) -> bool:
+        """Whether the official answered anything (a rating, "not sure", or words)."""
         return bool(self.rating is not None or self.unsure or self.answer or self.evidence)
 
 
@@ -161,6 +164,7 @@ def save_roundtable_note(
 
 
 def roundtable_notes(assessment_id: int) -> dict[str, RoundtableNote]:
+    """What the roundtable concluded, by question key ("" = overall)."""
     return {
         n.question_key: n
         for n in db.session.scalars(
@@ -173,6 +177,7 @@ def roundtable_notes(assessment_id: int) -> dict[str, RoundtableNote]:
 
 
 def assessments_of(district_id: int) -> list[ReadinessAssessment]:
+    """The district's assessments, newest first."""
     return list(
         db.session.scalars(
             select(ReadinessAssessment)

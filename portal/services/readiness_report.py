@@ -40,6 +40,8 @@ def officials_by_survey_area(assessment_id: int) -> dict[str, tuple[float | None
 
 @dataclass(frozen=True)
 class PerceptionGap:
+    """One area's three tiers: the community's mean, officials' view, interview mentions."""
+
     area: SurveyArea
     community_mean: float | None
     community_n: int

@@ -12,6 +12,7 @@ from portal.models.surveys import Survey, SurveyAccessCode
 
 
 def hash_code(code: str) -> str:
+    """What is stored of a code (or a form's receipt): its hash, case and spaces aside."""
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 

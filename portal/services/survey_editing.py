@@ -24,6 +24,7 @@ def start_of(district, day: date) -> datetime:
 
 
 def local_day(district, moment: datetime) -> date:
+    """The district's calendar day of `moment`."""
     return moment.astimezone(ZoneInfo(district.timezone)).date()
 
 
@@ -62,6 +63,7 @@ class SurveySettings:
 
 
 def district_schools(district_id: int) -> list[School]:
+    """The district's schools by name (the ones a survey may cover)."""
     return list(
         db.session.scalars(
             select(School).where(School.district_id == district_id).order_by(School.name)

@@ -44,6 +44,8 @@ def _optional_id(value):
 
 
 class NewAssessmentForm(PortalForm):
+    """A new assessment: its name, its address (/readiness/<slug>) and its Tier 1 survey."""
+
     title = StringField(
         _l("Name"),
         filters=[_strip],
@@ -97,6 +99,8 @@ class OverviewForm(PortalForm):
 
     @classmethod
     def of(cls, assessment, officials) -> "OverviewForm":
+        """The form with the officials to choose from, filled from `assessment` unless it was
+        just posted."""
         form = cls()
         form.officials.choices = [SelectChoice(u.id, u.name) for u in officials]
         if not form.is_submitted():
@@ -239,6 +243,7 @@ class ProtocolQuestionForm(PortalForm):
     )
 
     def posted(self) -> bool:
+        """This form (not the interview's) was sent."""
         return self.is_submitted() and self.action.data == "question"
 
 
@@ -266,6 +271,7 @@ class InterviewForm(PortalForm):
     )
 
     def posted(self) -> bool:
+        """This form (not the protocol question's) was sent."""
         return self.is_submitted() and self.action.data == "interview"
 
     def values(self) -> dict:
@@ -319,6 +325,8 @@ class ObservationForm(PortalForm):
 
 
 class NextStepsForm(PortalForm):
+    """The facilitator's recommended next steps, at the end of the report."""
+
     next_steps = TextAreaField(
         _l("Write the recommended next steps"),
         validators=[Length(max=20000)],

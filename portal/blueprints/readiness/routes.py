@@ -42,11 +42,13 @@ from portal.services.surveys import district_surveys
 
 @bp.app_template_filter()
 def verdict_label(verdict: str) -> str:
+    """Consensus, contention... in the reader's language."""
     return str(Verdict(verdict).label)
 
 
 @bp.app_template_filter()
 def observation_label(code: str) -> str:
+    """What an interview observation's code means, in the reader's language."""
     return str(ObservationCode(code).label)
 
 

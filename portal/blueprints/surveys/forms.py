@@ -54,6 +54,7 @@ class AnswersForm(PortalForm):
     website = StringField()  # the honeypot: people leave it empty
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """Read the post as WTForms does, keeping answers to unknown questions aside."""
         formdata = self.meta.wrap_formdata(self, formdata)
         # Answers to questions this survey does not have (an old page, a tampered form): kept
         # so the service can say the form does not match.
@@ -87,6 +88,7 @@ class AnswersForm(PortalForm):
         return current, wanted
 
     def reject(self, error) -> None:
+        """Keep a SubmissionError's messages by answer name (whole-form ones as "form")."""
         self.answer_errors = dict(error.fields)
         if error.messages:
             self.answer_errors["form"] = " ".join(error.messages)
@@ -111,6 +113,7 @@ class MoveForm(PortalForm):
 
 
 def moving_between_screens() -> bool:
+    """Whether this post only moves between the survey's screens (it stores nothing)."""
     return MoveForm().goto.data is not None
 
 
@@ -128,6 +131,8 @@ class ResultFilterForm(PortalForm):
 
     @classmethod
     def of(cls, formdata, schools, earlier) -> "ResultFilterForm":
+        """The filters read from the query string, with the lists to choose from: the schools
+        the survey covers and the `earlier` surveys to compare with."""
         form = cls(formdata=formdata)
         form.role.choices = [SelectChoice("", _l("Everyone"))] + [
             SelectChoice(role.value, role.label) for role in RespondentRole
@@ -146,6 +151,7 @@ class ResultFilterForm(PortalForm):
         return form
 
     def where(self) -> ResultFilter:
+        """Whose answers the results cover."""
         role = self.role.data if self.role.data in {r.value for r in RespondentRole} else None
         language = self.language.data if self.language.data in LANGUAGES else None
         school = self.school.data or ""
@@ -185,6 +191,8 @@ class PaperSheetsForm(PortalForm):
 
 
 class NewSurveyForm(PortalForm):
+    """A new survey from the template: its address and its dates."""
+
     slug = StringField(
         _l("Web address name"),
         validators=[DataRequired(message=_l("Enter a web address name.")), Length(max=80), SLUG],
@@ -198,6 +206,9 @@ class NewSurveyForm(PortalForm):
 
 
 class SurveySettingsForm(PortalForm):
+    """A survey's settings: title and introduction in each language, dates, schools, who sees
+    the results, access codes, and the survey it is compared with."""
+
     opens_on = DateField(_l("Opens on"), validators=[InputRequired(message=_l("Choose a date."))])
     closes_on = DateField(_l("Closes on"), validators=[InputRequired(message=_l("Choose a date."))])
     covers_all_schools = BooleanField(_l("Every school in the district"))
@@ -230,6 +241,7 @@ class SurveySettingsForm(PortalForm):
         return form
 
     def settings(self) -> SurveySettings:
+        """The settings as services.survey_editing.save_settings takes them."""
         return SurveySettings(
             opens_on=self.opens_on.data,
             closes_on=self.closes_on.data,
@@ -283,6 +295,8 @@ per_language(ItemForm, "options", _l("Choices, one per line"), 2000)
 
 
 class AccessCodeForm(PortalForm):
+    """A batch of one-time access codes to make."""
+
     count = IntegerField(
         _l("How many codes"),
         validators=[
