@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("readiness", __name__)
 
-from portal.blueprints.readiness import routes  # noqa: E402, F401
+from portal.blueprints.readiness import interviews, routes  # noqa: E402, F401

@@ -1,18 +1,16 @@
-"""Tier 2 (officials' inventory and roundtable), Tier 3 (interviews) and the readiness report."""
+"""The assessment, Tier 2 (officials' inventory and roundtable) and the readiness report. Tier 3
+(the confidential interviews) is in readiness/interviews.py."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.blueprints.readiness import bp
 from portal.blueprints.readiness.forms import (
-    InterviewForm,
     InventoryForm,
     NewAssessmentForm,
     NextStepsForm,
-    ObservationForm,
     OverviewForm,
-    ProtocolQuestionForm,
     RoundtableNoteForm,
     roundtable_forms,
 )
@@ -27,12 +25,10 @@ from portal.permissions import (
     DISTRICT_STAFF,
     can_read_interviews,
     can_take_inventory,
-    confidential,
     public,
     role_required,
 )
 from portal.responses import pdf_download
-from portal.services import interviews as tier3
 from portal.services import readiness as service
 from portal.services.errors import Rejected
 from portal.services.readiness_report import report as report_figures
@@ -52,11 +48,13 @@ def observation_label(code: str) -> str:
     return str(ObservationCode(code).label)
 
 
-def _load(assessment_id: int) -> ReadinessAssessment:
+def load_assessment(assessment_id: int) -> ReadinessAssessment:
+    """The district's assessment, or 404."""
     return district_row_or_404(ReadinessAssessment, assessment_id)
 
 
-def _status(form) -> int:
+def status_of(form) -> int:
+    """422 for a form refused, 200 otherwise."""
     return 422 if form.errors else 200
 
 
@@ -92,16 +90,15 @@ def create():
 
 def _index_page(form: NewAssessmentForm):
     assessments = service.assessments_of(g.district.id)
-    return render_template("readiness/index.html", assessments=assessments, form=form), _status(
-        form
-    )
+    page = render_template("readiness/index.html", assessments=assessments, form=form)
+    return page, status_of(form)
 
 
 @bp.route("/manage/readiness/<int:assessment_id>", methods=["GET", "POST"])
 @role_required(*DISTRICT_STAFF)
 def overview(assessment_id: int):
     """Who answers the inventory, and what the public summary says."""
-    assessment = _load(assessment_id)
+    assessment = load_assessment(assessment_id)
     form = OverviewForm.of(assessment, service.officials())
     if form.validate_on_submit():
         try:
@@ -122,14 +119,14 @@ def overview(assessment_id: int):
     answered = service.answers_by_question(assessment.id)
     return render_template(
         "readiness/overview.html", assessment=assessment, form=form, answered=answered
-    ), _status(form)
+    ), status_of(form)
 
 
 @bp.route("/manage/readiness/<int:assessment_id>/inventory", methods=["GET", "POST"])
 @role_required(*DISTRICT_STAFF)
 def inventory(assessment_id: int):
     """One official's answers to the inventory: a rating, an answer and evidence per question."""
-    assessment = _load(assessment_id)
+    assessment = load_assessment(assessment_id)
     if not can_take_inventory(current_user, assessment):
         return render_template("readiness/not_invited.html", assessment=assessment), 403
     form = InventoryForm.of(service.inventory_of(assessment.id, current_user.id))
@@ -150,7 +147,7 @@ def inventory(assessment_id: int):
         questions=QUESTIONS,
         areas=INVENTORY_AREAS,
         ratings=RATINGS,
-    ), _status(form)
+    ), status_of(form)
 
 
 @bp.route("/manage/readiness/<int:assessment_id>/roundtable", methods=["GET", "POST"])
@@ -159,7 +156,7 @@ def roundtable(assessment_id: int):
     """Answers side by side per question, consensus and contention marked; record conclusions.
     Its forms are hidden fields, a text with the browser's own length limit and checkboxes:
     one that does not validate was not sent by the page (400)."""
-    assessment = _load(assessment_id)
+    assessment = load_assessment(assessment_id)
     form = RoundtableNoteForm()
     if not form.is_submitted():
         return _roundtable_page(assessment)
@@ -190,88 +187,6 @@ def _roundtable_page(assessment: ReadinessAssessment):
     )
 
 
-@bp.route("/manage/readiness/<int:assessment_id>/interviews", methods=["GET", "POST"])
-@confidential
-def interviews(assessment_id: int):
-    """The facilitator's protocol and interview log (confidential). Two forms post here: a
-    question for the protocol (action=question) and an interview (action=interview)."""
-    assessment = _load(assessment_id)
-    question, logged = ProtocolQuestionForm(), InterviewForm()
-    if request.method == "POST" and not (question.posted() or logged.posted()):
-        abort(400)
-    try:
-        if question.posted() and question.validate():
-            tier3.add_protocol_question(assessment, current_user, question.text.data)
-            db.session.commit()
-            flash(_("Question added to the protocol."), "success")
-            return redirect(url_for("readiness.interviews", assessment_id=assessment.id), code=303)
-        if logged.posted() and logged.validate():
-            record = tier3.log_interview(assessment, current_user, **logged.values())
-            db.session.commit()
-            flash(_("Interview logged. Add coded observations below."), "success")
-            return redirect(_interview_url(record), code=303)
-    except Rejected as error:
-        (question if question.posted() else logged).reject(error)
-        db.session.rollback()
-    return render_template(
-        "readiness/interviews.html",
-        assessment=assessment,
-        question=question,
-        logged=logged,
-        protocol=tier3.protocol(assessment.id),
-        suggestions=tier3.suggested_interview_questions(assessment),
-        interviews=tier3.interviews_of(assessment.id),
-    ), 422 if request.method == "POST" else 200
-
-
-def _interview_url(record) -> str:
-    return url_for(
-        "readiness.interview", assessment_id=record.assessment_id, interview_id=record.id
-    )
-
-
-def _interview_or_404(assessment: ReadinessAssessment, interview_id: int):
-    record = tier3.interview_of(assessment, interview_id)
-    if record is None:
-        abort(404)
-    return record
-
-
-@bp.route(
-    "/manage/readiness/<int:assessment_id>/interviews/<int:interview_id>", methods=["GET", "POST"]
-)
-@confidential
-def interview(assessment_id: int, interview_id: int):
-    """One interview: notes and coded observations (confidential)."""
-    assessment = _load(assessment_id)
-    record = _interview_or_404(assessment, interview_id)
-    form = ObservationForm()
-    if form.validate_on_submit():
-        try:
-            tier3.add_observation(record, current_user, **form.values())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Observation added."), "success")
-            return redirect(_interview_url(record), code=303)
-    return render_template(
-        "readiness/interview.html", assessment=assessment, interview=record, form=form
-    ), _status(form)
-
-
-@bp.post("/manage/readiness/<int:assessment_id>/interviews/<int:interview_id>/delete")
-@confidential
-def delete_interview(assessment_id: int, interview_id: int):
-    """Delete an interview record and its observations."""
-    record = _interview_or_404(_load(assessment_id), interview_id)
-    tier3.delete_interview(record, current_user)
-    db.session.commit()
-    flash(_("Interview deleted."), "success")
-    return redirect(url_for("readiness.interviews", assessment_id=assessment_id), code=303)
-
-
 def _report_context(assessment: ReadinessAssessment) -> dict:
     return {
         "assessment": assessment,
@@ -286,7 +201,7 @@ def _report_context(assessment: ReadinessAssessment) -> dict:
 @role_required(Role.FACILITATOR)
 def save_next_steps(assessment_id: int):
     """The facilitator writes the recommended next steps."""
-    assessment = _load(assessment_id)
+    assessment = load_assessment(assessment_id)
     form = NextStepsForm()
     if not form.validate_on_submit():
         return _report_page(assessment, form, 422)
@@ -300,7 +215,7 @@ def save_next_steps(assessment_id: int):
 @role_required(*ASSESSMENT_STAFF)
 def report(assessment_id: int):
     """The readiness report: the three tiers side by side, and the recommended next steps."""
-    assessment = _load(assessment_id)
+    assessment = load_assessment(assessment_id)
     return _report_page(assessment, NextStepsForm(next_steps=assessment.next_steps))
 
 
@@ -316,7 +231,7 @@ def _report_page(assessment: ReadinessAssessment, form: NextStepsForm, status: i
 @role_required(*ASSESSMENT_STAFF)
 def report_pdf(assessment_id: int):
     """The readiness report as a PDF (no interview notes, names or unshared quotes)."""
-    assessment = _load(assessment_id)
+    assessment = load_assessment(assessment_id)
     return pdf_download(
         "readiness/pdf/report.html", f"{assessment.slug}-report.pdf", **_report_context(assessment)
     )
