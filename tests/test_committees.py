@@ -421,3 +421,19 @@ def test_the_quorum_is_set_per_committee(council, login_as, ctx):
     with ctx() as session:
         assert session.get(Committee, council["committee"]).quorum_percent == 66
     assert login_as(Role.COUNCIL).post(url, data={"quorum_percent": "10"}).status_code == 403
+
+
+def test_officers_run_meetings_but_only_the_school_edits_roster_and_quorum(council, login_as, ctx):
+    """A chair sees the meeting forms; the roster and quorum forms (which would answer 403)
+    are shown only to the school's editors, and the chair reads the quorum instead."""
+    chair = login_as(Role.COUNCIL)
+    link_user(ctx, chair, council["members"][1])
+    with saving(ctx) as session:
+        session.get(CommitteeMember, council["members"][1]).officer = "chair"
+    url = f"/manage/committees/{council['committee']}"
+    page = chair.get(url).get_data(as_text=True)
+    assert "Add a meeting" in page
+    assert "Add a member" not in page and 'name="quorum_percent"' not in page
+    assert "A vote needs more than 50% of the seated members present." in page
+    staff = login_as(Role.PRINCIPAL).get(url).get_data(as_text=True)
+    assert "Add a member" in staff and 'name="quorum_percent"' in staff
