@@ -148,3 +148,15 @@ def test_shape_figures_print(capsys):
     shape.main([])
     out = capsys.readouterr().out
     assert "handlers over 30 lines" in out and "longest handler" in out
+
+
+def test_every_pdf_starts_from_the_pdf_base_template():
+    """One base gives every PDF its language, direction and print stylesheet."""
+    used = set()
+    for path in _python_files(PORTAL / "blueprints"):
+        text = path.read_text(encoding="utf-8")
+        used.update(re.findall(r'pdf_download\(\s*"([^"]+)"', text))
+    assert len(used) >= 5, used
+    for name in sorted(used):
+        first = (PORTAL / "templates" / name).read_text(encoding="utf-8").splitlines()[0]
+        assert first == '{% extends "_pdf_base.html" %}', name
