@@ -4,6 +4,7 @@
   `reject(error)` puts a service's `Rejected` messages beside the fields they name.
 - `per_language(FormClass, prefix, ...)` adds one field per portal language (`<prefix>_<code>`),
   drawn by the `translations` macro in `_macros/forms.html`.
+- `saved(form, action)`: validate, run the service call and commit, or roll back and show why.
 - `DollarsField`, `PercentField`, `TimeOfDayField`, `WebAddressField`, `MultiCheckboxField` parse
   what people type into cents, Decimals and times, with messages in the reader's language.
 
@@ -22,7 +23,9 @@ from wtforms import EmailField, Field, SelectField, SelectMultipleField, StringF
 from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget, Select, TextInput
 
+from portal.extensions import db
 from portal.i18n import LANGUAGES
+from portal.services.errors import Rejected
 
 # A sanity check, not RFC 5322: staff addresses are confirmed by the people who create them.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
@@ -149,6 +152,24 @@ class PortalForm(FlaskForm):
     def group_fields(self, prefix: str) -> list:
         """The per-language fields of a group, in the portal's language order."""
         return [self._fields[f"{prefix}_{code}"] for code in LANGUAGES]
+
+
+def saved(form, action) -> bool:
+    """Validate `form`; if it is valid, run `action()` (the one service call), and commit.
+    A `Rejected` from the service rolls back and lands on the form (form.reject). True
+    when the change is committed; the route then redirects, otherwise re-renders (422).
+    Routes call this, not their own try/except/commit, so that one place decides how a refused
+    request rolls back (first: nothing half-done is committed later) and shows its messages."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        action()
+    except Rejected as error:
+        db.session.rollback()
+        form.reject(error)
+        return False
+    db.session.commit()
+    return True
 
 
 def per_language(

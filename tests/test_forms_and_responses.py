@@ -4,8 +4,10 @@ from datetime import time
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from portal.extensions import db
 from portal.forms import (
     DollarsField,
     PercentField,
@@ -14,8 +16,10 @@ from portal.forms import (
     WebAddressField,
     csrf_field,
     per_language,
+    saved,
 )
 from portal.i18n import LANGUAGES
+from portal.models import GlossaryTerm
 from portal.models.base import IllegalMove
 from portal.responses import csv_cell, csv_download, download
 from portal.services.errors import Rejected
@@ -94,6 +98,42 @@ def test_rejected_lands_beside_its_field_its_group_or_the_summary(request_ctx):
     assert form.cost.errors == ["Too much."]
     assert form.group_errors == {"title": ["Write it in English."]}
     assert form.form_errors == ["Odd.", "Start again."]
+
+
+def _add_term(district_id: int, slug: str) -> None:
+    """What a service does: a row in the session, written to the database (not committed)."""
+    db.session.add(GlossaryTerm(district_id=district_id, slug=slug, term={"en": slug.upper()}))
+    db.session.flush()
+
+
+def test_saved_rolls_back_a_refused_change_and_shows_why(clean_app, ctx, district):
+    def refuse():
+        _add_term(district["id"], "elac")
+        raise Rejected({"cost": "Too much."}, "Start again.")
+
+    with clean_app.test_request_context("/", method="POST", data={"cost": "5"}):
+        form = CostForm()
+        assert saved(form, refuse) is False
+        assert form.cost.errors == ["Too much."]
+        assert form.form_errors == ["Start again."]
+        db.session.commit()  # a later commit in the request does not bring the change back
+    with ctx() as session:
+        assert session.scalars(select(GlossaryTerm)).all() == []
+
+
+def test_saved_commits_a_valid_form_and_skips_an_invalid_one(clean_app, ctx, district):
+    calls = []
+    with clean_app.test_request_context("/", method="POST", data={"cost": "ten"}):
+        form = CostForm()
+        assert saved(form, lambda: calls.append("called")) is False
+        assert calls == [] and form.cost.errors
+    with clean_app.test_request_context("/", method="POST", data={"cost": "5"}):
+        form = CostForm()
+        assert saved(form, lambda: _add_term(district["id"], "title-i")) is True
+        assert not form.errors
+        db.session.rollback()  # committed already: nothing left to undo
+    with ctx() as session:
+        assert [t.slug for t in session.scalars(select(GlossaryTerm))] == ["title-i"]
 
 
 def test_csrf_field_comes_from_a_form_and_has_no_id(app):

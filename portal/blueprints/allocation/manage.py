@@ -15,6 +15,7 @@ from portal.blueprints.allocation.forms import (
 )
 from portal.blueprints.school_access import current_year_or_404, district_row_or_404
 from portal.extensions import db
+from portal.forms import saved
 from portal.models import AllocationScenario, EnrollmentImport, FundingStream
 from portal.models.allocation import Distribution, ScenarioStatus
 from portal.permissions import DISTRICT_STAFF, role_required
@@ -62,16 +63,9 @@ def add_stream():
     """Add a funding stream."""
     year = current_year_or_404()
     form = stream_form(g.district.default_locale)
-    if form.validate_on_submit():
-        try:
-            setup.add_stream(g.district, year, current_user, **form.values())
-        except Rejected as error:
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Funding stream added."), "success")
-            return _back()
-    db.session.rollback()
+    if saved(form, lambda: setup.add_stream(g.district, year, current_user, **form.values())):
+        flash(_("Funding stream added."), "success")
+        return _back()
     return _overview(422, stream_form=form)
 
 
@@ -80,16 +74,9 @@ def add_stream():
 def add_need_group():
     """Add a need group (foster youth, gifted ...) with its own weight column."""
     form = NeedGroupForm()
-    if form.validate_on_submit():
-        try:
-            setup.add_need_group(g.district, current_user, **form.values())
-        except Rejected as error:
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Need group added. Give it a weight in a scenario."), "success")
-            return _back()
-    db.session.rollback()
+    if saved(form, lambda: setup.add_need_group(g.district, current_user, **form.values())):
+        flash(_("Need group added. Give it a weight in a scenario."), "success")
+        return _back()
     return _overview(422, group_form=form)
 
 
@@ -167,19 +154,10 @@ def edit_scenario(scenario_id: int):
     scenario = district_row_or_404(AllocationScenario, scenario_id)
     page = pages.scenario_page(scenario)
     form = scenario_form(page.groups, page.group_names, scenario)
-    if form.validate_on_submit():
-        try:
-            setup.edit_scenario(scenario, current_user, **form.values())
-        except Rejected as error:
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Scenario saved."), "success")
-            return redirect(url_for("allocation.edit_scenario", scenario_id=scenario.id), code=303)
-    status = 200
-    if form.is_submitted():
-        db.session.rollback()
-        status = 422
+    if saved(form, lambda: setup.edit_scenario(scenario, current_user, **form.values())):
+        flash(_("Scenario saved."), "success")
+        return redirect(url_for("allocation.edit_scenario", scenario_id=scenario.id), code=303)
+    status = 422 if form.is_submitted() else 200
     return render_template(
         "allocation/scenario.html", scenario=scenario, page=page, form=form
     ), status

@@ -17,11 +17,11 @@ from portal.blueprints.school_access import (
     editable_school_or_404,
 )
 from portal.extensions import db
+from portal.forms import saved
 from portal.models import CalendarEvent, EventRequirement
 from portal.permissions import DISTRICT_STAFF, SCHOOL_EDITORS, can_edit_event, role_required
 from portal.services import calendar_editing as edit
 from portal.services import school_calendar as cal
-from portal.services.errors import Rejected
 
 
 def _school_page(school, status=200, event=None, phases=None):
@@ -50,17 +50,14 @@ def manage_school(slug: str):
 def add_school_event(slug: str):
     school = editable_school_or_404(slug)
     form = event_form(g.district)
-    if form.validate_on_submit():
-        try:
-            year = current_year_or_404()
-            edit.add_event(g.district, year, school, form.details(), current_user)
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Event added to the calendar."), "success")
-            return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)
+    if saved(
+        form,
+        lambda: edit.add_event(
+            g.district, current_year_or_404(), school, form.details(), current_user
+        ),
+    ):
+        flash(_("Event added to the calendar."), "success")
+        return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)
     return _school_page(school, 422, event=form)
 
 
@@ -91,16 +88,9 @@ def edit_event(event_id: int):
     if meeting_page := _meeting_page(event):
         return redirect(meeting_page, code=303)
     form = event_form(g.district, event)
-    if form.validate_on_submit():
-        try:
-            edit.change_event(g.district, event, form.details(), current_user)
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Event saved."), "success")
-            return redirect(_back(event), code=303)
+    if saved(form, lambda: edit.change_event(g.district, event, form.details(), current_user)):
+        flash(_("Event saved."), "success")
+        return redirect(_back(event), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("calendar/edit_event.html", event=event, form=form), status
 
@@ -145,17 +135,14 @@ def dashboard():
 def add_district_event():
     """A district-wide deadline or event that every school's calendar inherits."""
     form = event_form(g.district)
-    if form.validate_on_submit():
-        try:
-            year = current_year_or_404()
-            edit.add_event(g.district, year, None, form.details(), current_user)
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Event added to every school's calendar."), "success")
-            return redirect(url_for("calendar.dashboard"), code=303)
+    if saved(
+        form,
+        lambda: edit.add_event(
+            g.district, current_year_or_404(), None, form.details(), current_user
+        ),
+    ):
+        flash(_("Event added to every school's calendar."), "success")
+        return redirect(url_for("calendar.dashboard"), code=303)
     return _dashboard(422, event=form)
 
 
@@ -164,17 +151,14 @@ def add_district_event():
 def set_phases():
     """The template's phase dates for the year: all four phases."""
     form = PhaseDatesForm()
-    if form.validate_on_submit():
-        try:
-            year = current_year_or_404()
-            edit.set_phase_dates(g.district, year, None, form.dates(), current_user)
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Phase dates saved."), "success")
-            return redirect(url_for("calendar.dashboard"), code=303)
+    if saved(
+        form,
+        lambda: edit.set_phase_dates(
+            g.district, current_year_or_404(), None, form.dates(), current_user
+        ),
+    ):
+        flash(_("Phase dates saved."), "success")
+        return redirect(url_for("calendar.dashboard"), code=303)
     return _dashboard(422, phases=form)
 
 
@@ -183,17 +167,14 @@ def set_phases():
 def add_requirement():
     """Require every school to schedule an event of a kind in a phase, by a date."""
     form = requirement_form()
-    if form.validate_on_submit():
-        try:
-            year = current_year_or_404()
-            edit.add_requirement(g.district, year, actor=current_user, **form.requirement())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Requirement added."), "success")
-            return redirect(url_for("calendar.dashboard"), code=303)
+    if saved(
+        form,
+        lambda: edit.add_requirement(
+            g.district, current_year_or_404(), actor=current_user, **form.requirement()
+        ),
+    ):
+        flash(_("Requirement added."), "success")
+        return redirect(url_for("calendar.dashboard"), code=303)
     return _dashboard(422, requirement=form)
 
 
@@ -213,15 +194,12 @@ def set_school_phases(slug: str):
     """A school's own phase dates; a phase left empty follows the district's."""
     school = editable_school_or_404(slug)
     form = PhaseDatesForm()
-    if form.validate_on_submit():
-        try:
-            year = current_year_or_404()
-            edit.set_phase_dates(g.district, year, school, form.dates(), current_user)
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Phase dates saved."), "success")
-            return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)
+    if saved(
+        form,
+        lambda: edit.set_phase_dates(
+            g.district, current_year_or_404(), school, form.dates(), current_user
+        ),
+    ):
+        flash(_("Phase dates saved."), "success")
+        return redirect(url_for("calendar.manage_school", slug=school.slug), code=303)
     return _school_page(school, 422, phases=form)

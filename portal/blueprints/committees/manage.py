@@ -28,12 +28,12 @@ from portal.blueprints.committees.loading import (
 )
 from portal.blueprints.school_access import editable_school_or_404
 from portal.extensions import db
+from portal.forms import saved
 from portal.models import Committee, Meeting
 from portal.models.base import utcnow
 from portal.permissions import OFFICERS, SCHOOL_EDITORS, role_required
 from portal.services import meetings, rosters, votes
 from portal.services.committee_record import posting_deadline, roster_now
-from portal.services.errors import Rejected
 
 
 def _to_committee(committee: Committee):
@@ -55,17 +55,14 @@ def manage_school(slug: str):
     """A school's committees; add one of the guidebook's kinds."""
     school = editable_school_or_404(slug)
     form = _district_form(CommitteeForm)
-    if form.validate_on_submit():
-        try:
-            committee = rosters.create_committee(
-                school, g.district, current_user, **form.committee()
-            )
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            return _to_committee(committee)
+    created = []  # the new committee, for its page
+    if saved(
+        form,
+        lambda: created.append(
+            rosters.create_committee(school, g.district, current_user, **form.committee())
+        ),
+    ):
+        return _to_committee(created[0])
     return render_template(
         "committees/manage_school.html",
         school=school,
@@ -109,16 +106,9 @@ def manage_committee(committee_id: int):
 def add_member(committee_id: int):
     committee = committee_to_manage(committee_id)
     form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            rosters.add_member(committee, current_user, **form.member())
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Member added."), "success")
-            return _to_committee(committee)
+    if saved(form, lambda: rosters.add_member(committee, current_user, **form.member())):
+        flash(_("Member added."), "success")
+        return _to_committee(committee)
     return _committee_page(committee, "member", form, 422)
 
 
@@ -128,16 +118,9 @@ def committee_rules(committee_id: int):
     """The committee's quorum: more than this share of seated members present."""
     committee = committee_to_manage(committee_id)
     form = QuorumForm()
-    if form.validate_on_submit():
-        try:
-            rosters.set_quorum(committee, current_user, form.quorum_percent.data)
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return _to_committee(committee)
+    if saved(form, lambda: rosters.set_quorum(committee, current_user, form.quorum_percent.data)):
+        flash(_("Saved."), "success")
+        return _to_committee(committee)
     return _committee_page(committee, "quorum", form, 422)
 
 
@@ -148,15 +131,14 @@ def add_meeting(committee_id: int):
     all read."""
     committee = committee_to_run(committee_id)
     form = _district_form(NewMeetingForm)
-    if form.validate_on_submit():
-        try:
-            meeting = meetings.add_meeting(committee, g.district, current_user, **form.details())
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            return _to_meeting(meeting)
+    created = []  # the new meeting, for its page
+    if saved(
+        form,
+        lambda: created.append(
+            meetings.add_meeting(committee, g.district, current_user, **form.details())
+        ),
+    ):
+        return _to_meeting(created[0])
     return _committee_page(committee, "meeting", form, 422)
 
 
@@ -208,16 +190,11 @@ def edit_meeting(meeting_id: int):
     all show the change, and subscribed phones move the meeting."""
     meeting = meeting_to_run(meeting_id)
     form = _district_form(MeetingForm)
-    if form.validate_on_submit():
-        try:
-            meetings.edit_meeting(meeting, g.district, current_user, **form.details())
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Meeting saved."), "success")
-            return _to_meeting(meeting)
+    if saved(
+        form, lambda: meetings.edit_meeting(meeting, g.district, current_user, **form.details())
+    ):
+        flash(_("Meeting saved."), "success")
+        return _to_meeting(meeting)
     return _meeting_page(meeting, "details", form, 422)
 
 
@@ -226,15 +203,13 @@ def edit_meeting(meeting_id: int):
 def add_agenda_item(meeting_id: int):
     meeting = meeting_to_run(meeting_id)
     form = _district_form(AgendaItemForm)
-    if form.validate_on_submit():
-        try:
-            meetings.add_agenda_item(meeting, g.district, current_user, form.translations("item"))
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            return _to_meeting(meeting)
+    if saved(
+        form,
+        lambda: meetings.add_agenda_item(
+            meeting, g.district, current_user, form.translations("item")
+        ),
+    ):
+        return _to_meeting(meeting)
     return _meeting_page(meeting, "agenda", form, 422)
 
 
@@ -265,15 +240,11 @@ def upload_document(meeting_id: int):
     """Attach a PDF or a picture to a meeting."""
     meeting = meeting_to_run(meeting_id)
     form = DocumentForm()
-    if form.validate_on_submit():
-        try:
-            meetings.attach_document(meeting, current_user, form.title.data, form.upload())
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            return _to_meeting(meeting)
+    if saved(
+        form,
+        lambda: meetings.attach_document(meeting, current_user, form.title.data, form.upload()),
+    ):
+        return _to_meeting(meeting)
     return _meeting_page(meeting, "document", form, 422)
 
 
@@ -282,13 +253,6 @@ def upload_document(meeting_id: int):
 def add_motion(meeting_id: int):
     meeting = meeting_to_run(meeting_id)
     form = _district_form(MotionForm).offer(meetings.seated_members(meeting, g.district))
-    if form.validate_on_submit():
-        try:
-            votes.open_motion(meeting, g.district, current_user, **form.motion())
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            return _to_meeting(meeting)
+    if saved(form, lambda: votes.open_motion(meeting, g.district, current_user, **form.motion())):
+        return _to_meeting(meeting)
     return _meeting_page(meeting, "motion", form, 422)

@@ -27,12 +27,11 @@ from portal.blueprints.committees.loading import (
 )
 from portal.extensions import db
 from portal.formatting import short_day
-from portal.forms import parse_int
+from portal.forms import parse_int, saved
 from portal.i18n import translated
 from portal.models import Meeting
 from portal.permissions import MEMBERS, OFFICERS, cacheable, role_required
 from portal.services import minutes
-from portal.services.errors import Rejected
 
 PER_PAGE = 20
 
@@ -75,22 +74,18 @@ def edit_minutes(meeting_id: int):
     """Write the draft, item by item; after approval, start a correction as a new version."""
     meeting = meeting_to_run(meeting_id)
     form = minutes_form(meeting, minutes.latest(meeting))
-    if form.validate_on_submit():
-        try:
-            minutes.save_minutes(
-                meeting,
-                current_user,
-                texts=form.texts(),
-                correction_note=form.correction_note.data or "",
-                locale=str(get_locale()),
-            )
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Minutes saved."), "success")
-            return _to_minutes(meeting.id)
+    if saved(
+        form,
+        lambda: minutes.save_minutes(
+            meeting,
+            current_user,
+            texts=form.texts(),
+            correction_note=form.correction_note.data or "",
+            locale=str(get_locale()),
+        ),
+    ):
+        flash(_("Minutes saved."), "success")
+        return _to_minutes(meeting.id)
     return _minutes_page(meeting, form, status=422 if form.is_submitted() else 200)
 
 
@@ -115,19 +110,15 @@ def approve_minutes(meeting_id: int):
     """Record that the committee approved the draft at a later meeting."""
     meeting = meeting_to_run(meeting_id)
     form = _approve_form(meeting, minutes.editable_draft(meeting))
-    if form.validate_on_submit():
-        later = {m.id: m for m in minutes.later_meetings(meeting)}
-        try:
-            minutes.approve_minutes(
-                meeting, current_user, at_meeting=later.get(form.at_meeting_id.data)
-            )
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(_("Minutes approved and published."), "success")
-            return _to_minutes(meeting.id)
+    later = {m.id: m for m in minutes.later_meetings(meeting)}
+    if saved(
+        form,
+        lambda: minutes.approve_minutes(
+            meeting, current_user, at_meeting=later.get(form.at_meeting_id.data)
+        ),
+    ):
+        flash(_("Minutes approved and published."), "success")
+        return _to_minutes(meeting.id)
     return _minutes_page(meeting, approve=form, status=422)
 
 
@@ -157,21 +148,17 @@ def propose_amendment(meeting_id: int):
     form = AmendmentForm()
     if form.item_key.data not in {str(item.id) for item in meeting.agenda}:
         abort(400)
-    if form.validate_on_submit():
-        try:
-            minutes.propose_amendment(
-                meeting, member, current_user, item_key=form.item_key.data, text=form.text.data
-            )
-        except Rejected as error:
-            db.session.rollback()
-            form.reject(error)
-        else:
-            db.session.commit()
-            flash(
-                _("Your amendment is proposed. The secretary will accept or decline it."),
-                "success",
-            )
-            return redirect(url_for("committees.review_minutes", meeting_id=meeting.id), code=303)
+    if saved(
+        form,
+        lambda: minutes.propose_amendment(
+            meeting, member, current_user, item_key=form.item_key.data, text=form.text.data
+        ),
+    ):
+        flash(
+            _("Your amendment is proposed. The secretary will accept or decline it."),
+            "success",
+        )
+        return redirect(url_for("committees.review_minutes", meeting_id=meeting.id), code=303)
     return _review_page(meeting, form, 422)
 
 

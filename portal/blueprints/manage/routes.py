@@ -14,13 +14,13 @@ from portal.blueprints.manage.forms import (
     show_texts,
 )
 from portal.extensions import db
+from portal.forms import saved
 from portal.htmx import render
 from portal.models import Role, School, User
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.services import schools as school_service
 from portal.services.accounts import active_sessions, revoke_all_sessions
 from portal.services.committee_record import member_desk
-from portal.services.errors import Rejected
 from portal.services.users import list_users, save_user, school_choices
 
 
@@ -60,16 +60,10 @@ def _user_form(user: User | None) -> UserForm:
 def _save_user_form(user: User | None):
     """Create or edit an account; a refused form comes back with everything typed (422)."""
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            saved = save_user(user, current_user, **form.account())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Saved the account of %(name)s.", name=saved.name), "success")
-            return redirect(url_for("manage.users"), code=303)
+    accounts = []  # the account saved, for its name
+    if saved(form, lambda: accounts.append(save_user(user, current_user, **form.account()))):
+        flash(_("Saved the account of %(name)s.", name=accounts[0].name), "success")
+        return redirect(url_for("manage.users"), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("manage/user_form.html", form=form, user=user), status
 
@@ -128,19 +122,17 @@ def _school_form(school: School | None) -> SchoolForm:
 def _save_school_form(school: School | None):
     """Add or edit a school; a refused form comes back with everything typed (422)."""
     form = _school_form(school)
-    if form.validate_on_submit():
-        try:
-            if school is None:
-                school = school_service.create_school(g.district, current_user, **form.details())
-            else:
-                school_service.update_school(school, current_user, **form.details())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
+
+    def save():
+        nonlocal school
+        if school is None:
+            school = school_service.create_school(g.district, current_user, **form.details())
         else:
-            db.session.commit()
-            flash(_("Saved %(name)s.", name=school.name), "success")
-            return redirect(url_for("manage.schools"), code=303)
+            school_service.update_school(school, current_user, **form.details())
+
+    if saved(form, save):
+        flash(_("Saved %(name)s.", name=school.name), "success")
+        return redirect(url_for("manage.schools"), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("manage/school_form.html", form=form, school=school), status
 
@@ -168,15 +160,10 @@ def district_settings():
     form = DistrictForm(obj=district)
     if not form.is_submitted():
         show_texts(form, "tagline", district.tagline)
-    if form.validate_on_submit():
-        try:
-            school_service.update_district(district, current_user, **form.settings())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("District settings saved."), "success")
-            return redirect(url_for("manage.district_settings"), code=303)
+    if saved(
+        form, lambda: school_service.update_district(district, current_user, **form.settings())
+    ):
+        flash(_("District settings saved."), "success")
+        return redirect(url_for("manage.district_settings"), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("manage/district.html", form=form), status

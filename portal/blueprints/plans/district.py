@@ -8,11 +8,11 @@ from portal.blueprints.plans import bp
 from portal.blueprints.plans.forms import DISTRICT_FORMS
 from portal.blueprints.school_access import district_row_or_404
 from portal.extensions import db
+from portal.forms import saved
 from portal.models import DistrictGoal, GlossaryTerm, InvestmentCategory
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.services import district_planning as lists
 from portal.services import plans
-from portal.services.errors import Rejected
 from portal.services.school_year import current_year
 
 KINDS = {"goal": DistrictGoal, "category": InvestmentCategory, "term": GlossaryTerm}
@@ -66,17 +66,10 @@ def add_planning_item(kind: str):
     if kind == "goal" and year is None:
         abort(404)
     form = DISTRICT_FORMS[kind]()
-    if not form.validate():
-        return _page(422, form, kind)
-    try:
-        ADD[kind](form, year)
-    except Rejected as error:
-        form.reject(error)
-        db.session.rollback()
-        return _page(422, form, kind)
-    db.session.commit()
-    flash(_("Added."), "success")
-    return redirect(url_for("plans.district_planning") + f"#{kind}", code=303)
+    if saved(form, lambda: ADD[kind](form, year)):
+        flash(_("Added."), "success")
+        return redirect(url_for("plans.district_planning") + f"#{kind}", code=303)
+    return _page(422, form, kind)
 
 
 @bp.post("/manage/planning/<kind>/<int:item_id>/delete")

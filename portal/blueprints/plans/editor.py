@@ -28,6 +28,7 @@ from portal.blueprints.plans.forms import (
 )
 from portal.blueprints.school_access import current_year_or_404, editable_school_or_404
 from portal.extensions import db
+from portal.forms import saved
 from portal.htmx import render, wants_fragment
 from portal.permissions import SCHOOL_EDITORS, role_required
 from portal.services import funding, plan_editing, plans
@@ -87,17 +88,15 @@ def plan_settings(slug: str):
     school, _year, plan = editable_plan(slug)
     form = settings_form(plan)
     at = ("settings", None, None)
-    if not form.validate():
-        return refused(school, "goals", form, at)
-    try:
-        plan_editing.save_settings(
+    if saved(
+        form,
+        lambda: plan_editing.save_settings(
             plan, form.chosen_status, form.planning_figure_cents.data, current_user
-        )
-    except Rejected as error:
-        return refused(school, "goals", form, at, error)
-    db.session.commit()
-    flash(_("Plan settings saved."), "success")
-    return redirect(url_for("plans.edit_plan", slug=slug, focus="settings"), code=303)
+        ),
+    ):
+        flash(_("Plan settings saved."), "success")
+        return redirect(url_for("plans.edit_plan", slug=slug, focus="settings"), code=303)
+    return refused(school, "goals", form, at)
 
 
 @bp.post("/manage/schools/<slug>/plan/needs")
@@ -126,16 +125,15 @@ def add_row(slug: str, kind: str):
     if kind in plan_editing.PARENTS:
         parent = _row_or_404(plan, plan_editing.PARENTS[kind], form.parent)
     at = (kind, "new", parent.id if parent else None)
-    if not form.validate():
-        return refused(school, section_of(kind), form, at)
-    try:
-        row = plan_editing.add_row(
-            plan, kind, form.values(), editing_locale(), current_user, parent
-        )
-    except Rejected as error:
-        return refused(school, section_of(kind), form, at, error)
-    db.session.commit()
-    return done(school, section_of(kind), ADDED[kind], f"{kind}-{row.id}")
+    added = []  # the new row, for its id
+    if saved(
+        form,
+        lambda: added.append(
+            plan_editing.add_row(plan, kind, form.values(), editing_locale(), current_user, parent)
+        ),
+    ):
+        return done(school, section_of(kind), ADDED[kind], f"{kind}-{added[0].id}")
+    return refused(school, section_of(kind), form, at)
 
 
 @bp.post("/manage/schools/<slug>/plan/<kind>/<int:row_id>")
@@ -148,14 +146,12 @@ def update_row(slug: str, kind: str, row_id: int):
     row = _row_or_404(plan, kind, row_id)
     form = ROW_FORMS[kind]()
     at = (kind, row_id, None)
-    if not form.validate():
-        return refused(school, section_of(kind), form, at)
-    try:
-        plan_editing.update_row(plan, row, form.values(), editing_locale(), current_user)
-    except Rejected as error:
-        return refused(school, section_of(kind), form, at, error)
-    db.session.commit()
-    return done(school, section_of(kind), _("Saved."), f"{kind}-{row_id}")
+    if saved(
+        form,
+        lambda: plan_editing.update_row(plan, row, form.values(), editing_locale(), current_user),
+    ):
+        return done(school, section_of(kind), _("Saved."), f"{kind}-{row_id}")
+    return refused(school, section_of(kind), form, at)
 
 
 @bp.post("/manage/schools/<slug>/plan/<kind>/<int:row_id>/delete")

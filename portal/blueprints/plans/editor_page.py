@@ -8,7 +8,6 @@ from flask_babel import get_locale
 
 from portal.blueprints.plans.editor_forms import EditorForms, editor_choices
 from portal.blueprints.school_access import current_year_or_404, editable_school_or_404
-from portal.extensions import db
 from portal.forms import parse_int
 from portal.htmx import render, wants_fragment
 from portal.services import funding, plans
@@ -139,12 +138,10 @@ def page(school, section="goals", status=200, refused=None, at=None, focus=None,
     )
 
 
-def refused(school, section: str, form, at, error=None):
-    """A refused form (by its validators, or `error`, a service's Rejected): nothing saved,
-    the editor again with the form as typed, a summary and each message by its field (422)."""
-    if error is not None:
-        form.reject(error)
-        db.session.rollback()
+def refused(school, section: str, form, at):
+    """A refused form (by its validators, or by the service, through `portal.forms.saved`):
+    nothing saved, the editor again with the form as typed, a summary and each message by its
+    field (422)."""
     return page(school, section, 422, refused=form, at=at)
 
 

@@ -10,10 +10,10 @@ from portal.blueprints.readiness import bp
 from portal.blueprints.readiness.forms import InterviewForm, ObservationForm, ProtocolQuestionForm
 from portal.blueprints.readiness.routes import load_assessment, status_of
 from portal.extensions import db
+from portal.forms import saved
 from portal.models import ReadinessAssessment
 from portal.permissions import confidential
 from portal.services import interviews as tier3
-from portal.services.errors import Rejected
 
 
 @bp.route("/manage/readiness/<int:assessment_id>/interviews", methods=["GET", "POST"])
@@ -25,20 +25,19 @@ def interviews(assessment_id: int):
     question, logged = ProtocolQuestionForm(), InterviewForm()
     if request.method == "POST" and not (question.posted() or logged.posted()):
         abort(400)
-    try:
-        if question.posted() and question.validate():
-            tier3.add_protocol_question(assessment, current_user, question.text.data)
-            db.session.commit()
-            flash(_("Question added to the protocol."), "success")
-            return redirect(url_for("readiness.interviews", assessment_id=assessment.id), code=303)
-        if logged.posted() and logged.validate():
-            record = tier3.log_interview(assessment, current_user, **logged.values())
-            db.session.commit()
-            flash(_("Interview logged. Add coded observations below."), "success")
-            return redirect(_interview_url(record), code=303)
-    except Rejected as error:
-        (question if question.posted() else logged).reject(error)
-        db.session.rollback()
+    if question.posted() and saved(
+        question,
+        lambda: tier3.add_protocol_question(assessment, current_user, question.text.data),
+    ):
+        flash(_("Question added to the protocol."), "success")
+        return redirect(url_for("readiness.interviews", assessment_id=assessment.id), code=303)
+    records = []  # the interview logged, for its page
+    if logged.posted() and saved(
+        logged,
+        lambda: records.append(tier3.log_interview(assessment, current_user, **logged.values())),
+    ):
+        flash(_("Interview logged. Add coded observations below."), "success")
+        return redirect(_interview_url(records[0]), code=303)
     return render_template(
         "readiness/interviews.html",
         assessment=assessment,
@@ -72,16 +71,9 @@ def interview(assessment_id: int, interview_id: int):
     assessment = load_assessment(assessment_id)
     record = _interview_or_404(assessment, interview_id)
     form = ObservationForm()
-    if form.validate_on_submit():
-        try:
-            tier3.add_observation(record, current_user, **form.values())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Observation added."), "success")
-            return redirect(_interview_url(record), code=303)
+    if saved(form, lambda: tier3.add_observation(record, current_user, **form.values())):
+        flash(_("Observation added."), "success")
+        return redirect(_interview_url(record), code=303)
     return render_template(
         "readiness/interview.html", assessment=assessment, interview=record, form=form
     ), status_of(form)

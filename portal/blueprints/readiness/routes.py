@@ -17,6 +17,7 @@ from portal.blueprints.readiness.forms import (
 from portal.blueprints.school_access import district_row_or_404
 from portal.content.readiness_inventory import INVENTORY_AREAS, QUESTIONS, RATINGS
 from portal.extensions import db
+from portal.forms import saved
 from portal.models import ReadinessAssessment, Role
 from portal.models.readiness import ObservationCode, Verdict
 from portal.models.surveys import SurveyArea
@@ -70,21 +71,20 @@ def index():
 def create():
     """District staff start an assessment."""
     form = NewAssessmentForm.of(district_surveys(g.district.id))
-    if form.validate_on_submit():
-        try:
-            assessment = service.create_assessment(
+    created = []  # the new assessment, for its page
+    if saved(
+        form,
+        lambda: created.append(
+            service.create_assessment(
                 g.district, current_user, form.title.data, form.slug.data, form.tier1_survey_id.data
             )
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(
-                _("Assessment created. Invite the officials who will answer the inventory."),
-                "success",
-            )
-            return redirect(url_for("readiness.overview", assessment_id=assessment.id), code=303)
+        ),
+    ):
+        flash(
+            _("Assessment created. Invite the officials who will answer the inventory."),
+            "success",
+        )
+        return redirect(url_for("readiness.overview", assessment_id=created[0].id), code=303)
     return _index_page(form)
 
 
@@ -100,22 +100,18 @@ def overview(assessment_id: int):
     """Who answers the inventory, and what the public summary says."""
     assessment = load_assessment(assessment_id)
     form = OverviewForm.of(assessment, service.officials())
-    if form.validate_on_submit():
-        try:
-            service.save_overview(
-                assessment,
-                current_user,
-                form.officials.data,
-                form.translations("summary"),
-                form.publish.data,
-            )
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("readiness.overview", assessment_id=assessment.id), code=303)
+    if saved(
+        form,
+        lambda: service.save_overview(
+            assessment,
+            current_user,
+            form.officials.data,
+            form.translations("summary"),
+            form.publish.data,
+        ),
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("readiness.overview", assessment_id=assessment.id), code=303)
     answered = service.answers_by_question(assessment.id)
     return render_template(
         "readiness/overview.html", assessment=assessment, form=form, answered=answered
@@ -130,16 +126,9 @@ def inventory(assessment_id: int):
     if not can_take_inventory(current_user, assessment):
         return render_template("readiness/not_invited.html", assessment=assessment), 403
     form = InventoryForm.of(service.inventory_of(assessment.id, current_user.id))
-    if form.validate_on_submit():
-        try:
-            service.save_inventory(assessment, current_user, form.entries())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Saved. You can change your answers until the roundtable."), "success")
-            return redirect(url_for("readiness.inventory", assessment_id=assessment.id), code=303)
+    if saved(form, lambda: service.save_inventory(assessment, current_user, form.entries())):
+        flash(_("Saved. You can change your answers until the roundtable."), "success")
+        return redirect(url_for("readiness.inventory", assessment_id=assessment.id), code=303)
     return render_template(
         "readiness/inventory.html",
         assessment=assessment,

@@ -17,6 +17,7 @@ from portal.blueprints.surveys.forms import (
 )
 from portal.blueprints.surveys.screens import form_context
 from portal.extensions import db
+from portal.forms import saved
 from portal.i18n import LANGUAGES
 from portal.models import Survey, SurveyItem
 from portal.models.surveys import Channel, SurveyStateError
@@ -48,18 +49,17 @@ def _status(form) -> int:
 def manage_index():
     """Every survey with its state and response count; start a new one from the template."""
     form = NewSurveyForm()
-    if form.validate_on_submit():
-        try:
-            survey = editing.create_survey(
+    created = []  # the new survey, for its settings page
+    if saved(
+        form,
+        lambda: created.append(
+            editing.create_survey(
                 g.district, current_user, form.slug.data, form.opens_on.data, form.closes_on.data
             )
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Survey created from the SSFR template. Review it, then publish."), "success")
-            return redirect(url_for("surveys.manage_settings", survey_id=survey.id), code=303)
+        ),
+    ):
+        flash(_("Survey created from the SSFR template. Review it, then publish."), "success")
+        return redirect(url_for("surveys.manage_settings", survey_id=created[0].id), code=303)
     return render_template(
         "surveys/manage/index.html",
         form=form,
@@ -75,16 +75,11 @@ def manage_settings(survey_id: int):
     survey = _load(survey_id)
     schools, others = editing.district_schools(g.district.id), editing.other_surveys(survey)
     form = SurveySettingsForm.of(survey, g.district, schools, others)
-    if form.validate_on_submit():
-        try:
-            editing.save_settings(survey, current_user, g.district, form.settings())
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Survey settings saved."), "success")
-            return redirect(url_for("surveys.manage_settings", survey_id=survey.id), code=303)
+    if saved(
+        form, lambda: editing.save_settings(survey, current_user, g.district, form.settings())
+    ):
+        flash(_("Survey settings saved."), "success")
+        return redirect(url_for("surveys.manage_settings", survey_id=survey.id), code=303)
     return render_template(
         "surveys/manage/settings.html", form=form, survey=survey, languages=LANGUAGES
     ), _status(form)
@@ -128,24 +123,20 @@ def manage_items(survey_id: int):
     """The survey's statements by area; add a new one (drafts only: 409 once published)."""
     survey = _load(survey_id)
     form = ItemForm()
-    if form.validate_on_submit():
-        try:
-            editing.add_question(
-                survey,
-                current_user,
-                g.district.default_locale,
-                form.area.data,
-                form.kind.data,
-                form.translations("prompt"),
-                form.option_lines(),
-            )
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Question added."), "success")
-            return redirect(url_for("surveys.manage_items", survey_id=survey.id), code=303)
+    if saved(
+        form,
+        lambda: editing.add_question(
+            survey,
+            current_user,
+            g.district.default_locale,
+            form.area.data,
+            form.kind.data,
+            form.translations("prompt"),
+            form.option_lines(),
+        ),
+    ):
+        flash(_("Question added."), "success")
+        return redirect(url_for("surveys.manage_items", survey_id=survey.id), code=303)
     return render_template(
         "surveys/manage/items.html", survey=survey, form=form, languages=LANGUAGES
     ), _status(form)
@@ -158,17 +149,14 @@ def manage_item(survey_id: int, item_id: int):
     survey = _load(survey_id)
     item = _item_or_404(survey, item_id)
     form = PromptForm.of(item)
-    if form.validate_on_submit():
-        try:
-            prompt = form.translations("prompt")
-            editing.edit_question(item, current_user, g.district.default_locale, prompt)
-        except Rejected as error:
-            form.reject(error)
-            db.session.rollback()
-        else:
-            db.session.commit()
-            flash(_("Question saved."), "success")
-            return redirect(url_for("surveys.manage_items", survey_id=survey.id), code=303)
+    if saved(
+        form,
+        lambda: editing.edit_question(
+            item, current_user, g.district.default_locale, form.translations("prompt")
+        ),
+    ):
+        flash(_("Question saved."), "success")
+        return redirect(url_for("surveys.manage_items", survey_id=survey.id), code=303)
     return render_template(
         "surveys/manage/item.html", survey=survey, item=item, form=form, languages=LANGUAGES
     ), _status(form)
