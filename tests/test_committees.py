@@ -272,8 +272,16 @@ def test_the_audit_log_is_for_admins_and_lists_votes(council, login_as, ctx):
         data={"motion_id": council["motion"], "choice": "yes"},
     )
     assert login_as(Role.PRINCIPAL).get("/manage/audit").status_code == 403
-    page = visible_text(login_as(Role.ADMIN).get("/manage/audit").get_data(as_text=True))
+    admin = login_as(Role.ADMIN)
+    page = visible_text(admin.get("/manage/audit").get_data(as_text=True))
     assert "vote.cast" in page and f"motion {council['motion']}" in page
+    with ctx() as session:
+        from portal.models import User
+
+        name = session.query(User).filter_by(email=voter.email).one().name
+    assert name in page  # who, by name, not by number
+    assert admin.get("/manage/audit?page=abc").status_code == 200  # a bad page is page 1
+    assert admin.get("/manage/audit?page=2").status_code == 200
 
 
 def test_minutes_from_draft_through_amendment_to_approval_and_correction(

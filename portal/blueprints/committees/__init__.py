@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("committees", __name__)
 
 
-from portal.blueprints.committees import audit, manage, minutes, routes, voting  # noqa: E402, F401
+from portal.blueprints.committees import manage, minutes, routes, voting  # noqa: E402, F401
