@@ -150,7 +150,7 @@ def test_csrf_field_comes_from_a_form_and_has_no_id(app):
 @pytest.mark.parametrize(
     ("value", "cell"),
     [
-        ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
         ("+1", "'+1"),
         ("-2", "'-2"),
         ("@SUM(A1)", "'@SUM(A1)"),
