@@ -33,6 +33,7 @@ from portal.models.committees import (
 )
 from portal.models.district import District, School, SchoolLevel, SchoolYear
 from portal.models.feedback import Feedback
+from portal.models.plan_versions import PlanVersion
 from portal.models.planning import (
     BudgetLine,
     DistrictGoal,
@@ -42,6 +43,7 @@ from portal.models.planning import (
     Investment,
     InvestmentCategory,
     PlanAction,
+    PlanReviewComment,
     SchoolPlan,
     Strategy,
 )
@@ -95,6 +97,8 @@ __all__ = [
     "InvestmentCategory",
     "PhaseWindow",
     "PlanAction",
+    "PlanVersion",
+    "PlanReviewComment",
     "SchoolPlan",
     "Strategy",
     "AllocationScenario",

@@ -2,7 +2,7 @@
 strategies, actions, investments with priorities, and the budget matrix of investments against
 funding streams. Plus the district's goals, investment categories and plain-language glossary."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from uuid import uuid4
@@ -19,12 +19,19 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import IllegalMove, TimestampMixin, TranslatableMixin, TranslatedText
+from portal.models.base import (
+    IllegalMove,
+    TimestampMixin,
+    TranslatableMixin,
+    TranslatedText,
+    UTCDateTime,
+)
 from portal.models.committees import MotionStatus, MotionSubject
 
 
@@ -43,6 +50,30 @@ PLAN_STATUS_LABELS = {
     PlanStatus.SHARED: _l("Shared for feedback"),
     PlanStatus.APPROVED: _l("Approved by the site council"),
 }
+
+
+class ReviewStatus(StrEnum):
+    """Where the plan is in the district's review, after the site council approved it."""
+
+    NOT_SUBMITTED = "not_submitted"
+    SUBMITTED = "submitted"  # the principal sent it to the district
+    RETURNED = "returned"  # the district sent it back with comments: change, re-approve, resend
+    ACCEPTED = "accepted"  # the district accepted it; it goes to the board
+    BOARD_APPROVED = "board_approved"  # the board approved it on `board_approved_on`
+
+    @property
+    def label(self):
+        return REVIEW_STATUS_LABELS[self]
+
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.NOT_SUBMITTED: _l("Not sent to the district"),
+    ReviewStatus.SUBMITTED: _l("With the district for review"),
+    ReviewStatus.RETURNED: _l("Returned by the district for changes"),
+    ReviewStatus.ACCEPTED: _l("Accepted by the district"),
+    ReviewStatus.BOARD_APPROVED: _l("Approved by the board"),
+}
+_REVIEW_STATUSES = "', '".join(ReviewStatus)
 
 
 class ActionStatus(StrEnum):
@@ -69,6 +100,7 @@ class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
         UniqueConstraint("school_id", "school_year_id"),
         CheckConstraint("status in ('draft', 'shared', 'approved')", name="status_known"),
         CheckConstraint("planning_figure_cents >= 0", name="planning_figure_not_negative"),
+        CheckConstraint(f"review_status in ('{_REVIEW_STATUSES}')", name="review_status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +117,15 @@ class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
     copied_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("school_plan.id", ondelete="SET NULL")
     )
+    # The district's review and the board's approval (see `submit` ... `record_board_approval`).
+    review_status: Mapped[str] = mapped_column(
+        String(16), default=ReviewStatus.NOT_SUBMITTED.value, server_default="not_submitted"
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    board_approved_on: Mapped[date | None] = mapped_column(Date)
+    board_minutes_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     school = relationship("School")
     year = relationship("SchoolYear")
@@ -94,10 +135,14 @@ class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
     investments: Mapped[list["Investment"]] = relationship(
         back_populates="plan", cascade="all, delete-orphan"
     )
+    review_comments: Mapped[list["PlanReviewComment"]] = relationship(
+        back_populates="plan", order_by="PlanReviewComment.at", cascade="all, delete-orphan"
+    )
 
     def __init__(self, **kwargs):
         # A new plan is a draft from the start (not only once stored), so it can be shared.
         kwargs.setdefault("status", PlanStatus.DRAFT.value)
+        kwargs.setdefault("review_status", ReviewStatus.NOT_SUBMITTED.value)
         super().__init__(**kwargs)
 
     @property
@@ -139,6 +184,78 @@ class SchoolPlan(TimestampMixin, TranslatableMixin, db.Model):
         self.status = PlanStatus.APPROVED.value
         self.approved_on = on
         self.approval_note = motion.tally or ""
+
+    # The district's review, after the council's approval: submitted -> returned (back to the
+    # council: changed, approved again by a new motion, submitted again) or accepted -> the
+    # board's approval recorded. Only these methods change `review_status`.
+    @property
+    def review_label(self):
+        return ReviewStatus(self.review_status).label
+
+    @property
+    def can_be_submitted(self) -> bool:
+        """Approved by the council and not (or no longer) with the district."""
+        return self.is_approved and self.review_status in (
+            ReviewStatus.NOT_SUBMITTED,
+            ReviewStatus.RETURNED,
+        )
+
+    def submit(self, by, at: datetime) -> None:
+        """The principal sends the council-approved plan to the district (`by`: who sends it;
+        the audit log names them)."""
+        if not self.is_approved:
+            raise IllegalMove(_l("Only a plan the site council approved can go to the district."))
+        if not self.can_be_submitted:
+            raise IllegalMove(_l("This plan is already with the district."))
+        self.review_status = ReviewStatus.SUBMITTED.value
+        self.submitted_at = at
+
+    def return_to_school(self, by, at: datetime, comment: str) -> "PlanReviewComment":
+        """The district sends the plan back with a comment. The council's approval no longer
+        stands: the plan is shared again until a new passing motion approves the changes."""
+        if self.review_status != ReviewStatus.SUBMITTED:
+            raise IllegalMove(_l("Only a plan with the district for review can be returned."))
+        if not (comment or "").strip():
+            raise IllegalMove(_l("Say what the school should change."))
+        self.review_status = ReviewStatus.RETURNED.value
+        self.returned_at = at
+        self.status = PlanStatus.SHARED.value
+        note = PlanReviewComment(author_id=getattr(by, "id", None), at=at, body=comment.strip())
+        self.review_comments.append(note)
+        return note
+
+    def accept(self, by, at: datetime) -> None:
+        """The district accepts the plan as submitted; it goes to the board next."""
+        if self.review_status != ReviewStatus.SUBMITTED:
+            raise IllegalMove(_l("Only a plan with the district for review can be accepted."))
+        self.review_status = ReviewStatus.ACCEPTED.value
+        self.accepted_at = at
+
+    def record_board_approval(self, on: date, minutes_url: str, by) -> None:
+        """The board approved the accepted plan at its meeting `on`; `minutes_url` is the
+        http(s) address of that meeting's minutes."""
+        if self.review_status != ReviewStatus.ACCEPTED:
+            raise IllegalMove(_l("The board's approval follows the district's acceptance."))
+        if on is None:
+            raise IllegalMove(_l("Give the day the board approved the plan."))
+        if not (minutes_url or "").startswith(("http://", "https://")):
+            raise IllegalMove(_l("Give the address of the board meeting's minutes."))
+        self.review_status = ReviewStatus.BOARD_APPROVED.value
+        self.board_approved_on = on
+        self.board_minutes_url = minutes_url
+
+
+class PlanReviewComment(db.Model):
+    """What the district said when it returned a plan: the principal and the council read it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("school_plan.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[str] = mapped_column(Text)
+
+    plan: Mapped[SchoolPlan] = relationship(back_populates="review_comments")
+    author = relationship("User")
 
 
 class DistrictGoal(TranslatableMixin, db.Model):
