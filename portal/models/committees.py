@@ -137,7 +137,9 @@ AMENDMENT_STATUS_LABELS = {
 
 
 class CommitteeKind(StrEnum):
-    """The guidebook's committees (ch. 3)."""
+    """The guidebook's committees (ch. 3) at a school, and the district's own committees
+    (the guidebook's budget advisory committee and advisory group, ch. 2, and the District
+    English Learner Advisory Committee of California's Education Code § 52176(a))."""
 
     SSC = "ssc"
     ELAC = "elac"
@@ -147,10 +149,25 @@ class CommitteeKind(StrEnum):
     DEPARTMENT = "department"
     LEADERSHIP = "leadership"
     OTHER = "other"
+    DELAC = "delac"
+    DISTRICT_BUDGET = "district_budget"
+    DISTRICT_ADVISORY = "district_advisory"
 
     @property
     def label(self):
         return COMMITTEE_LABELS[self]
+
+    @property
+    def district_level(self) -> bool:
+        """Whether a committee of this kind belongs to the district, not to a school."""
+        return self in DISTRICT_KINDS
+
+
+# The kinds of committee the district itself has; every other kind belongs to a school.
+DISTRICT_KINDS = frozenset(
+    {CommitteeKind.DELAC, CommitteeKind.DISTRICT_BUDGET, CommitteeKind.DISTRICT_ADVISORY}
+)
+SCHOOL_KINDS = tuple(kind for kind in CommitteeKind if kind not in DISTRICT_KINDS)
 
 
 COMMITTEE_LABELS = {
@@ -162,18 +179,25 @@ COMMITTEE_LABELS = {
     CommitteeKind.DEPARTMENT: _l("Departmental Advisory Committee"),
     CommitteeKind.LEADERSHIP: _l("School Leadership Team"),
     CommitteeKind.OTHER: _l("Other committee"),
+    CommitteeKind.DELAC: _l("District English Learner Advisory Committee"),
+    CommitteeKind.DISTRICT_BUDGET: _l("District Budget Advisory Committee"),
+    CommitteeKind.DISTRICT_ADVISORY: _l("District Advisory Council"),
 }
 
 
 class Committee(TranslatableMixin, db.Model):
-    """A school's committee of one of the guidebook's kinds (CommitteeKind)."""
+    """A committee of one of the guidebook's kinds (CommitteeKind): a school's (school_id set)
+    or the district's own (school_id empty: a DELAC, the budget advisory committee...). Every
+    committee names its district, so one query finds a district's committees of both levels."""
 
     __table_args__ = (
         CheckConstraint("quorum_percent between 1 and 100", name="quorum_percent_valid"),
+        CheckConstraint("district_id is not null", name="committee_has_district"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[dict] = mapped_column(TranslatedText, default=dict)
     purpose: Mapped[dict] = mapped_column(TranslatedText, default=dict)
@@ -181,12 +205,18 @@ class Committee(TranslatableMixin, db.Model):
     quorum_percent: Mapped[int] = mapped_column(Integer, default=50)
 
     school = relationship("School")
+    district = relationship("District")
     members: Mapped[list["CommitteeMember"]] = relationship(
         back_populates="committee", cascade="all, delete-orphan", order_by="CommitteeMember.name"
     )
     meetings: Mapped[list["Meeting"]] = relationship(
         back_populates="committee", cascade="all, delete-orphan", order_by="Meeting.starts_at"
     )
+
+    @property
+    def is_district_committee(self) -> bool:
+        """The district's own committee (a DELAC...), not a school's."""
+        return self.school_id is None
 
 
 class CommitteeMember(db.Model):
@@ -207,6 +237,8 @@ class CommitteeMember(db.Model):
     seat: Mapped[str] = mapped_column(String(16))
     officer: Mapped[str] = mapped_column(String(16), default="")
     parent_of_english_learner: Mapped[bool] = mapped_column(default=False)
+    # A DELAC's majority must be parents of English learners not employed by the district.
+    district_employee: Mapped[bool] = mapped_column(default=False)
     term_start: Mapped[date] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
     # Names are public only when the member agreed; otherwise the page says "parent member".
@@ -305,11 +337,23 @@ class Motion(TranslatableMixin, db.Model):
     outcome_reason: Mapped[str] = mapped_column(String(300), default="")
     tally: Mapped[str] = mapped_column(String(20), default="")  # "7–1–1": yes, no, abstain
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A motion decided on paper (a district that approved its plan before using the portal):
+    # the officer who entered it from the signed record, and when. The public record says so.
+    recorded_afterwards_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL")
+    )
+    recorded_afterwards_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The signed signature page (or minutes) the paper record rests on, among the documents.
+    signed_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_document.id", ondelete="SET NULL")
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="motions")
     votes: Mapped[list["MotionVote"]] = relationship(
-        back_populates="motion", cascade="all, delete-orphan"
+        back_populates="motion", cascade="all, delete-orphan", order_by="MotionVote.id"
     )
+    recorded_afterwards_by = relationship("User")
+    signed_record = relationship("MeetingDocument")
 
     def __init__(self, **kwargs):
         # A new motion is open from the start (not only once stored), so it takes votes.
@@ -326,13 +370,27 @@ class Motion(TranslatableMixin, db.Model):
         """Passing it approves this year's school plan (a motion on the plan or the budget)."""
         return self.subject in (MotionSubject.PLAN, MotionSubject.BUDGET)
 
+    @property
+    def is_recorded_afterwards(self) -> bool:
+        """Entered after the meeting from its paper record, not voted in the portal."""
+        return self.recorded_afterwards_at is not None
+
     def vote_of(self, member) -> "MotionVote | None":
         return next((v for v in self.votes if v.member_id == member.id), None)
 
+    def own_vote_of(self, member) -> "MotionVote | None":
+        """The member's vote if they cast it themselves (on their phone): nobody else may
+        change it."""
+        vote = self.vote_of(member)
+        return vote if vote is not None and vote.cast_by_member(member) else None
+
     def record_vote(self, member, choice, recorder, at: datetime) -> "MotionVote":
-        """A member's vote while the motion is open, cast on their phone or recorded by the
-        secretary: one row per member; a new choice replaces the old one (and its time), and
-        the row keeps who first recorded it. Only members marked present vote."""
+        """A member's vote while the motion is open, cast on their phone (`recorder` is the
+        member's own account) or recorded by the secretary for a member present who has not
+        voted: one row per member, naming who recorded its choice. The member may change
+        their vote until the close; nobody else may change a vote the member cast. A vote the
+        secretary recorded may be corrected by an officer, or replaced by the member's own.
+        Only members marked present vote."""
         if not self.is_open:
             raise IllegalMove(_l("This vote is closed; the record cannot change."))
         if member.committee_id != self.meeting.committee_id:
@@ -340,18 +398,32 @@ class Motion(TranslatableMixin, db.Model):
         if member.id not in self.meeting.present_ids:
             raise IllegalMove(_l("Only members marked present can vote."))
         choice = VoteChoice(choice)
+        recorder_id = getattr(recorder, "id", None)
         vote = self.vote_of(member)
         if vote is None:
             vote = MotionVote(
-                member_id=member.id,
-                choice=choice.value,
-                recorded_by_id=getattr(recorder, "id", None),
-                recorded_at=at,
+                member_id=member.id, choice=choice.value, recorded_by_id=recorder_id
             )
+            vote.recorded_at = at
             self.votes.append(vote)
-        else:
-            vote.choice, vote.recorded_at = choice.value, at
+            return vote
+        by_member = recorder_id is not None and recorder_id == member.user_id
+        if vote.cast_by_member(member) and not by_member:
+            raise IllegalMove(_l("This member voted themselves; only they can change their vote."))
+        if vote.choice != choice.value or vote.recorded_by_id != recorder_id:
+            vote.choice, vote.recorded_by_id, vote.recorded_at = choice.value, recorder_id, at
         return vote
+
+    def mark_recorded_afterwards(self, recorder, at: datetime, signed_record) -> None:
+        """This motion is entered from a past meeting's paper record (`signed_record`, the
+        signed page among the meeting's documents) by `recorder`, at `at`."""
+        if not self.is_open or self.votes or self.is_recorded_afterwards:
+            raise IllegalMove(_l("Only a new motion is marked as recorded afterwards."))
+        if self.meeting.starts_at > at:
+            raise IllegalMove(_l("Only a past meeting's decision is recorded afterwards."))
+        self.recorded_afterwards_by_id = getattr(recorder, "id", None)
+        self.recorded_afterwards_at = at
+        self.signed_record = signed_record
 
     def close(self, outcome, at: datetime) -> None:
         """Close the vote with its `outcome` (services.committees.decide): passed or not, why,
@@ -379,6 +451,11 @@ class MotionVote(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     motion: Mapped[Motion] = relationship(back_populates="votes")
+    member = relationship("CommitteeMember")
+
+    def cast_by_member(self, member) -> bool:
+        """The member recorded this vote themselves, from their own account."""
+        return self.recorded_by_id is not None and self.recorded_by_id == member.user_id
 
 
 class MeetingDocument(db.Model):
