@@ -17,6 +17,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -219,6 +221,20 @@ class Committee(TranslatableMixin, db.Model):
         return self.school_id is None
 
 
+@event.listens_for(Committee, "before_insert")
+def _district_of_the_school(mapper, connection, committee: Committee) -> None:
+    """A school's committee belongs to the school's district; code that names only the school
+    (the demo, older tests) need not repeat it."""
+    if committee.district_id is not None:
+        return
+    if committee.school is not None:
+        committee.district_id = committee.school.district_id
+    elif committee.school_id is not None:
+        committee.district_id = connection.scalar(
+            text("select district_id from school where id = :id"), {"id": committee.school_id}
+        )
+
+
 class CommitteeMember(db.Model):
     """A seat on a committee: a portal user (who can vote on a phone) or just a name."""
 
@@ -402,9 +418,8 @@ class Motion(TranslatableMixin, db.Model):
         vote = self.vote_of(member)
         if vote is None:
             vote = MotionVote(
-                member_id=member.id, choice=choice.value, recorded_by_id=recorder_id
+                member_id=member.id, choice=choice.value, recorded_by_id=recorder_id, recorded_at=at
             )
-            vote.recorded_at = at
             self.votes.append(vote)
             return vote
         by_member = recorder_id is not None and recorder_id == member.user_id
