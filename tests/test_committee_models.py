@@ -11,6 +11,7 @@ from portal.models import (
     Committee,
     CommitteeMember,
     Meeting,
+    MeetingDocument,
     MinutesAmendment,
     MinutesVersion,
     Motion,
@@ -66,21 +67,95 @@ def test_a_new_motion_is_open_and_approves_nothing():
     assert Motion(subject="budget").approves_plan and Motion(subject="plan").approves_plan
 
 
-def test_a_member_present_votes_and_changes_the_vote_while_open():
+MEMBER_ONE = User(id=1001, email="one@example.test", name="Member 1")  # member 1's account
+OFFICER = User(id=98, email="chair@example.test", name="Chair")
+
+
+def _voting_motion() -> Motion:
     motion = _motion()
+    _member(motion.meeting, 1).user_id = MEMBER_ONE.id
+    return motion
+
+
+def test_a_member_present_votes_and_changes_their_own_vote_while_open():
+    motion = _voting_motion()
     member = _member(motion.meeting, 1)
-    first = motion.record_vote(member, "no", SECRETARY, AT)
+    first = motion.record_vote(member, "no", MEMBER_ONE, AT)
     assert (first.member_id, first.choice, first.recorded_by_id, first.recorded_at) == (
         1,
         "no",
-        99,
+        MEMBER_ONE.id,
         AT,
     )
+    assert first.cast_by_member(member) and motion.own_vote_of(member) is first
     later = AT + timedelta(minutes=2)
-    again = motion.record_vote(member, VoteChoice.YES, None, later)
+    again = motion.record_vote(member, VoteChoice.YES, MEMBER_ONE, later)
     assert again is first and len(motion.votes) == 1  # one row per member
-    assert (again.choice, again.recorded_at, again.recorded_by_id) == ("yes", later, 99)
+    assert (again.choice, again.recorded_at, again.recorded_by_id) == ("yes", later, MEMBER_ONE.id)
     assert motion.vote_of(member) is first and motion.vote_of(_member(motion.meeting, 2)) is None
+
+
+# Who may change a member's vote while the motion is open. Each row: who stored the vote first
+# (None: nobody yet), who records now, and the outcome ("stored" with who the row then names,
+# or IllegalMove). A member's own vote is theirs; the secretary's record may be corrected by an
+# officer or replaced by the member's own vote.
+VOTE_MOVES = [
+    (None, MEMBER_ONE, "stored", MEMBER_ONE.id),  # the member votes on their phone
+    (None, SECRETARY, "stored", SECRETARY.id),  # the secretary records a member who has not
+    (None, None, "stored", None),  # the system (the CLI, the demo)
+    (MEMBER_ONE, MEMBER_ONE, "stored", MEMBER_ONE.id),  # the member changes their own vote
+    (MEMBER_ONE, SECRETARY, IllegalMove, MEMBER_ONE.id),  # the secretary never overwrites it
+    (MEMBER_ONE, OFFICER, IllegalMove, MEMBER_ONE.id),  # nor does any other officer
+    (MEMBER_ONE, None, IllegalMove, MEMBER_ONE.id),  # nor the system
+    (SECRETARY, SECRETARY, "stored", SECRETARY.id),  # the secretary corrects their entry
+    (SECRETARY, OFFICER, "stored", OFFICER.id),  # another officer corrects it, named as such
+    (SECRETARY, MEMBER_ONE, "stored", MEMBER_ONE.id),  # the member's own vote replaces it
+]
+
+
+@pytest.mark.parametrize("first, then, outcome, named", VOTE_MOVES)
+def test_who_may_change_a_members_vote(first, then, outcome, named):
+    motion = _voting_motion()
+    member = _member(motion.meeting, 1)
+    if first is not None:
+        motion.record_vote(member, "no", first, AT)
+    later = AT + timedelta(minutes=1)
+    if outcome is IllegalMove:
+        with pytest.raises(IllegalMove):
+            motion.record_vote(member, "yes", then, later)
+        vote = motion.vote_of(member)
+        assert (vote.choice, vote.recorded_at) == ("no", AT)  # unchanged
+    else:
+        vote = motion.record_vote(member, "yes", then, later)
+        assert (vote.choice, vote.recorded_at) == ("yes", later)
+    assert len(motion.votes) == 1 and motion.vote_of(member).recorded_by_id == named
+
+
+def test_the_same_vote_again_by_someone_else_is_still_refused():
+    # Even the same choice: the secretary's form never writes over a member's own vote.
+    motion = _voting_motion()
+    member = _member(motion.meeting, 1)
+    motion.record_vote(member, "yes", MEMBER_ONE, AT)
+    with pytest.raises(IllegalMove):
+        motion.record_vote(member, "yes", SECRETARY, AT)
+    assert motion.vote_of(member).recorded_by_id == MEMBER_ONE.id
+
+
+def test_a_motion_recorded_afterwards_is_marked_once_and_only_for_a_past_meeting():
+    motion = _motion()
+    document = MeetingDocument(title="Signed signature page", mimetype="application/pdf")
+    with pytest.raises(IllegalMove):  # the meeting starts at AT: not yet past
+        motion.mark_recorded_afterwards(OFFICER, AT - timedelta(hours=1), document)
+    later = AT + timedelta(days=30)
+    motion.mark_recorded_afterwards(OFFICER, later, document)
+    assert motion.is_recorded_afterwards and motion.recorded_afterwards_by_id == OFFICER.id
+    assert motion.recorded_afterwards_at == later and motion.signed_record is document
+    with pytest.raises(IllegalMove):
+        motion.mark_recorded_afterwards(OFFICER, later, document)
+    voted = _motion()
+    voted.record_vote(_member(voted.meeting, 1), "yes", SECRETARY, AT)
+    with pytest.raises(IllegalMove):  # a motion already voted in the portal is not paper
+        voted.mark_recorded_afterwards(OFFICER, later, document)
 
 
 def test_closing_records_the_outcome_once():
@@ -284,24 +359,32 @@ def test_an_amendment_to_approved_minutes_is_not_decided():
 
 
 def test_a_phone_vote_and_the_secretarys_record_are_one_path(council, ctx, make_user):
-    email = make_user(Role.COUNCIL, schools=("maple-elementary",))
+    phone = make_user(Role.COUNCIL, schools=("maple-elementary",))
+    secretary = make_user(Role.COUNCIL, schools=("maple-elementary",))
     with saving(ctx) as session:
-        actor = session.query(User).filter_by(email=email).one()
+        voter = session.query(User).filter_by(email=phone).one()
+        actor = session.query(User).filter_by(email=secretary).one()
         motion = session.get(Motion, council["motion"])
         members = {m.id: m for m in motion.meeting.committee.members}
         first, second, absent = council["members"][0], council["members"][1], council["members"][9]
-        votes.cast_vote(motion, members[first], "no", actor)
+        members[first].user_id = voter.id
+        votes.cast_vote(motion, members[first], "no", voter)
+        assert votes.members_to_record(motion)[1] == [members[first]]
         recorded = votes.record_votes(
             motion, {first: "yes", second: "abstain", absent: "yes", 12345: "no"}, actor
         )
-        assert [v.member_id for v in recorded] == [first, second]  # the absent one is passed over
-        assert {v.member_id: v.choice for v in motion.votes} == {first: "yes", second: "abstain"}
-        assert all(v.recorded_by_id == actor.id for v in motion.votes)
+        # The member's own vote stands; the absent one and the stranger are passed over.
+        assert [v.member_id for v in recorded] == [second]
+        assert {v.member_id: v.choice for v in motion.votes} == {first: "no", second: "abstain"}
+        assert {v.member_id: v.recorded_by_id for v in motion.votes} == {
+            first: voter.id,
+            second: actor.id,
+        }
         votes.close_motion(motion, _district(session), actor)
         with pytest.raises(IllegalMove):
             votes.record_votes(motion, {}, actor)
         with pytest.raises(IllegalMove):
-            votes.cast_vote(motion, members[first], "no", actor)
+            votes.cast_vote(motion, members[first], "no", voter)
 
 
 def _district(session):

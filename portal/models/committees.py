@@ -468,6 +468,10 @@ class MotionVote(db.Model):
     motion: Mapped[Motion] = relationship(back_populates="votes")
     member = relationship("CommitteeMember")
 
+    @property
+    def choice_label(self):
+        return VoteChoice(self.choice).label
+
     def cast_by_member(self, member) -> bool:
         """The member recorded this vote themselves, from their own account."""
         return self.recorded_by_id is not None and self.recorded_by_id == member.user_id

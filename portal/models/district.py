@@ -66,6 +66,9 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     agenda_notice_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     # New community feedback waits for a principal or officer unless this is off.
     feedback_premoderation: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # Where the district's rules call for a roll call, the public record shows each member's
+    # vote after the close (their name only if it is public); otherwise totals only.
+    roll_call_votes: Mapped[bool] = mapped_column(default=False, server_default="0")
     required_locales: Mapped[list] = mapped_column(
         JSON, default=lambda: ["en", "es"], server_default='["en", "es"]'
     )

@@ -88,8 +88,10 @@ def update_district(
     region: str,
     small_cell_threshold: int,
     tagline: dict[str, str],
+    roll_call_votes: bool = False,
 ) -> None:
-    """The district's name, main language, time zone, region, privacy threshold and tagline.
+    """The district's name, main language, time zone, region, privacy threshold, tagline and
+    whether committee votes are roll calls.
     Raises Rejected for a time zone we do not know or a threshold below five."""
     timezone = (timezone or "").strip()
     try:
@@ -104,4 +106,5 @@ def update_district(
     district.region = region
     district.small_cell_threshold = small_cell_threshold
     district.tagline = _texts(tagline)
+    district.roll_call_votes = bool(roll_call_votes)
     record_audit(actor, "district.settings_saved", "district", district.id, {})

@@ -350,14 +350,18 @@ class RecordVotesForm(RecordForm):
 
 
 def record_votes_form(motion, members, posted: bool = True) -> RecordVotesForm:
-    """The record-votes form of `motion` for these members, each showing the vote stored. The
-    ids carry the motion's, since a meeting's page holds one such form per open motion."""
+    """The record-votes form of `motion` for these members, each showing the vote stored; a
+    member who voted themselves gets no select (their vote is theirs: the page shows it in
+    `own_votes`, read-only). The ids carry the motion's, since a meeting's page holds one such
+    form per open motion."""
     cast = {v.member_id: v.choice for v in motion.votes}
+    own = [(m, motion.own_vote_of(m)) for m in members if motion.own_vote_of(m) is not None]
+    mine = {m.id for m, _vote in own}
 
     class Votes(RecordVotesForm):
-        pass
+        own_votes = own
 
-    for member in members:
+    for member in (m for m in members if m.id not in mine):
         field = ChoiceField(
             member.name,
             choices=lambda: _choices(VoteChoice, _l("Not recorded")),
@@ -368,6 +372,41 @@ def record_votes_form(motion, members, posted: bool = True) -> RecordVotesForm:
         )
         setattr(Votes, f"vote_{member.id}", field)
     return Votes() if posted else Votes(formdata=None)
+
+
+class RecordAfterwardsForm(MotionForm):
+    """A past meeting's decision taken on paper: the motion, its yes, no and abstain totals
+    (or none, to record each member's vote next), and the signed signature page."""
+
+    yes = IntegerField(_l("Yes"), validators=[Optional(), NumberRange(min=0, max=999)])
+    no = IntegerField(_l("No"), validators=[Optional(), NumberRange(min=0, max=999)])
+    abstain = IntegerField(_l("Abstain"), validators=[Optional(), NumberRange(min=0, max=999)])
+    signed_title = StringField(
+        _l("Document title"),
+        default=votes.SIGNED_PAGE_TITLE,
+        validators=[Length(max=meetings.DOCUMENT_TITLE_LENGTH)],
+        filters=[_strip],
+    )
+    signed_page = FileField(
+        _l("The signed signature page (PDF, up to 2 MB)"),
+        validators=[FileRequired(message=votes.SIGNED_PAGE_NEEDED)],
+        render_kw={"accept": "application/pdf"},
+    )
+
+    def validate_yes(self, field):
+        given = [f.data is not None for f in (self.yes, self.no, self.abstain)]
+        if any(given) and not all(given):
+            raise ValidationError(str(votes.COUNT_NEEDED))
+
+    def record(self) -> dict:
+        """The decision as `votes.record_afterwards` takes it."""
+        counts = {"yes": self.yes.data, "no": self.no.data, "abstain": self.abstain.data}
+        return {
+            **self.motion(),
+            "counts": None if None in counts.values() else counts,
+            "title": self.signed_title.data or "",
+            "signed_page": self.signed_page.data.read(meetings.MAX_DOCUMENT_BYTES + 1),
+        }
 
 
 class DocumentForm(RecordForm):

@@ -1,20 +1,32 @@
 """Votes: the running tally on the principal's screen, the secretary's record of the votes of
-members present, closing the vote, and a member's own vote on their phone. Every vote goes
-through services/votes.py (one path: `Motion.record_vote`)."""
+members present who have not voted, closing the vote, a member's own vote on their phone, and a
+past meeting's decision taken on paper, recorded afterwards. Every vote goes through
+services/votes.py (one path: `Motion.record_vote`)."""
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.blueprints.committees import bp
-from portal.blueprints.committees.forms import VoteForm, record_votes_form
-from portal.blueprints.committees.loading import meeting_or_404, motion_to_run, seat_or_403
+from portal.blueprints.committees.forms import (
+    RecordAfterwardsForm,
+    VoteForm,
+    record_votes_form,
+)
+from portal.blueprints.committees.loading import (
+    meeting_or_404,
+    meeting_to_run,
+    motion_to_run,
+    seat_or_403,
+)
 from portal.extensions import db
+from portal.forms import saved
 from portal.htmx import render
 from portal.models import Meeting
 from portal.models.base import IllegalMove
 from portal.permissions import MEMBERS, OFFICERS, role_required
 from portal.services import votes
+from portal.services.meetings import seated_members
 
 
 def _to_meeting(meeting: Meeting):
@@ -37,7 +49,7 @@ def tally(motion_id: int):
 @bp.post("/manage/motions/<int:motion_id>/votes")
 @role_required(*OFFICERS)
 def record_votes(motion_id: int):
-    """The secretary records the votes of members present (those not voting on a phone)."""
+    """The secretary records the votes of members present who have not voted on a phone."""
     motion = motion_to_run(motion_id)
     present = [m for m in motion.meeting.committee.members if m.id in motion.meeting.present_ids]
     form = record_votes_form(motion, present)
@@ -81,3 +93,23 @@ def vote(meeting_id: int):
     return render_template(
         "committees/vote.html", meeting=meeting, member=member, error=refused
     ), 409 if refused else 200
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/recorded-afterwards", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def record_afterwards(meeting_id: int):
+    """A past meeting's decision taken on paper: an officer enters the motion and its vote from
+    the signed signature page, which is attached; the public record says it was recorded
+    afterwards, by whom and when."""
+    meeting = meeting_to_run(meeting_id)
+    form = RecordAfterwardsForm(main_locale=g.district.default_locale)
+    form.offer(seated_members(meeting, g.district))
+    if saved(
+        form,
+        lambda: votes.record_afterwards(meeting, g.district, current_user, **form.record()),
+    ):
+        flash(_("The decision is on the record, marked as recorded afterwards."), "success")
+        return _to_meeting(meeting)
+    return render_template(
+        "committees/record_afterwards.html", meeting=meeting, form=form
+    ), 422 if form.is_submitted() else 200

@@ -164,6 +164,10 @@ class DistrictForm(PortalForm):
         ],
         description=_l("Groups with fewer responses show “fewer than N”. Never below 5."),
     )
+    roll_call_votes = BooleanField(
+        _l("Committee votes are roll calls: the public record shows each member's vote"),
+        description=_l("Otherwise the public sees the totals only."),
+    )
 
     def settings(self) -> dict:
         """What `services.schools.update_district` takes."""
@@ -173,6 +177,7 @@ class DistrictForm(PortalForm):
             "timezone": self.timezone.data,
             "region": self.region.data,
             "small_cell_threshold": self.small_cell_threshold.data,
+            "roll_call_votes": self.roll_call_votes.data,
             "tagline": self.translations("tagline"),
         }
 
