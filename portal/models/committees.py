@@ -166,8 +166,10 @@ class CommitteeKind(StrEnum):
 
 
 # The kinds of committee the district itself has; every other kind belongs to a school.
-DISTRICT_KINDS = frozenset(
-    {CommitteeKind.DELAC, CommitteeKind.DISTRICT_BUDGET, CommitteeKind.DISTRICT_ADVISORY}
+DISTRICT_KINDS = (
+    CommitteeKind.DELAC,
+    CommitteeKind.DISTRICT_BUDGET,
+    CommitteeKind.DISTRICT_ADVISORY,
 )
 SCHOOL_KINDS = tuple(kind for kind in CommitteeKind if kind not in DISTRICT_KINDS)
 

@@ -71,11 +71,11 @@ class MeetingEntry(EventLabels):
         return self.meeting.committee.kind
 
     @property
-    def school_id(self) -> int:
-        return self.meeting.committee.school_id
+    def school_id(self) -> int | None:
+        return self.meeting.committee.school_id  # None: a district committee's, district-wide
 
     @property
-    def school(self) -> School:
+    def school(self) -> School | None:
         return self.meeting.committee.school
 
     @property
@@ -119,10 +119,10 @@ def meeting_entries(year: SchoolYear, school_id: int | None = None) -> list[Meet
     statement = (
         select(Meeting)
         .join(Committee, Committee.id == Meeting.committee_id)
-        .join(School, School.id == Committee.school_id)
         .options(selectinload(Meeting.committee).selectinload(Committee.school))
         .where(
-            School.district_id == year.district_id,
+            # Every school's committees and the district's own (DELAC...): all name the district.
+            Committee.district_id == year.district_id,
             Meeting.starts_at >= starts,
             Meeting.starts_at < ends,
         )

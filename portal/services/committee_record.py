@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -25,7 +25,7 @@ def roster_now(committee, district) -> tuple[list, list[str]]:
     current = [m for m in committee.members if m.seated_on(today)]
     problems = rules.composition_problems(
         committee.kind,
-        [(m.seat, m.parent_of_english_learner) for m in current],
+        [(m.seat, m.parent_of_english_learner, m.district_employee) for m in current],
         english_learner_share(district.id, committee.school_id),
     )
     return current, problems
@@ -77,7 +77,7 @@ def schedule_meeting(meeting: Meeting, district, phase: str | None = None) -> No
 
 def posting_deadline(meeting):
     """The latest time the agenda may be posted (the district's notice before the meeting)."""
-    hours = meeting.committee.school.district.agenda_notice_hours or 72
+    hours = meeting.committee.district.agenda_notice_hours or 72
     return meeting.starts_at - timedelta(hours=hours)
 
 
@@ -122,21 +122,24 @@ def _officer(committee, office: Officer):
     return next((m for m in committee.members if m.officer == office), None)
 
 
-def english_learner_share(district_id: int, school_id: int) -> float:
-    """The share of the school's students who are English learners this year (for the ELAC
-    composition rule); 0 when enrollment is not known."""
-    from portal.models import Enrollment
+def english_learner_share(district_id: int, school_id: int | None) -> float:
+    """The share of the school's students (every school's in the district, for a district
+    committee: `school_id` None) who are English learners this year, for the ELAC composition
+    rule; 0 when enrollment is not known."""
+    from portal.models import Enrollment, School
 
     year = current_year(district_id)
     if year is None:
         return 0.0
-    counts = dict(
-        db.session.execute(
-            select(Enrollment.group_key, Enrollment.pupils).where(
-                Enrollment.school_id == school_id, Enrollment.school_year_id == year.id
-            )
-        ).all()
+    statement = (
+        select(Enrollment.group_key, func.sum(Enrollment.pupils))
+        .join(School, School.id == Enrollment.school_id)
+        .where(School.district_id == district_id, Enrollment.school_year_id == year.id)
+        .group_by(Enrollment.group_key)
     )
+    if school_id is not None:
+        statement = statement.where(Enrollment.school_id == school_id)
+    counts = dict(db.session.execute(statement).all())
     return counts.get("el", 0) / counts["all"] if counts.get("all") else 0.0
 
 
@@ -166,10 +169,11 @@ def member_desk(user_id: int, district, upcoming: int = 3) -> MemberDesk:
         for seat in db.session.scalars(
             select(CommitteeMember)
             .join(Committee, Committee.id == CommitteeMember.committee_id)
-            .join(School, School.id == Committee.school_id)
+            .outerjoin(School, School.id == Committee.school_id)
             .options(selectinload(CommitteeMember.committee).selectinload(Committee.school))
-            .where(CommitteeMember.user_id == user_id, School.district_id == district.id)
-            .order_by(School.name, Committee.id)
+            .where(CommitteeMember.user_id == user_id, Committee.district_id == district.id)
+            # The district's own committees first (no school), then by school.
+            .order_by(School.name.is_not(None), School.name, Committee.id)
         )
         if seat.term_end is None or seat.term_end >= today
     ]

@@ -7,15 +7,19 @@ STAFF_SEATS = {"teacher", "staff", "principal"}
 COMMUNITY_SEATS = {"parent", "community"}
 
 
-def composition_problems(kind: str, seats: list[tuple[str, bool]], el_share: float) -> list[str]:
+def composition_problems(kind: str, seats: list[tuple], el_share: float) -> list[str]:
     """What a roster lacks under the district's rules, as codes the page explains.
 
-    `seats` are (seat, parent_of_english_learner) for current members. A site council has as
-    many staff as parents and community members, with teachers a majority of the staff (not
-    counting students); an ELAC has parents of English learners at least in proportion to
-    their share of the school's students.
+    `seats` are (seat, parent_of_english_learner[, district_employee]) for current members. A
+    site council has as many staff as parents and community members, with teachers a majority
+    of the staff (not counting students); an ELAC has parents of English learners at least in
+    proportion to their share of the school's students. A DELAC's majority are parents of
+    English learners who are not employed by the district (California Education Code
+    § 52176(a); the guidebook names the ELAC but sets no district rule). The district budget
+    advisory committee and advisory council have no composition rule in the guidebook (ch. 2
+    asks only for representatives of the key stakeholder groups), so none is checked.
     """
-    counts = Counter(seat for seat, _ in seats)
+    counts = Counter(seat for seat, *_ in seats)
     problems = []
     if kind == "ssc":
         staff = sum(counts[s] for s in STAFF_SEATS)
@@ -28,9 +32,17 @@ def composition_problems(kind: str, seats: list[tuple[str, bool]], el_share: flo
             problems.append("ssc_principal")
     elif kind == "elac":
         members = len(seats)
-        el_parents = sum(1 for seat, el in seats if seat == "parent" and el)
+        el_parents = sum(1 for seat, el, *_ in seats if seat == "parent" and el)
         if members and el_parents / members < el_share:
             problems.append("elac_parents")
+    elif kind == "delac":
+        el_parents = sum(
+            1
+            for seat, el, *employee in seats
+            if seat == "parent" and el and not any(employee)
+        )
+        if seats and el_parents * 2 <= len(seats):
+            problems.append("delac_parents")
     return problems
 
 

@@ -94,7 +94,12 @@ TARGETS: dict[str, FeedbackTarget] = {
             _l("Agenda item"),
             AgendaItem,
             school=lambda item: item.meeting.committee.school,
-            is_open=lambda item: item.meeting.agenda_posted_at is not None,
+            # A district committee's agenda (a DELAC's) has no school whose editors would
+            # moderate comments on it, so it takes none: its meetings take public comment.
+            is_open=lambda item: (
+                item.meeting.agenda_posted_at is not None
+                and item.meeting.committee.school_id is not None
+            ),
             page=lambda item: ("committees.meeting", {"meeting_id": item.meeting_id}),
         ),
     )

@@ -1,5 +1,6 @@
-"""A school's committees and their rosters: creating a committee of one of the guidebook's
-kinds, seating members, and the committee's quorum rule."""
+"""Committees and their rosters: creating a school's committee of one of the guidebook's kinds
+or one of the district's own (DELAC, budget advisory committee, advisory council), seating
+members, and the committee's quorum rule."""
 
 from datetime import date
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Committee, CommitteeMember, User
-from portal.models.committees import CommitteeKind, Officer, Seat
+from portal.models.committees import DISTRICT_KINDS, SCHOOL_KINDS, CommitteeKind, Officer, Seat
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
 
@@ -26,16 +27,30 @@ QUORUM_NEEDED = _l("Enter a whole number from 1 to 99.")
 
 
 def committees_of(school) -> list[Committee]:
+    """A school's committees."""
     return list(db.session.scalars(select(Committee).where(Committee.school_id == school.id)))
 
 
+def district_committees(district) -> list[Committee]:
+    """The district's own committees (no school), in the order they were created."""
+    return list(
+        db.session.scalars(
+            select(Committee)
+            .where(Committee.district_id == district.id, Committee.school_id.is_(None))
+            .order_by(Committee.id)
+        )
+    )
+
+
 def create_committee(school, district, actor, *, kind: str, name: dict, purpose: dict) -> Committee:
-    """A committee of one of the guidebook's kinds. Its purpose is written at least in the
-    district's main language; with no name in it, the kind's name (in the writer's language)
-    is used."""
+    """A committee of one of the guidebook's kinds: a school's (`school` given, a school kind)
+    or the district's own (`school` None, a district kind such as the DELAC). Its purpose is
+    written at least in the district's main language; with no name in it, the kind's name (in
+    the writer's language) is used."""
     main = district.default_locale
     problems = {}
-    if kind not in {k.value for k in CommitteeKind}:
+    allowed = SCHOOL_KINDS if school is not None else DISTRICT_KINDS
+    if kind not in {k.value for k in allowed}:
         problems["kind"] = KIND_NEEDED
     if not purpose.get(main):
         problems["purpose"] = PURPOSE_NEEDED
@@ -45,7 +60,12 @@ def create_committee(school, district, actor, *, kind: str, name: dict, purpose:
     if not name.get(main):
         name[main] = str(CommitteeKind(kind).label)
     committee = Committee(
-        school_id=school.id, kind=kind, name=name, purpose=dict(purpose), source_locale=main
+        district_id=district.id,
+        school_id=school.id if school is not None else None,
+        kind=kind,
+        name=name,
+        purpose=dict(purpose),
+        source_locale=main,
     )
     db.session.add(committee)
     db.session.flush()
@@ -73,6 +93,7 @@ def add_member(
     email: str = "",
     name_public: bool = False,
     parent_of_english_learner: bool = False,
+    district_employee: bool = False,
 ) -> CommitteeMember:
     """Seat a member for a term. `email` names the portal account they vote with, if any; their
     name is public only with `name_public` (their consent)."""
@@ -102,6 +123,7 @@ def add_member(
         user_id=account.id if account else None,
         name_public=bool(name_public),
         parent_of_english_learner=bool(parent_of_english_learner),
+        district_employee=bool(district_employee),
     )
     committee.members.append(member)
     record_audit(actor, "member.added", "committee", committee.id, {"name": name, "seat": seat})

@@ -5,4 +5,10 @@ from flask import Blueprint
 bp = Blueprint("committees", __name__)
 
 
-from portal.blueprints.committees import manage, minutes, routes, voting  # noqa: E402, F401
+from portal.blueprints.committees import (  # noqa: E402, F401
+    district,
+    manage,
+    minutes,
+    routes,
+    voting,
+)

@@ -37,7 +37,14 @@ from wtforms.widgets import HiddenInput, TextInput
 from portal.content.sample_agendas import SAMPLE_AGENDAS
 from portal.forms import ChoiceField, MultiCheckboxField, PortalForm, TimeOfDayField, per_language
 from portal.i18n import LANGUAGES, pick
-from portal.models.committees import CommitteeKind, MotionSubject, Officer, Seat, VoteChoice
+from portal.models.committees import (
+    DISTRICT_KINDS,
+    SCHOOL_KINDS,
+    MotionSubject,
+    Officer,
+    Seat,
+    VoteChoice,
+)
 from portal.services import meetings, minutes, rosters, votes
 
 ACCEPT = "accepted"
@@ -105,7 +112,7 @@ class RecordForm(PortalForm):
 class CommitteeForm(RecordForm):
     kind = ChoiceField(
         _l("Kind"),
-        choices=lambda: _choices(CommitteeKind, _l("Choose a kind")),
+        choices=lambda: _choices(SCHOOL_KINDS, _l("Choose a kind")),
         validators=[DataRequired(message=rosters.KIND_NEEDED)],
         invalid_choice_message=rosters.KIND_NEEDED,
     )
@@ -124,6 +131,17 @@ per_language(
     CommitteeForm, "name", _l("Name in each language (optional)"), rosters.NAME_LENGTH, False
 )
 per_language(CommitteeForm, "purpose", _l("What it does, in plain words"), rosters.PURPOSE_LENGTH)
+
+
+class DistrictCommitteeForm(CommitteeForm):
+    """A committee of the district's own (DELAC, budget advisory committee, advisory council)."""
+
+    kind = ChoiceField(
+        _l("Kind"),
+        choices=lambda: _choices(DISTRICT_KINDS, _l("Choose a kind")),
+        validators=[DataRequired(message=rosters.KIND_NEEDED)],
+        invalid_choice_message=rosters.KIND_NEEDED,
+    )
 
 
 class MemberForm(RecordForm):
@@ -165,6 +183,7 @@ class MemberForm(RecordForm):
     )
     name_public = BooleanField(_l("The member agrees to show their name publicly"))
     parent_of_english_learner = BooleanField(_l("Parent of an English learner"))
+    district_employee = BooleanField(_l("Employed by the district"))
 
     def validate_term_end(self, field):
         if field.data and self.term_start.data and field.data < self.term_start.data:
@@ -185,6 +204,7 @@ class MemberForm(RecordForm):
             "email": self.email.data or "",
             "name_public": self.name_public.data,
             "parent_of_english_learner": self.parent_of_english_learner.data,
+            "district_employee": self.district_employee.data,
         }
 
 

@@ -10,9 +10,9 @@ from portal.permissions import can_manage_committee, can_run_committee, member_o
 
 
 def committee_or_404(committee_id: int) -> Committee:
-    """A committee of one of this district's schools, or 404."""
+    """A committee of this district (one of its schools' or its own), or 404."""
     committee = db.session.get(Committee, committee_id)
-    if committee is None or g.district is None or committee.school.district_id != g.district.id:
+    if committee is None or g.district is None or committee.district_id != g.district.id:
         abort(404)
     return committee
 
