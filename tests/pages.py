@@ -66,13 +66,22 @@ def _samples() -> dict[str, list]:
     past = _first(select(Meeting).where(Meeting.starts_at < now).order_by(Meeting.starts_at))
     upcoming = _first(select(Meeting).where(Meeting.starts_at >= now).order_by(Meeting.starts_at))
     with_minutes = _first(select(MinutesVersion.meeting_id))
+    # A district committee (the demo's DELAC) has its own pages' breadcrumbs and calendar.
+    district_committee = _first(select(Committee).where(Committee.school_id.is_(None)))
+    district_meeting = district_committee.meetings[0].id if district_committee and (
+        district_committee.meetings
+    ) else None
     survey = _first(select(Survey).order_by(Survey.id.desc()))
     assessment = _first(select(ReadinessAssessment).order_by(ReadinessAssessment.id))
     bulletin = _first(select(Bulletin).where(Bulletin.status == "published").order_by(Bulletin.id))
     return {
         "school_slug": [school.slug] if school else [],
-        "committee_id": [c.id for c in [_first(select(Committee).order_by(Committee.id))] if c],
-        "meeting_id": sorted({m.id for m in (past, upcoming) if m} | {with_minutes} - {None}),
+        "committee_id": sorted(
+            {c.id for c in (_first(select(Committee).order_by(Committee.id)), district_committee) if c}
+        ),
+        "meeting_id": sorted(
+            {m.id for m in (past, upcoming) if m} | {with_minutes, district_meeting} - {None}
+        ),
         "motion_id": [m.id for m in [_first(select(Motion).order_by(Motion.id))] if m],
         "bulletin_slug": [bulletin.slug] if bulletin else [],
         "bulletin_id": [bulletin.id] if bulletin else [],
@@ -91,6 +100,7 @@ def _samples() -> dict[str, list]:
             if i and survey
         ],
         "token": ["not-a-real-token"],
+        "number": [1],  # a plan's approved version (the demo approves Oak Grove's)
     }
 
 

@@ -10,7 +10,7 @@ from portal import formatting
 from portal.extensions import db
 from portal.models import AllocationScenario, FundingStream, InvestmentCategory, NeedGroup, School
 from portal.models.allocation import ScenarioStatus
-from portal.services import funding
+from portal.services import funding, plan_versions
 from portal.services.allocation import ALL_STUDENTS, AllocationError, AllocationResult
 from portal.services.allocation_setup import LEVELS
 from portal.services.charts import scatter_chart
@@ -48,6 +48,9 @@ def school_budget_context(school: School, district) -> dict:
             what_if=scenario.status == ScenarioStatus.WHAT_IF,
         )
     context.update(spending_context(school, year, money, district))
+    if context.get("plan") is not None:
+        # The council's approval, and what changed in the plan since (services/plan_versions).
+        context["record"] = plan_versions.public_record(context["plan"], money)
     return context
 
 

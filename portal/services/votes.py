@@ -15,6 +15,7 @@ from portal.models.base import IllegalMove, utcnow
 from portal.models.committees import MotionSubject, VoteChoice
 from portal.models.planning import PlanStatus
 from portal.services import committees as rules
+from portal.services import plan_versions
 from portal.services.audit import record_audit
 from portal.services.committee_record import year_of
 from portal.services.errors import Rejected
@@ -140,6 +141,7 @@ def close_motion(
     )
     if outcome.passed and motion.approves_plan:
         _approve_plan(motion, district, actor)
+        plan_versions.freeze_passed(motion, district, at)  # what was approved, frozen
 
 
 def _approve_plan(motion: Motion, district, actor) -> None:

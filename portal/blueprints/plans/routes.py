@@ -1,6 +1,6 @@
 """Public pages: a school's plan (and its PDF), comparing schools, the glossary."""
 
-from flask import g, render_template, request
+from flask import abort, g, render_template, request
 from sqlalchemy import select
 
 from portal.blueprints.plans import bp
@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import School
 from portal.permissions import cacheable
 from portal.responses import pdf_download
-from portal.services import funding, plans
+from portal.services import funding, plan_versions, plans
 from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
 
@@ -32,6 +32,7 @@ def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> d
         budget=budget,
         progress=plans.progress_charts(plan),
         needs_questions=plans.NEEDS_QUESTIONS,
+        record=plan_versions.public_record(plan, money),
     )
     return context
 
@@ -47,6 +48,18 @@ def school_plan(slug: str):
         feedback=visible_feedback(school.id, "goal"),
         feedback_target="goal",
     )
+
+
+@bp.get("/schools/<slug>/plan/versions/<int:number>")
+@cacheable
+def plan_version(slug: str, number: int):
+    """An approved version of this year's plan, read-only, exactly as the council approved it."""
+    school = school_or_404(slug)
+    context = plan_context(school)
+    version = plan_versions.version_page(context["plan"], number) if context["plan"] else None
+    if version is None:
+        abort(404)
+    return render_template("plans/plan.html", **{**context, **version})
 
 
 @bp.get("/schools/<slug>/plan.pdf")
