@@ -67,7 +67,25 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     errors.init_app(app)
     cli.init_app(app)
+    _init_audit(app)
     return app
+
+
+def _init_audit(app: Flask) -> None:
+    from flask_login import current_user
+
+    from portal.services import audit_capture
+
+    audit_capture.install(app)
+
+    @app.before_request
+    def _audit_actor():
+        # Automatic audit entries name the signed-in user, read only when an entry is written.
+        audit_capture.set_actor(db.session, lambda: current_user)
+
+    @app.teardown_request
+    def _audit_actor_done(_exc):
+        audit_capture.set_actor(db.session, None)
 
 
 def _district_timezone() -> str:

@@ -297,9 +297,10 @@ def test_adopting_is_audited_and_a_stale_second_click_changes_nothing(login_as, 
             .filter_by(object_type="allocation_scenario", object_id=draft)
             .all()
         )
-        assert [(e.action, e.detail["replaced"]) for e in entries] == [
-            ("scenario.adopted", [adopted])
-        ]
+        # Stored by the fixture (the system), then adopted with its status before and after.
+        assert [e.action for e in entries] == ["allocation_scenario.created", "scenario.adopted"]
+        assert entries[1].detail["replaced"] == [adopted]
+        assert entries[1].changes[0]["fields"] == {"status": ["draft", "adopted"]}
     page = staff.get("/manage/allocation").get_data(as_text=True)
     # Only the moves a scenario can make are offered.
     form = page[page.index(f'action="/manage/allocation/scenarios/{draft}/status"') :]
