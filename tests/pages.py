@@ -67,18 +67,16 @@ def _samples() -> dict[str, list]:
     upcoming = _first(select(Meeting).where(Meeting.starts_at >= now).order_by(Meeting.starts_at))
     with_minutes = _first(select(MinutesVersion.meeting_id))
     # A district committee (the demo's DELAC) has its own pages' breadcrumbs and calendar.
+    first_committee = _first(select(Committee).order_by(Committee.id))
     district_committee = _first(select(Committee).where(Committee.school_id.is_(None)))
-    district_meeting = district_committee.meetings[0].id if district_committee and (
-        district_committee.meetings
-    ) else None
+    district_meetings = district_committee.meetings if district_committee else []
+    district_meeting = district_meetings[0].id if district_meetings else None
     survey = _first(select(Survey).order_by(Survey.id.desc()))
     assessment = _first(select(ReadinessAssessment).order_by(ReadinessAssessment.id))
     bulletin = _first(select(Bulletin).where(Bulletin.status == "published").order_by(Bulletin.id))
     return {
         "school_slug": [school.slug] if school else [],
-        "committee_id": sorted(
-            {c.id for c in (_first(select(Committee).order_by(Committee.id)), district_committee) if c}
-        ),
+        "committee_id": sorted({c.id for c in (first_committee, district_committee) if c}),
         "meeting_id": sorted(
             {m.id for m in (past, upcoming) if m} | {with_minutes, district_meeting} - {None}
         ),

@@ -270,26 +270,27 @@ def test_every_demo_meeting_is_in_its_school_calendar_and_feed(demo_loaded, ctx,
         district = session.query(District).one()
         this_year = current_year(district.id)
         for meeting in session.query(Meeting).order_by(Meeting.id):
+            # A district committee's meeting (the DELAC's) is district-wide: no school.
             school = meeting.committee.school
-            name = f"{school.slug}: {meeting.title['en']}"
+            where = school.slug if school else "district"
+            name = f"{where}: {meeting.title['en']}"
             year = _year_of(session, district, _local_day(meeting.starts_at, district))
-            listed = {
-                e.meeting.id: e.starts_at
-                for e in cal.school_events(year.id, school.id)
-                if e.is_meeting
-            }
+            events = (
+                cal.school_events(year.id, school.id) if school else cal.district_events(year.id)
+            )
+            listed = {e.meeting.id: e.starts_at for e in events if e.is_meeting}
             if listed.get(meeting.id) != meeting.starts_at:
                 problems.append(f"{name}: not in the {year.label} calendar at its time")
             event = session.get(CalendarEvent, meeting.event_id) if meeting.event_id else None
-            if event is None or event.school_year_id != year.id or event.school_id != school.id:
+            school_id = school.id if school else None
+            if event is None or event.school_year_id != year.id or event.school_id != school_id:
                 problems.append(f"{name}: has no calendar identity of its own year (UID)")
             elif year.id == this_year.id:
-                if school.slug not in feeds:
-                    body = client.get(f"/schools/{school.slug}/calendar.ics?lang=en").data
-                    feeds[school.slug] = {
-                        str(e["uid"]) for e in Calendar.from_ical(body).walk("VEVENT")
-                    }
-                if f"{event.uid}@commonground" not in feeds[school.slug]:
+                if where not in feeds:
+                    feed = f"/schools/{where}/calendar.ics" if school else "/calendar.ics"
+                    body = client.get(f"{feed}?lang=en").data
+                    feeds[where] = {str(e["uid"]) for e in Calendar.from_ical(body).walk("VEVENT")}
+                if f"{event.uid}@commonground" not in feeds[where]:
                     problems.append(f"{name}: not in the school's calendar feed")
         # A meeting of a committee the school has on the portal is a meeting record, never a
         # calendar row of its own (the calendar editor refuses one, so the demo has none).
@@ -358,7 +359,8 @@ def test_the_demo_record_happened_in_order(demo_loaded, ctx):
     problems, now = [], utcnow()
     with ctx() as session:
         for meeting in session.query(Meeting):
-            name = f"{meeting.committee.school.slug}: {meeting.title['en']}"
+            school = meeting.committee.school
+            name = f"{school.slug if school else 'district'}: {meeting.title['en']}"
             posted = meeting.agenda_posted_at
             if posted is not None and (posted > now or posted > posting_deadline(meeting)):
                 problems.append(f"{name}: agenda posted at {posted}, after now or the deadline")
@@ -470,3 +472,16 @@ def test_each_demo_year_has_one_adopted_allocation_the_pages_publish(demo_loaded
         adopted = session.query(AllocationScenario).filter_by(status="adopted").all()
         assert [s.school_year_id for s in adopted] == [year.id]
         assert funding.published_scenario(district.id, year.id).id == adopted[0].id
+
+
+def test_the_demo_has_a_district_english_learner_advisory_committee(demo_loaded, ctx):
+    from portal.models import Committee
+    from portal.services.committee_record import roster_now
+
+    with ctx() as session:
+        district = session.query(District).one()
+        delac = session.query(Committee).filter_by(kind="delac").one()
+        assert delac.school_id is None and delac.district_id == district.id
+        current, problems = roster_now(delac, district)
+        assert len(current) == 4 and problems == []
+        assert len(delac.meetings) == 1 and delac.meetings[0].agenda_posted_at is not None

@@ -130,6 +130,8 @@ def test_a_delac_meets_votes_and_keeps_minutes(delac, login_as, ctx, client):
     rosa, tuan = str(members["Rosa Díaz"]), str(members["Tuan Le"])
     motion = {"motion_en": "Recommend the EL master plan", "subject": "other",
               "mover_id": rosa, "seconder_id": tuan}  # fmt: skip
+    # A district committee's motion approves no school's plan or budget.
+    assert staff.post(f"{url}/motions", data={**motion, "subject": "plan"}).status_code == 422
     assert staff.post(f"{url}/motions", data=motion).status_code == 303
     with ctx():
         motion_id = db.session.get(Meeting, meeting_id).motions[0].id

@@ -18,6 +18,12 @@ from sqlalchemy import delete, select
 
 from portal.demo.content import T
 from portal.demo.content.committees import (
+    DELAC_AGENDA,
+    DELAC_MEETING,
+    DELAC_NAME,
+    DELAC_PLACE,
+    DELAC_PURPOSE,
+    DELAC_ROSTER,
     ENGLISH_LEARNER_PARENTS,
     FEEDBACK,
     FOLLOW_UP,
@@ -270,7 +276,58 @@ def load_committees_demo(district, actor) -> None:
             if values["starts_at"] > soon.starts_at + timedelta(days=7):
                 _schedule(committee, district, actor, **values)
     db.session.flush()
+    _load_delac(district, actor)
     _load_feedback(district, schools, actor)
+
+
+def _load_delac(district, actor) -> None:
+    """The district's own DELAC (no school): its roster and its next meeting, agenda posted;
+    the meeting is in the district calendar's feed. Replaced on every run."""
+    old = select(Committee.id).where(
+        Committee.district_id == district.id,
+        Committee.school_id.is_(None),
+        Committee.kind == "delac",
+    )
+    event_ids = list(
+        db.session.scalars(
+            select(Meeting.event_id).where(
+                Meeting.committee_id.in_(old), Meeting.event_id.is_not(None)
+            )
+        )
+    )
+    db.session.execute(delete(Committee).where(Committee.id.in_(old)))
+    if event_ids:
+        db.session.execute(delete(CalendarEvent).where(CalendarEvent.id.in_(event_ids)))
+    delac = rosters.create_committee(
+        None, district, actor, kind="delac", name=DELAC_NAME, purpose=DELAC_PURPOSE
+    )
+    for name, seat, officer, el_parent, employee in DELAC_ROSTER:
+        rosters.add_member(
+            delac,
+            actor,
+            name=name,
+            seat=seat,
+            officer=officer,
+            term_start=TERM[0],
+            term_end=TERM[1],
+            name_public=True,
+            parent_of_english_learner=el_parent,
+            district_employee=employee,
+        )
+    db.session.flush()
+    day = utcnow().date() + timedelta(days=21)
+    meeting = _schedule(
+        delac,
+        district,
+        actor,
+        _at(district, day, 18),
+        DELAC_AGENDA,
+        title=DELAC_MEETING,
+        place=DELAC_PLACE,
+        interpretation=True,
+        childcare=True,
+    )
+    _post_agenda(meeting, actor, _at(district, day - timedelta(days=7), 9))
 
 
 def _load_feedback(district, schools, actor) -> None:

@@ -331,10 +331,13 @@ class MotionForm(RecordForm):
         if field.data is not None and field.data == self.mover_id.data:
             raise ValidationError(str(votes.SECONDER_NEEDED))
 
-    def offer(self, members) -> "MotionForm":
-        """Movers and seconders to choose from: the members seated at the meeting."""
+    def offer(self, members, committee=None) -> "MotionForm":
+        """Movers and seconders to choose from: the members seated at the meeting. A district
+        committee's motion approves no school's plan or budget, so it offers only "nothing"."""
         options = row_choices(members, lambda m: m.name, _l("Choose a member"))
         self.mover_id.choices = self.seconder_id.choices = options
+        if committee is not None and committee.school_id is None:
+            self.subject.choices = _choices([MotionSubject.OTHER])
         return self
 
     def motion(self) -> dict:

@@ -168,7 +168,7 @@ def _meeting_page(meeting: Meeting, failed: str = "", form=None, status: int = 2
         details_form=forms["details"],
         agenda_form=forms["agenda"],
         document_form=forms["document"],
-        motion_form=forms["motion"].offer(seated),
+        motion_form=forms["motion"].offer(seated, meeting.committee),
         attendance_form=attendance,
         vote_forms={
             m.id: record_votes_form(m, present, posted=False) for m in meeting.motions if m.is_open
@@ -252,7 +252,9 @@ def upload_document(meeting_id: int):
 @role_required(*OFFICERS)
 def add_motion(meeting_id: int):
     meeting = meeting_to_run(meeting_id)
-    form = _district_form(MotionForm).offer(meetings.seated_members(meeting, g.district))
+    form = _district_form(MotionForm).offer(
+        meetings.seated_members(meeting, g.district), meeting.committee
+    )
     if saved(form, lambda: votes.open_motion(meeting, g.district, current_user, **form.motion())):
         return _to_meeting(meeting)
     return _meeting_page(meeting, "motion", form, 422)

@@ -287,3 +287,55 @@ FEEDBACK = [
         "",
     ),
 ]
+
+# The district's own English Learner Advisory Committee: parents of English learners from the
+# schools' ELACs are its majority (Education Code § 52176(a)), with the district's coordinator.
+DELAC_NAME = T(
+    "District English Learner Advisory Committee",
+    "Comité Asesor del Distrito para Estudiantes de Inglés",
+    "学区英语学习者咨询委员会",
+    "Ủy ban Cố vấn Học sinh Học tiếng Anh của Học khu",
+    "اللجنة الاستشارية لمتعلمي اللغة الإنجليزية في المنطقة التعليمية",
+)
+DELAC_PURPOSE = T(
+    "Parents of English learners from every school advise the school board on programs and "
+    "services for English learners.",
+    "Padres de estudiantes de inglés de todas las escuelas asesoran a la junta escolar sobre los "
+    "programas y servicios para estudiantes de inglés.",
+    "来自各校的英语学习者家长就英语学习者的项目和服务向学校董事会提供建议。",
+    "Phụ huynh của học sinh học tiếng Anh từ mọi trường tư vấn cho hội đồng giáo dục về các "
+    "chương trình và dịch vụ cho học sinh học tiếng Anh.",
+    "يقدّم أولياء أمور متعلمي اللغة الإنجليزية من كل مدرسة المشورة لمجلس التعليم بشأن برامج "
+    "وخدمات متعلمي اللغة الإنجليزية.",
+)
+# (name, seat, officer, parent of an English learner, employed by the district)
+DELAC_ROSTER = [
+    ("Lucía Ramos", "parent", "chair", True, False),
+    ("Minh Tran", "parent", "", True, False),
+    ("Amina Haddad", "parent", "secretary", True, False),
+    ("Carlos Mendoza", "staff", "", False, True),
+]
+DELAC_MEETING = T(
+    "DELAC: reclassification and the English learner plan",
+    "DELAC: reclasificación y el plan para estudiantes de inglés",
+    "DELAC：重新分类与英语学习者计划",
+    "DELAC: tái phân loại và kế hoạch cho học sinh học tiếng Anh",
+    "DELAC: إعادة التصنيف وخطة متعلمي اللغة الإنجليزية",
+)
+DELAC_AGENDA = [
+    T(
+        "How a student is reclassified as fluent in English",
+        "Cómo se reclasifica a un estudiante como competente en inglés",
+        "学生如何被重新分类为英语熟练",
+        "Cách học sinh được tái phân loại là thông thạo tiếng Anh",
+        "كيف يُعاد تصنيف الطالب متقنًا للغة الإنجليزية",
+    ),
+    T(
+        "Each school's English learner funds in next year's budgets",
+        "Los fondos para estudiantes de inglés de cada escuela en los presupuestos del próximo año",
+        "明年预算中各校的英语学习者经费",
+        "Kinh phí cho học sinh học tiếng Anh của từng trường trong ngân sách năm tới",
+        "مخصصات متعلمي اللغة الإنجليزية لكل مدرسة في ميزانيات العام المقبل",
+    ),
+]
+DELAC_PLACE = "District office, board room"
