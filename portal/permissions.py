@@ -124,6 +124,24 @@ def can_edit_school(user, school) -> bool:
     return school.id in user.school_ids(Role.PRINCIPAL)
 
 
+def can_submit_plan(user, plan) -> bool:
+    """Sending the council-approved plan to the district: the school's editors."""
+    return can_edit_school(user, plan.school)
+
+
+def can_review_plans(user) -> bool:
+    """Accepting or returning schools' plans and recording the board's approval."""
+    return is_district_staff(user)
+
+
+def can_read_review_comments(user, plan) -> bool:
+    """The district's comments on a returned plan: the school's editors, its council members
+    and district staff (the public reads only the plan's status)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return can_edit_school(user, plan.school) or plan.school_id in user.school_ids(Role.COUNCIL)
+
+
 def can_edit_event(user, event) -> bool:
     """A district-wide event is district staff's; a school's event is its editors'."""
     if event.school_id is None:

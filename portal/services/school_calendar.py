@@ -19,12 +19,21 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import CalendarEvent, EventRequirement, Meeting, PhaseWindow, School, SchoolYear
+from portal.models import (
+    CalendarEvent,
+    EventRequirement,
+    Meeting,
+    PhaseWindow,
+    School,
+    SchoolPlan,
+    SchoolYear,
+)
 from portal.models.calendar import Phase, RequirementState
 from portal.services.calendar_meetings import MEETING_KINDS as MEETING_KINDS
 from portal.services.calendar_meetings import MeetingEntry as MeetingEntry
 from portal.services.calendar_meetings import meeting_entries
 from portal.services.calendar_meetings import meeting_kind as meeting_kind
+from portal.services.plan_review import plan_behind, plan_due_on, plan_state
 from portal.services.school_year import current_phase, phase_windows
 from portal.services.school_year import phase_on as phase_on
 
@@ -137,12 +146,17 @@ class SchoolProgress:
     school: School
     phase: Phase | None
     checks: list[RequirementCheck]
-    behind: bool
+    behind: bool  # a required event late, or the plan (plan_behind)
+    plan: SchoolPlan | None = None
+    plan_due_on: date | None = None  # the end of the school's decide phase (plan_due_on)
+    plan_state: str = ""  # where the plan stands, in plain words
+    plan_behind: bool = False
 
 
 def dashboard(district, year_id: int, today: date) -> list[SchoolProgress]:
     """Every school against the district template (committee meetings counted from the meeting
-    records), in a fixed number of queries whatever the school count."""
+    records) and its plan against the plan due date (services.plan_review), in a fixed number
+    of queries whatever the school count."""
     schools = list(
         db.session.scalars(
             select(School).where(School.district_id == district.id).order_by(School.name)
@@ -170,18 +184,32 @@ def dashboard(district, year_id: int, today: date) -> list[SchoolProgress]:
         db.session.scalars(select(PhaseWindow).where(PhaseWindow.school_year_id == year_id))
     )
     template = {Phase(w.phase): (w.starts_on, w.ends_on) for w in windows if w.school_id is None}
+    plans = {
+        plan.school_id: plan
+        for plan in db.session.scalars(
+            select(SchoolPlan).where(SchoolPlan.school_year_id == year_id)
+        )
+    }
     rows = []
     for school in schools:
         own = template | {
             Phase(w.phase): (w.starts_on, w.ends_on) for w in windows if w.school_id == school.id
         }
         checks = requirement_status(requirements, events.get(school.id, []))
+        plan, due_on = plans.get(school.id), plan_due_on(own)
+        late_plan = plan_behind(plan, due_on, today)
         rows.append(
             SchoolProgress(
                 school=school,
                 phase=current_phase(dict(sorted(own.items(), key=lambda i: i[1][0])), today),
                 checks=checks,
-                behind=any(check.late(today) for check in checks),
+                # A school with no plan, or one not sent to the district, is behind after the
+                # due date even when every required event is on its calendar.
+                behind=late_plan or any(check.late(today) for check in checks),
+                plan=plan,
+                plan_due_on=due_on,
+                plan_state=plan_state(plan),
+                plan_behind=late_plan,
             )
         )
     return rows

@@ -18,6 +18,7 @@ from portal.forms import (
     DollarsField,
     PercentField,
     PortalForm,
+    WebAddressField,
     _ParsedField,
     parse_date,
     parse_int,
@@ -363,3 +364,33 @@ def field_ids(form, prefix: str):
         field.id = f"{prefix}-{field.name}"
         field.label.field_id = field.id
     return form
+
+
+# -- The district's review ---------------------------------------------------------------------
+
+
+class ReturnPlanForm(PortalForm):
+    """District staff return a plan: what the school should change (the principal and the
+    council read it)."""
+
+    comment = TextAreaField(
+        _l("What should the school change?"),
+        filters=[_strip],
+        validators=[Given(_l("Say what the school should change.")), Length(max=3000)],
+        render_kw={"rows": 4, "maxlength": 3000},
+    )
+
+
+class BoardApprovalForm(PortalForm):
+    """The board's approval of an accepted plan: the day and the board meeting's minutes."""
+
+    board_approved_on = DayField(
+        _l("Day the board approved it"),
+        validators=[Given(_l("Give the day the board approved the plan."))],
+    )
+    minutes_url = WebAddressField(
+        _l("Address of the board meeting's minutes"),
+        validators=[Given(_l("Give the address of the board meeting's minutes."))],
+        description=_l("A web address starting with https://"),
+        render_kw={"inputmode": "url", "maxlength": 500},
+    )
