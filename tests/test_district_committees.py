@@ -140,6 +140,9 @@ def test_a_delac_meets_votes_and_keeps_minutes(delac, login_as, ctx, client):
             f"/meetings/{meeting_id}/vote", data={"motion_id": motion_id, "choice": "yes"}
         )
         assert cast.status_code == 303, cast.get_data(as_text=True)
+    # A member's workspace lists the district committee's open vote beside any school's.
+    desk = visible_text(delac["voters"][0].get("/manage/").get_data(as_text=True))
+    assert "Recommend the EL master plan" in desk and "District" in desk
     assert staff.post(f"/manage/motions/{motion_id}/close").status_code == 303
     page = visible_text(client.get(f"/meetings/{meeting_id}").get_data(as_text=True))
     assert "Passed, 2–0–0" in page
