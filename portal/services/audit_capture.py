@@ -20,7 +20,9 @@ How it works (installed once by `install()`, from create_app):
 - A service's own `record_audit(actor, "vote.cast", ...)` stays the entry for a named action.
   When the changed row is the entry's object, or a child of it (a vote of the motion, a member
   of the committee, a goal of the plan), the field changes are added to that entry under
-  detail["changes"] instead of making a second entry that says the same thing. Changes no named
+  detail["changes"] instead of making a second entry that says the same thing (an entry
+  flushed together with the new rows it names waits for the next flush, when they have their
+  ids: `after_flush_postexec`). Changes no named
   entry claims are written just before the commit as one entry per row ("investment.updated"),
   in the commit's own flush: no query per row beyond the audit inserts themselves.
 - Who: a named entry names its `actor`; an automatic one names `db.session.info["actor"]`, which
@@ -52,6 +54,7 @@ from portal.extensions import db
 from portal.models.base import utcnow
 
 PENDING = "audit_pending"  # session.info: {(type, id): change} not yet in an entry
+DEFERRED = "audit_deferred"  # session.info: named entries waiting for their rows' ids
 SEEN_DELETES = "audit_seen_deletes"  # session.info: deletes read in this flush's before_flush
 ACTOR = "actor"  # session.info: the acting user, a zero-argument callable returning it, or None
 # Columns whose change says nothing a reader needs (the entry has its own time) or is derived.
@@ -121,6 +124,7 @@ def install(app) -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
         event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _forget)
         event.listen(Session, "after_soft_rollback", _after_soft_rollback)
@@ -343,13 +347,32 @@ def _before_flush(session, _flush_context, _instances):
             values = _values(obj, spec)
             _collect(session, obj, "deleted", {n: [v, None] for n, v in values.items()})
     entries = [obj for obj in session.new if isinstance(obj, AuditEntry)]
+    if entries and any(_records_rows(obj) for obj in session.new):
+        # A named entry flushed with the rows it made (a member added to a committee): the
+        # rows get their ids in this flush, so the entry waits for the next one and takes
+        # their changes then (after_flush_postexec).
+        for entry in entries:
+            session.expunge(entry)
+        session.info.setdefault(DEFERRED, []).extend(entries)
+        return
     for entry in entries:
         _claim(session, entry)
     _place_entries(session, [e for e in entries if e.school_id is None and e.district_id is None])
 
 
+def _records_rows(obj) -> bool:
+    spec = AUDITED.get(type(obj))
+    return spec is not None and spec.rows
+
+
 def _after_flush(session, _flush_context):
     session.info.pop(SEEN_DELETES, None)
+
+
+def _after_flush_postexec(session, _flush_context):
+    for entry in session.info.pop(DEFERRED, []):
+        _claim(session, entry)
+        session.add(entry)
 
 
 def _before_commit(session):
@@ -384,6 +407,7 @@ def _before_commit(session):
 
 def _forget(session):
     session.info.pop(PENDING, None)
+    session.info.pop(DEFERRED, None)
     session.info.pop(SEEN_DELETES, None)
 
 
