@@ -47,7 +47,9 @@ def _iso(value) -> str | None:
 
 
 def _number(value) -> str | None:
-    return str(value) if value is not None else None
+    # Two places, as the column stores it: 60 (as typed) and Decimal("60.00") (as read back)
+    # are the same baseline.
+    return f"{Decimal(value):.2f}" if value is not None else None
 
 
 def _goal(goal: Goal) -> dict:
