@@ -71,6 +71,10 @@ def _record(motion: Motion, member, choice: str, actor, action: str, at) -> Moti
     reads the row the winner stored and applies its move to it, so it answers like any other
     (the same choice again, a change by the member, or a refusal), never with an error."""
     at = at or utcnow()
+    # Read what the rule needs before the savepoint: on SQLite a read inside it would start a
+    # snapshot that cannot take the write lock once another vote was stored ("database is
+    # locked"); the insert alone then waits for the lock like any other write.
+    motion.vote_of(member), motion.meeting.present_ids, motion.meeting.committee_id
     try:
         with db.session.begin_nested():
             vote = motion.record_vote(member, choice, actor, at)
