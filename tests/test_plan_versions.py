@@ -261,3 +261,30 @@ def test_version_pages_render_in_every_language(council, login_as, ctx, client, 
     assert 'class="notice changed-notice"' in html and "/plan/versions/1" in html
     version = client.get(f"{PLAN}/versions/1", query_string={"lang": lang}).get_data(as_text=True)
     assert 'class="status approved"' in version and "changed-notice" not in version
+
+
+def test_approving_in_the_same_session_as_typing_finds_nothing_changed(council, ctx):
+    """The demo's path: goals typed (baseline 60, an int) and approved by close_motion in one
+    transaction; read back later (60.00), the plan is still what was approved. The version is
+    on the audit log."""
+    from portal.models import AuditEntry, District
+    from portal.services import votes
+
+    ids = _fill_plan(ctx)
+    with saving(ctx) as session:
+        session.get(SchoolPlan, ids["plan"]).goals[0].baseline = 60
+        motion = session.get(Motion, council["motion"])
+        for member_id in council["members"][:7]:
+            motion.votes.append(
+                MotionVote(member_id=member_id, choice="yes", recorded_at=datetime.now(UTC))
+            )
+        session.flush()
+        votes.close_motion(motion, session.scalars(select(District)).one(), None)
+    with ctx() as session:
+        plan = session.get(SchoolPlan, ids["plan"])
+        (version,) = plan_versions.versions(plan.id)
+        assert plan_versions.changes_since(version, plan, plan_versions.school_money(plan)) == []
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "plan.version_frozen")
+        ).one()
+        assert entry.object_id == plan.id and entry.detail["version"] == 1

@@ -28,6 +28,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import funding, plans
+from portal.services.audit import record_audit
 from portal.services.committee_record import year_of
 from portal.services.funding import SourceLine, per_pupil
 from portal.services.meetings import meeting_day
@@ -178,10 +179,11 @@ def school_money(plan: SchoolPlan):
     return funding.school_funding(run, plan.school_id)
 
 
-def freeze(plan: SchoolPlan, motion, at: datetime | None = None) -> PlanVersion:
+def freeze(plan: SchoolPlan, motion, at: datetime | None = None, actor=None) -> PlanVersion:
     """Store what `motion` (closed, passed, on the plan or the budget) approved: the next
-    version of `plan`, dated the meeting's day on the district's clock. Nothing changes it
-    afterwards (the model refuses updates and deletes)."""
+    version of `plan`, dated the meeting's day on the district's clock, on the audit log as
+    `actor`'s (None: the system). Nothing changes it afterwards (the model refuses updates and
+    deletes)."""
     district = plan.school.district
     approved_on = meeting_day(motion.meeting, district)
     latest = db.session.scalar(
@@ -198,10 +200,17 @@ def freeze(plan: SchoolPlan, motion, at: datetime | None = None) -> PlanVersion:
     )
     db.session.add(version)
     db.session.flush()
+    record_audit(
+        actor,
+        "plan.version_frozen",
+        "school_plan",
+        plan.id,
+        {"version": version.number, "motion": motion.id, "tally": version.tally},
+    )
     return version
 
 
-def freeze_passed(motion, district, at: datetime | None = None) -> PlanVersion | None:
+def freeze_passed(motion, district, at: datetime | None = None, actor=None) -> PlanVersion | None:
     """Called when a motion closes: if it passed on the plan or the budget and the school has
     a plan for the meeting's year that the council has approved, freeze what it approved. A
     second motion (approving a change) makes the next version."""
@@ -218,7 +227,7 @@ def freeze_passed(motion, district, at: datetime | None = None) -> PlanVersion |
     ).first()
     if plan is None or plan.approved_on is None:
         return None
-    return freeze(plan, motion, at)
+    return freeze(plan, motion, at, actor)
 
 
 # -- Reading ----------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ def close_motion(
     )
     if outcome.passed and motion.approves_plan:
         _approve_plan(motion, district, actor)
-        plan_versions.freeze_passed(motion, district, at)  # what was approved, frozen
+        plan_versions.freeze_passed(motion, district, at, actor)  # what was approved, frozen
 
 
 def _approve_plan(motion: Motion, district, actor) -> None:
