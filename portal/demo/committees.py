@@ -4,8 +4,8 @@ meeting scheduled with its agenda (services.meetings, which gives it its calenda
 the calendar and its feed show it), the agenda posted, attendance taken, a motion opened, the
 secretary's record of the votes and the vote closed (services.votes: a motion on the plan
 approves the plan of the meeting's year, the only way a plan becomes approved), and minutes
-written and approved at a later meeting (services.minutes). Safe to run again (the demo
-councils are replaced).
+written and approved at a later meeting (services.minutes); and the district's own DELAC, with
+its roster and next meeting. Safe to run again (the demo councils and DELAC are replaced).
 
 The planning demo's site council dates at these two schools become the council's later
 meetings, so the calendar lists no council meeting that the committee page does not. What the
