@@ -49,6 +49,18 @@ def _first(stmt):
     return db.session.scalars(stmt.limit(1)).first()
 
 
+def _versioned_school() -> str | None:
+    """The slug of a school whose plan has an approved version (the demo's Oak Grove)."""
+    from portal.models import PlanVersion, School, SchoolPlan
+
+    return _first(
+        select(School.slug)
+        .join(SchoolPlan, SchoolPlan.school_id == School.id)
+        .join(PlanVersion, PlanVersion.plan_id == SchoolPlan.id)
+        .order_by(School.slug)
+    )
+
+
 def _samples() -> dict[str, list]:
     """Argument values by argument name, from the demo district (call in an app context)."""
     from portal.models import School
@@ -99,6 +111,7 @@ def _samples() -> dict[str, list]:
         ],
         "token": ["not-a-real-token"],
         "number": [1],  # a plan's approved version (the demo approves Oak Grove's)
+        "version_slug": [v for v in [_versioned_school()] if v],
     }
 
 
@@ -111,6 +124,8 @@ def _values_for(rule, samples, users) -> list[dict]:
             kind = {"bulletins": "bulletin", "surveys": "survey", "readiness": "assessment"}.get(
                 prefix, "school"
             )
+            if rule.endpoint == "plans.plan_version":
+                kind = "version"  # a school whose plan has an approved version
             values = samples[f"{kind}_slug"]
         elif arg == "user_id":
             values = users
