@@ -63,7 +63,7 @@ def upgrade():
 def downgrade():
     op.drop_table("plan_review_comment")
     with op.batch_alter_table("school_plan") as batch:
-        batch.drop_constraint("ck_school_plan_review_status_known", type_="check")
+        batch.drop_constraint(op.f("ck_school_plan_review_status_known"), type_="check")
         batch.drop_column("board_minutes_url")
         batch.drop_column("board_approved_on")
         batch.drop_column("accepted_at")
