@@ -288,6 +288,11 @@ def test_an_officer_records_a_paper_approval_afterwards(council, login_as, ctx, 
     assert f"recorded afterwards by {name} on" in page and "The signed record" in page
     signed = client.get(f"/meetings/{meeting_id}/documents/{document_id}")
     assert signed.status_code == 200 and signed.data == PDF
+    # The plan's approval line says so too, on the plan and on the budget.
+    for path in ("/schools/maple-elementary/plan", "/schools/maple-elementary/budget"):
+        public = visible_text(client.get(path).get_data(as_text=True))
+        assert "Approved by the School Site Council on" in public, path
+        assert f"Approved on paper; recorded afterwards by {name} on" in public, path
 
 
 def test_a_paper_decision_recorded_without_totals_is_voted_member_by_member(council, login_as, ctx):
