@@ -542,8 +542,10 @@ def public_record(plan: SchoolPlan, money=None) -> PublicRecord:
 
 
 def version_record(plan: SchoolPlan, shown: PlanVersion) -> PublicRecord:
-    """The approval record on a version's own page."""
-    return PublicRecord(versions(plan.id), [], shown)
+    """The approval record on a version's own page (`changes`: the working plan against the
+    latest version, so the page can say the plan changed since)."""
+    found = versions(plan.id)
+    return PublicRecord(found, changes_since(found[0], plan), shown)
 
 
 def version_page(plan: SchoolPlan, number: int) -> dict | None:
