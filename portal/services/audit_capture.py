@@ -24,7 +24,9 @@ How it works (installed once by `install()`, from create_app):
   flushed together with the new rows it names waits for the next flush, when they have their
   ids: `after_flush_postexec`). Changes no named
   entry claims are written just before the commit as one entry per row ("investment.updated"),
-  in the commit's own flush: no query per row beyond the audit inserts themselves.
+  in one executemany INSERT: editing 200 investments in one request costs one more statement
+  for their 200 entries, plus at most one query per parent model for rows the session does not
+  hold (measured: 1 UPDATE alone; 1 UPDATE + 2 parent reads + 1 INSERT with capture).
 - Who: a named entry names its `actor`; an automatic one names `db.session.info["actor"]`, which
   the web layer sets for each request to the signed-in user (see `install`). Outside a request
   (the CLI, the demo loader, the scheduler, a test calling a service) it is None: the system.
@@ -46,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import LargeBinary, event, select
+from sqlalchemy import LargeBinary, event, insert, select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm import attributes as orm_attributes
 
@@ -389,20 +391,23 @@ def _before_commit(session):
     changes = list(pending.values())
     places = _resolve(session, [c["place"] for c in changes])
     now = utcnow()
+    rows = []
     for change in changes:
         school_id, district_id = places[_ref_key(change["place"])]
-        session.add(
-            AuditEntry(
-                at=now,
-                user_id=user_id,
-                action=f"{change['type']}.{change['op']}",
-                object_type=change["type"],
-                object_id=change["id"],
-                detail={"changes": [{k: change[k] for k in ("type", "id", "op", "fields")}]},
-                school_id=school_id,
-                district_id=district_id,
-            )
+        rows.append(
+            {
+                "at": now,
+                "user_id": user_id,
+                "action": f"{change['type']}.{change['op']}",
+                "object_type": change["type"],
+                "object_id": change["id"],
+                "detail": {"changes": [{k: change[k] for k in ("type", "id", "op", "fields")}]},
+                "school_id": school_id,
+                "district_id": district_id,
+            }
         )
+    # One executemany for them all (nothing needs their ids back).
+    session.execute(insert(AuditEntry.__table__), rows)
 
 
 def _forget(session):
