@@ -109,8 +109,11 @@ def test_a_member_who_was_recorded_by_the_secretary_can_still_vote_themselves(
     principal.post(f"/manage/motions/{council['motion']}/votes", data={f"vote-{members[4]}": "no"})
     voter = login_as(Role.COUNCIL)
     link_user(ctx, voter, members[4])
+    page = _text(voter.get(_vote_url(council)).get_data(as_text=True))
+    assert "The secretary recorded your vote: No." in page
     vote = {"motion_id": council["motion"], "choice": "yes"}
     assert voter.post(_vote_url(council), data=vote).status_code == 303
+    assert "Your vote: Yes." in _text(voter.get(_vote_url(council)).get_data(as_text=True))
     assert _votes(ctx, council) == {members[4]: ("yes", _user_id(ctx, voter))}
 
 
@@ -307,6 +310,12 @@ def test_a_paper_decision_recorded_without_totals_is_voted_member_by_member(coun
         motion_id = motion.id
         assert not session.query(SchoolPlan).one().is_approved
     members = council["members"]
+    # A paper decision's votes are the officer's to enter, not cast on a phone afterwards.
+    voter = login_as(Role.COUNCIL)
+    link_user(ctx, voter, members[2])
+    vote = {"motion_id": motion_id, "choice": "no"}
+    phone = voter.post(f"/meetings/{meeting_id}/vote", data=vote)
+    assert phone.status_code == 409 and "taken on paper" in phone.get_data(as_text=True)
     votes = {f"vote-{m}": "yes" for m in members[:6]} | {f"vote-{members[6]}": "no"}
     assert principal.post(f"/manage/motions/{motion_id}/votes", data=votes).status_code == 303
     assert principal.post(f"/manage/motions/{motion_id}/close").status_code == 303

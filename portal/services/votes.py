@@ -89,7 +89,10 @@ def _record(motion: Motion, member, choice: str, actor, action: str, at) -> Moti
 def cast_vote(motion: Motion, member, choice: str, actor, at: datetime | None = None):
     """A member's own vote, on their phone (`actor` is the member's account); they may change it
     while the vote is open. Raises IllegalMove when the vote is closed or the member is not
-    marked present."""
+    marked present, or when the motion is a paper decision recorded afterwards (its officer
+    enters the votes from the signed page)."""
+    if motion.is_recorded_afterwards:
+        raise IllegalMove(_l("This decision was taken on paper: an officer records its vote."))
     return _record(motion, member, choice, actor, "vote.cast", at)
 
 
