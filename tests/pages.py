@@ -31,6 +31,7 @@ NOT_PAGES = {
     "committees.signature_page": "a PDF",
     "committees.tally": "an htmx fragment polled by the meeting page",
     "plans.school_plan_pdf": "a PDF",
+    "plans.plan_version_pdf": "a PDF",
     "allocation.calculator": "a spreadsheet",
     "surveys.paper": "a PDF",
     "surveys.manage_export": "CSV",

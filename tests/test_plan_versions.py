@@ -168,6 +168,7 @@ def test_a_change_after_approval_is_announced_and_a_new_motion_makes_version_2(
         # The approval line belongs to the version approved, never beside the changed plan.
         assert APPROVED not in page, url
         assert "Read version 1, as the council approved it on" in page
+    assert "the council decides on the changes at a meeting" in _text(client, BUDGET)
 
     pdf = client.get(f"{PLAN}.pdf")
     assert pdf.status_code == 200
@@ -179,7 +180,13 @@ def test_a_change_after_approval_is_announced_and_a_new_motion_makes_version_2(
     assert APPROVED in version_page and "7–0–0" in version_page
     assert "Reading tutors: $95,000" in version_page and "$195,000" not in version_page
     assert "You are reading version 1 of the plan" in version_page
+    version_pdf = client.get(f"{PLAN}/versions/1.pdf")
+    assert version_pdf.status_code == 200
+    text = " ".join(pdf_text(version_pdf.data, tmp_path).split())
+    assert APPROVED in text and "$95,000" in text and "$195,000" not in text
+    assert CHANGED not in text and "The plan has changed since." in text
     assert client.get(f"{PLAN}/versions/2").status_code == 404
+    assert client.get(f"{PLAN}/versions/2.pdf").status_code == 404
     assert client.get("/schools/no-such-school/plan/versions/1").status_code == 404
 
     # The council approves the change: version 2, and the notice goes.
@@ -288,3 +295,23 @@ def test_approving_in_the_same_session_as_typing_finds_nothing_changed(council, 
             select(AuditEntry).where(AuditEntry.action == "plan.version_frozen")
         ).one()
         assert entry.object_id == plan.id and entry.detail["version"] == 1
+
+
+def test_a_new_allocation_is_a_change_too(council, login_as, ctx):
+    """The approved plan rested on the school's allocation: when the district's published money
+    for the school changes, the notice says so with the before and after."""
+    from types import SimpleNamespace
+
+    ids = _fill_plan(ctx)
+    _approve(ctx, login_as, council["motion"], council["members"])
+    with ctx() as session:
+        plan = session.get(SchoolPlan, ids["plan"])
+        (version,) = plan_versions.versions(plan.id)
+        before = version.snapshot["allocation"]["total_cents"]
+        money = SimpleNamespace(total_cents=before + 100_000, sources=[])
+        (change,) = plan_versions.changes_since(version, plan, money)
+        assert (change.what, change.before_cents, change.after_cents) == (
+            "allocation",
+            before,
+            before + 100_000,
+        )

@@ -50,16 +50,32 @@ def school_plan(slug: str):
     )
 
 
-@bp.get("/schools/<slug>/plan/versions/<int:number>")
-@cacheable
-def plan_version(slug: str, number: int):
-    """An approved version of this year's plan, read-only, exactly as the council approved it."""
-    school = school_or_404(slug)
+def version_context(school: School, number: int) -> dict:
+    """Template values for an approved version of this year's plan (404 when there is none)."""
     context = plan_context(school)
     version = plan_versions.version_page(context["plan"], number) if context["plan"] else None
     if version is None:
         abort(404)
-    return render_template("plans/plan.html", **{**context, **version})
+    return {**context, **version}
+
+
+@bp.get("/schools/<slug>/plan/versions/<int:number>")
+@cacheable
+def plan_version(slug: str, number: int):
+    """An approved version of this year's plan, read-only, exactly as the council approved it."""
+    return render_template("plans/plan.html", **version_context(school_or_404(slug), number))
+
+
+@bp.get("/schools/<slug>/plan/versions/<int:number>.pdf")
+@cacheable
+def plan_version_pdf(slug: str, number: int):
+    """An approved version, typeset like the plan's PDF, with its approval line."""
+    school = school_or_404(slug)
+    return pdf_download(
+        "plans/plan_pdf.html",
+        f"{school.slug}-plan-version-{number}.pdf",
+        **version_context(school, number),
+    )
 
 
 @bp.get("/schools/<slug>/plan.pdf")
