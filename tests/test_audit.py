@@ -393,3 +393,19 @@ def test_record_audit_keeps_its_signature(record, ctx):
         entry = record_audit(None, "vote.cast", "motion", 7, {"choice": "yes"})
         session.commit()
         assert (entry.action, entry.detail, entry.user_id) == ("vote.cast", {"choice": "yes"}, None)
+
+
+def test_a_vote_stored_in_a_savepoint_is_inside_its_named_entry(council, login_as, ctx):
+    from tests.committee_helpers import link_user
+
+    voter = login_as(Role.COUNCIL)
+    link_user(ctx, voter, council["members"][2])
+    vote = {"motion_id": council["motion"], "choice": "yes"}
+    assert voter.post(f"/meetings/{council['meeting']}/vote", data=vote).status_code in (200, 303)
+    with ctx() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "vote.cast")).one()
+        stored = [c for c in entry.changes if c["type"] == "motion_vote"]
+        assert len(stored) == 1 and stored[0]["fields"]["choice"] == [None, "yes"]
+        assert entry.user_id == _user_id(ctx, voter) and entry.school_id is not None
+        alone = select(AuditEntry).where(AuditEntry.action == "motion_vote.created")
+        assert session.scalars(alone).all() == []

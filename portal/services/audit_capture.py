@@ -56,6 +56,8 @@ from portal.extensions import db
 from portal.models.base import utcnow
 
 PENDING = "audit_pending"  # session.info: {(type, id): change} not yet in an entry
+SEQ = "audit_seq"  # session.info: how many named entries this transaction has recorded
+SINCE = "audit_since"  # session.info: {named entry: SEQ when it was recorded}
 DEFERRED = "audit_deferred"  # session.info: named entries waiting for their rows' ids
 SEEN_DELETES = "audit_seen_deletes"  # session.info: deletes read in this flush's before_flush
 ACTOR = "actor"  # session.info: the acting user, a zero-argument callable returning it, or None
@@ -128,8 +130,7 @@ def install(app) -> None:
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "after_flush_postexec", _after_flush_postexec)
         event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_commit", _forget)
-        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
 
 
 def set_actor(session, actor) -> None:
@@ -272,8 +273,10 @@ def _collect(session, obj, op: str, fields: dict) -> None:
             "fields": fields,
             "parents": _ancestors(session, obj),
             "place": _place_ref(obj),
+            "seq": session.info.get(SEQ, 0),
         }
         return
+    earlier["seq"] = session.info.get(SEQ, 0)
     # The same row changed again in this transaction: keep the first before, the last after.
     merged = earlier["fields"]
     for name, (before, after) in fields.items():
@@ -312,12 +315,19 @@ def _after_delete(_mapper, _connection, obj):
 
 
 def _claim(session, entry) -> None:
-    """Move the pending changes of the entry's object, or of its children, into the entry."""
+    """Move the pending changes of the entry's object into the entry, and those of its children
+    made since the named entry before it (the demo makes a plan's goals long before the vote
+    that approves it: "plan.approved" does not take them)."""
     pending = session.info.get(PENDING)
     if not pending:
         return
+    since = session.info.get(SINCE, {}).get(entry, 0)
     key = (entry.object_type, entry.object_id)
-    mine = [k for k, change in pending.items() if k == key or key in change["parents"]]
+    mine = [
+        k
+        for k, change in pending.items()
+        if k == key or (key in change["parents"] and change["seq"] >= since)
+    ]
     if not mine:
         return
     detail = dict(entry.detail or {})
@@ -330,8 +340,14 @@ def _claim(session, entry) -> None:
 
 
 def claim_for(entry) -> None:
-    """Called by record_audit: the new entry takes the changes earlier flushes collected."""
-    _claim(db.session, entry)
+    """Called by record_audit: the new entry takes the changes earlier flushes collected; what
+    is collected from now on belongs to the next named entry (or to this one, if flushed with
+    it)."""
+    session = db.session()
+    seq = session.info.get(SEQ, 0)
+    session.info.setdefault(SINCE, {})[entry] = seq
+    _claim(session, entry)
+    session.info[SEQ] = seq + 1
 
 
 def _before_flush(session, _flush_context, _instances):
@@ -381,6 +397,8 @@ def _before_commit(session):
     """Write what no named entry claimed: one entry per changed row, in the commit's flush."""
     from portal.models import AuditEntry
 
+    if session.in_nested_transaction():
+        return  # a savepoint: the named entry usually follows it (a vote stored in one)
     session.flush()  # what is still unflushed is read now, and claimed by its named entry
     pending = session.info.pop(PENDING, None)
     if not pending:
@@ -413,11 +431,15 @@ def _before_commit(session):
 def _forget(session):
     session.info.pop(PENDING, None)
     session.info.pop(DEFERRED, None)
+    session.info.pop(SEQ, None)
+    session.info.pop(SINCE, None)
     session.info.pop(SEEN_DELETES, None)
 
 
-def _after_soft_rollback(session, previous_transaction):
-    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+def _after_transaction_end(session, transaction):
+    # Committed or rolled back, the whole transaction (a savepoint's end keeps what the
+    # transaction collected: a vote stored in a savepoint waits for its named entry).
+    if transaction.parent is None:
         _forget(session)
 
 
