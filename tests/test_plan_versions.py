@@ -315,3 +315,20 @@ def test_a_new_allocation_is_a_change_too(council, login_as, ctx):
             before,
             before + 100_000,
         )
+
+
+def test_a_returned_plan_keeps_its_versions_but_not_its_approval_line(
+    council, login_as, ctx, client
+):
+    """The district's return undoes the council's approval until a new motion passes: the plan
+    page no longer prints the approval line, and version 1 still does."""
+    ids = _fill_plan(ctx)
+    _approve(ctx, login_as, council["motion"], council["members"])
+    with saving(ctx) as session:
+        plan = session.get(SchoolPlan, ids["plan"])
+        plan.submit(None, datetime.now(UTC))
+        plan.return_to_school(None, datetime.now(UTC), "Say how tutoring is measured.")
+    page = _text(client, PLAN)
+    assert APPROVED not in page and CHANGED not in page
+    assert "Version 1, approved on" in page
+    assert APPROVED in _text(client, f"{PLAN}/versions/1")

@@ -107,11 +107,14 @@ def version(plan_id: int, number: int) -> PlanVersion | None:
 class PublicRecord:
     """What the public plan and budget pages say about approval. `latest`: the newest approved
     version (None before any); `changes`: how the working plan differs from it; `shown`: the
-    version a version page displays (None on the working plan's pages)."""
+    version a version page displays (None on the working plan's pages); `standing`: the
+    council's approval still stands (the district's return of a plan undoes it until a new
+    motion passes)."""
 
     versions: list[PlanVersion]
     changes: list[Change]
     shown: PlanVersion | None = None
+    standing: bool = True
 
     @property
     def latest(self) -> PlanVersion | None:
@@ -125,10 +128,10 @@ class PublicRecord:
     @property
     def approval(self) -> PlanVersion | None:
         """The version whose approval line the page may print: the one shown, or the latest
-        when the working plan is still exactly what was approved."""
+        when the working plan is still exactly what was approved and the approval stands."""
         if self.shown is not None:
             return self.shown
-        return None if self.changes else self.latest
+        return None if self.changes or not self.standing else self.latest
 
 
 def public_record(plan: SchoolPlan, money=None) -> PublicRecord:
@@ -136,7 +139,7 @@ def public_record(plan: SchoolPlan, money=None) -> PublicRecord:
     latest (against the school's money now)."""
     found = versions(plan.id)
     changes = changes_since(found[0], plan, money) if found else []
-    return PublicRecord(found, changes)
+    return PublicRecord(found, changes, standing=plan.is_approved)
 
 
 def version_record(plan: SchoolPlan, shown: PlanVersion) -> PublicRecord:
