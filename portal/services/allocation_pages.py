@@ -10,7 +10,7 @@ from portal import formatting
 from portal.extensions import db
 from portal.models import AllocationScenario, FundingStream, InvestmentCategory, NeedGroup, School
 from portal.models.allocation import ScenarioStatus
-from portal.services import funding, plan_versions
+from portal.services import funding, plan_versions, plans
 from portal.services.allocation import ALL_STUDENTS, AllocationError, AllocationResult
 from portal.services.allocation_setup import LEVELS
 from portal.services.charts import scatter_chart
@@ -26,10 +26,12 @@ def group_names(district_id: int) -> dict:
     return {group.key: group for group in funding.need_groups(district_id)}
 
 
-def school_budget_context(school: School, district) -> dict:
-    """Template values for /schools/<slug>/budget: where the money comes from (the published
-    run's arithmetic and sources, or nothing yet) and what it is spent on."""
-    year = current_year(district.id)
+def school_budget_context(school: School, district, year=None) -> dict:
+    """Template values for /schools/<slug>/budget of `year` (the current year when None):
+    where the money comes from (the published run's arithmetic and sources, or nothing yet),
+    what it is spent on, and the years its picker lists."""
+    if year is None:
+        year = current_year(district.id)
     run = funding.published_run(district.id, year.id) if year else None
     scenario = run.scenario if run else None
     money = funding.school_funding(run, school.id)
@@ -39,6 +41,9 @@ def school_budget_context(school: School, district) -> dict:
         "scenario": scenario,
         "groups": group_names(district.id),
         "money": money,
+        "published_years": plans.published_years(school.id),
+        # The `year` URL argument that keeps links in this year (none for the current year).
+        "year_arg": year.label if year is not None and not year.is_current else None,
     }
     if money is not None:
         context.update(

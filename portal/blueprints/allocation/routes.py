@@ -1,7 +1,7 @@
 """Public pages: a school's money as arithmetic, the district's weights and equity view, and a
 spreadsheet that reproduces a school's number with live formulas."""
 
-from flask import abort, g, render_template
+from flask import abort, g, render_template, request
 
 from portal import formatting
 from portal.blueprints.allocation import bp
@@ -10,6 +10,7 @@ from portal.models import SchoolLevel
 from portal.models.allocation import Distribution, ScenarioStatus
 from portal.permissions import cacheable
 from portal.responses import download
+from portal.services import plans
 from portal.services.allocation_pages import district_page, school_budget_context
 from portal.services.allocation_sheet import calculator_sheet
 from portal.services.charts import is_rtl
@@ -22,7 +23,11 @@ def school_budget(slug: str):
     """How much the school has and where it comes from (arithmetic a parent can check), what it
     is spent on, and what is still open for input."""
     school = school_or_404(slug)
-    context = school_budget_context(school, g.district)
+    # `?year=2025-26`: a past year with a published plan (404 otherwise); none: this year.
+    year = plans.year_to_read(g.district.id, school.id, request.args.get("year"))
+    if year is None and request.args.get("year"):
+        abort(404)
+    context = school_budget_context(school, g.district, year)
     context["feedback"] = visible_feedback(school.id, "investment")
     return render_template("allocation/school_budget.html", **context)
 

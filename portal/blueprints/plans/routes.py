@@ -16,12 +16,39 @@ from portal.services.school_year import current_year
 MAX_COMPARED = 3
 
 
-def plan_context(school: School, run: "funding.PublishedRun | None" = None) -> dict:
-    """Template values for a public plan. `run`: the published allocation, when the caller has
-    already worked it out (comparing schools); otherwise it is worked out here."""
-    year = current_year(g.district.id) if g.district else None
+def asked_year(school: School):
+    """The school year the page is read under: `?year=2025-26` names a past year with a
+    published plan (404 otherwise: unknown, or only a draft); no `year`, the current one."""
+    year = plans.year_to_read(g.district.id, school.id, request.args.get("year"))
+    if year is None and request.args.get("year"):
+        abort(404)
+    return year
+
+
+def year_links(school: School, year) -> dict:
+    """The year picker's values: the years with a published plan, the one shown, and the
+    `year` URL argument that keeps links in that year (None, so no argument, for the current
+    year: today's URLs stay as they are)."""
+    return {
+        "published_years": plans.published_years(school.id),
+        "year_arg": year.label if year is not None and not year.is_current else None,
+    }
+
+
+@bp.app_template_global()
+def plan_years(school: School) -> list:
+    """The years a school's pages may be read under (the school page's year picker)."""
+    return plans.published_years(school.id)
+
+
+def plan_context(school: School, run: "funding.PublishedRun | None" = None, year=None) -> dict:
+    """Template values for a public plan of `year` (the current year when None). `run`: the
+    published allocation, when the caller has already worked it out (comparing schools);
+    otherwise it is worked out here."""
+    if year is None:
+        year = current_year(g.district.id) if g.district else None
     plan = plans.public_plan(school.id, year.id) if year else None
-    context = {"school": school, "year": year, "plan": plan}
+    context = {"school": school, "year": year, "plan": plan, **year_links(school, year)}
     if plan is None:
         return context
     money = funding.school_funding(run or funding.published_run(g.district.id, year.id), school.id)
@@ -44,15 +71,16 @@ def school_plan(slug: str):
     school = school_or_404(slug)
     return render_template(
         "plans/plan.html",
-        **plan_context(school),
+        **plan_context(school, year=asked_year(school)),
         feedback=visible_feedback(school.id, "goal"),
         feedback_target="goal",
     )
 
 
 def version_context(school: School, number: int) -> dict:
-    """Template values for an approved version of this year's plan (404 when there is none)."""
-    context = plan_context(school)
+    """Template values for an approved version of the asked year's plan (404 when there is
+    none)."""
+    context = plan_context(school, year=asked_year(school))
     version = plan_versions.version_page(context["plan"], number) if context["plan"] else None
     if version is None:
         abort(404)
@@ -83,7 +111,10 @@ def plan_version_pdf(slug: str, number: int):
 def school_plan_pdf(slug: str):
     """The whole site plan, typeset for Letter paper, in the reader's language."""
     school = school_or_404(slug)
-    return pdf_download("plans/plan_pdf.html", f"{school.slug}-plan.pdf", **plan_context(school))
+    year = asked_year(school)
+    return pdf_download(
+        "plans/plan_pdf.html", f"{school.slug}-plan.pdf", **plan_context(school, year=year)
+    )
 
 
 @bp.get("/schools/compare")
