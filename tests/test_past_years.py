@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete
 
 from portal.extensions import db
-from portal.models import District, Motion, NeedGroup, School
+from portal.models import Committee, District, MinutesVersion, Motion, NeedGroup, School
 from portal.models.planning import PlanStatus
 from portal.services import plan_versions
 from tests import factories
@@ -43,7 +43,15 @@ def two_years(clean_app, district):
             maple, last, [factories.goal_spec(LAST_GOAL, reading)], money=last_money
         )
         council = factories.committee(maple, term=(date(2025, 7, 1), date(2027, 6, 30)))
-        meeting = factories.meeting(council, row, date(2026, 4, 21))
+        meeting = factories.meeting(
+            council, row, date(2026, 4, 21), title="Spring: approve the plan", agenda=["Plan"]
+        )
+        may = factories.meeting(council, row, date(2026, 5, 19))
+        minutes = MinutesVersion(meeting_id=meeting.id, locale="en")
+        db.session.add(minutes)
+        minutes.write({str(meeting.agenda[0].id): {"discussion": "Tutors for third grade."}})
+        db.session.flush()
+        minutes.approve(may, may.starts_at, [])
         motion = Motion(
             text=factories.text("Approve the plan"),
             subject="plan",
@@ -144,11 +152,34 @@ def test_past_year_pages_render_in_spanish_and_arabic(two_years, client, lang):
 
 def test_last_years_minutes_are_reachable_from_the_committee_page(two_years, client):
     with client.application.app_context():
-        from portal.models import Committee
-
         committee = db.session.query(Committee).one()
         archive = f"/committees/{committee.id}/minutes"
-    page = client.get(f"/committees/{committee.id}")
-    assert page.status_code == 200
-    assert archive in page.get_data(as_text=True)
-    assert client.get(archive).status_code == 200
+    assert archive in _page(client, f"/committees/{committee.id}")
+    page = _page(client, archive)
+    assert "Spring: approve the plan" in page
+    assert "/meetings/" in page
+
+
+@pytest.fixture
+def demo(app):
+    """The demo district, loaded for one test."""
+    from tests.conftest import _clean
+
+    _clean(app)
+    loaded = app.test_cli_runner().invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    yield app
+    _clean(app)
+
+
+def test_the_demos_last_year_at_cesar_chavez_reads_under_its_year(demo):
+    client = demo.test_client()
+    base = "/schools/cesar-chavez-elementary"
+    school = _page(client, base)
+    assert f'href="{base}/plan?year=2025-26"' in school
+    last = _page(client, f"{base}/plan?year=2025-26")
+    assert "<bdi>2025-26</bdi>" in last and "Approved by the School Site Council on" in last
+    assert "April" in last and "2026" in last
+    assert _page(client, f"{base}/budget?year=2025-26")
+    for lang in ("es", "ar"):
+        assert client.get(f"{base}/plan?year=2025-26&lang={lang}").status_code == 200
