@@ -91,6 +91,10 @@ def test_last_years_plan_reads_under_its_year_with_its_approval_line(two_years, 
     assert LAST_GOAL in version and "version 1" in version
     pdf = client.get(f"{PLAN}.pdf?year=2025-26")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "maple-elementary-plan-2025-26.pdf" in pdf.headers["Content-Disposition"]
+    version_pdf = client.get(f"{PLAN}/versions/1.pdf?year=2025-26")
+    assert version_pdf.status_code == 200
+    assert "plan-2025-26-version-1.pdf" in version_pdf.headers["Content-Disposition"]
 
 
 def test_todays_urls_still_mean_the_current_year(two_years, client):
@@ -101,6 +105,7 @@ def test_todays_urls_still_mean_the_current_year(two_years, client):
     # This year's plan has no approved version: there is none to read under today's URL.
     assert client.get(f"{PLAN}/versions/1").status_code == 404
     assert "$23,000" in _page(client, BUDGET)
+    assert "maple-elementary-plan.pdf" in client.get(f"{PLAN}.pdf").headers["Content-Disposition"]
     # Naming the current year is the same page.
     assert THIS_GOAL in _page(client, f"{PLAN}?year=2026-27")
 

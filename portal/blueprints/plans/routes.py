@@ -99,10 +99,13 @@ def plan_version(slug: str, number: int):
 def plan_version_pdf(slug: str, number: int):
     """An approved version, typeset like the plan's PDF, with its approval line."""
     school = school_or_404(slug)
+    context = version_context(school, number)
     return pdf_download(
         "plans/plan_pdf.html",
-        f"{school.slug}-plan-version-{number}.pdf",
-        **version_context(school, number),
+        f"{school.slug}-plan-{context['year'].label}-version-{number}.pdf"
+        if context["year_arg"]
+        else f"{school.slug}-plan-version-{number}.pdf",
+        **context,
     )
 
 
@@ -111,10 +114,10 @@ def plan_version_pdf(slug: str, number: int):
 def school_plan_pdf(slug: str):
     """The whole site plan, typeset for Letter paper, in the reader's language."""
     school = school_or_404(slug)
-    year = asked_year(school)
-    return pdf_download(
-        "plans/plan_pdf.html", f"{school.slug}-plan.pdf", **plan_context(school, year=year)
-    )
+    context = plan_context(school, year=asked_year(school))
+    # A past year's file says its year; this year's keeps its name.
+    suffix = f"-{context['year'].label}" if context["year_arg"] else ""
+    return pdf_download("plans/plan_pdf.html", f"{school.slug}-plan{suffix}.pdf", **context)
 
 
 @bp.get("/schools/compare")
