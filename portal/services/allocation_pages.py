@@ -10,7 +10,7 @@ from portal import formatting
 from portal.extensions import db
 from portal.models import AllocationScenario, FundingStream, InvestmentCategory, NeedGroup, School
 from portal.models.allocation import ScenarioStatus
-from portal.services import funding, plan_versions, plans
+from portal.services import funding, plan_versions, plan_years
 from portal.services.allocation import ALL_STUDENTS, AllocationError, AllocationResult
 from portal.services.allocation_setup import LEVELS
 from portal.services.charts import scatter_chart
@@ -41,7 +41,7 @@ def school_budget_context(school: School, district, year=None) -> dict:
         "scenario": scenario,
         "groups": group_names(district.id),
         "money": money,
-        "published_years": plans.published_years(school.id),
+        "published_years": plan_years.published_years(school.id),
         # The `year` URL argument that keeps links in this year (none for the current year).
         "year_arg": year.label if year is not None and not year.is_current else None,
     }

@@ -22,7 +22,6 @@ from portal.models import (
     Strategy,
 )
 from portal.models.allocation import StreamKind
-from portal.models.planning import PlanStatus
 from portal.services.budget_rules import (
     Basis,
     Candidate,
@@ -96,31 +95,6 @@ def public_plan(school_id: int, year_id: int) -> SchoolPlan | None:
     """The plan families may see: shared for feedback or approved (drafts stay in the office)."""
     plan = load_plan(school_id, year_id)
     return plan if plan is not None and plan.is_public else None
-
-
-def published_years(school_id: int) -> list[SchoolYear]:
-    """The school years in which this school published a plan (shared or approved; never a
-    draft), newest first: the years its public pages may be read under."""
-    return list(
-        db.session.scalars(
-            select(SchoolYear)
-            .join(SchoolPlan, SchoolPlan.school_year_id == SchoolYear.id)
-            .where(SchoolPlan.school_id == school_id, SchoolPlan.status != PlanStatus.DRAFT.value)
-            .order_by(SchoolYear.starts_on.desc())
-        )
-    )
-
-
-def year_to_read(district_id: int, school_id: int, label: str | None) -> SchoolYear | None:
-    """The school year a public page is read under: the current one when no label is asked
-    for; otherwise the year with that label, only if the school published a plan in it (None
-    for an unknown label or a year with only a draft, which the page answers with 404)."""
-    current = db.session.scalars(
-        select(SchoolYear).where(SchoolYear.district_id == district_id, SchoolYear.is_current)
-    ).first()
-    if not label or (current is not None and current.label == label):
-        return current
-    return next((y for y in published_years(school_id) if y.label == label), None)
 
 
 def progress_charts(plan: SchoolPlan) -> dict:

@@ -10,7 +10,7 @@ from portal.models import SchoolLevel
 from portal.models.allocation import Distribution, ScenarioStatus
 from portal.permissions import cacheable
 from portal.responses import download
-from portal.services import plans
+from portal.services import plan_years
 from portal.services.allocation_pages import district_page, school_budget_context
 from portal.services.allocation_sheet import calculator_sheet
 from portal.services.charts import is_rtl
@@ -24,7 +24,7 @@ def school_budget(slug: str):
     is spent on, and what is still open for input."""
     school = school_or_404(slug)
     # `?year=2025-26`: a past year with a published plan (404 otherwise); none: this year.
-    year = plans.year_to_read(g.district.id, school.id, request.args.get("year"))
+    year = plan_years.year_to_read(g.district.id, school.id, request.args.get("year"))
     if year is None and request.args.get("year"):
         abort(404)
     context = school_budget_context(school, g.district, year)

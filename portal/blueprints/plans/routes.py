@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import School
 from portal.permissions import cacheable
 from portal.responses import pdf_download
-from portal.services import funding, plan_versions, plans
+from portal.services import funding, plan_versions, plan_years, plans
 from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
 
@@ -19,7 +19,7 @@ MAX_COMPARED = 3
 def asked_year(school: School):
     """The school year the page is read under: `?year=2025-26` names a past year with a
     published plan (404 otherwise: unknown, or only a draft); no `year`, the current one."""
-    year = plans.year_to_read(g.district.id, school.id, request.args.get("year"))
+    year = plan_years.year_to_read(g.district.id, school.id, request.args.get("year"))
     if year is None and request.args.get("year"):
         abort(404)
     return year
@@ -30,15 +30,15 @@ def year_links(school: School, year) -> dict:
     `year` URL argument that keeps links in that year (None, so no argument, for the current
     year: today's URLs stay as they are)."""
     return {
-        "published_years": plans.published_years(school.id),
+        "published_years": plan_years.published_years(school.id),
         "year_arg": year.label if year is not None and not year.is_current else None,
     }
 
 
-@bp.app_template_global()
-def plan_years(school: School) -> list:
+@bp.app_template_global("plan_years")
+def years_of_plans(school: School) -> list:
     """The years a school's pages may be read under (the school page's year picker)."""
-    return plans.published_years(school.id)
+    return plan_years.published_years(school.id)
 
 
 def plan_context(school: School, run: "funding.PublishedRun | None" = None, year=None) -> dict:
