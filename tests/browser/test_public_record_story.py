@@ -11,6 +11,7 @@ public pages are also read with JavaScript off and once in Spanish, and pass axe
 
 import re
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -55,12 +56,7 @@ def story(council, ctx, make_user):
     voters = []
     for seat in (2, 3):
         email = make_user(Role.COUNCIL, schools=(SLUG,))
-
-        class Client:
-            pass
-
-        Client.email = email
-        link_user(ctx, Client, council["members"][seat])
+        link_user(ctx, SimpleNamespace(email=email), council["members"][seat])
         voters.append(email)
     principal = make_user(Role.PRINCIPAL, schools=(SLUG,))
     staff = make_user(Role.DISTRICT)
@@ -78,7 +74,8 @@ def story(council, ctx, make_user):
 
 def _approve_by_phone_votes(principal, phones, base, story, ctx, text):
     """The principal opens a motion to approve the plan; five yes, one no and one abstention
-    are in from the room; the two members on their phones vote yes; the principal closes it."""
+    are in from the room (stored as setup: the story is about the phones); the two members on
+    their phones vote yes; the principal closes the vote: passed, 7–1–1."""
     meeting = story["meeting"]
     principal.goto(f"{base}/manage/meetings/{meeting}?lang=en")
     principal.fill("input[name=motion_en]", text)
