@@ -188,3 +188,10 @@ def test_the_demos_last_year_at_cesar_chavez_reads_under_its_year(demo):
     assert _page(client, f"{base}/budget?year=2025-26")
     for lang in ("es", "ar"):
         assert client.get(f"{base}/plan?year=2025-26&lang={lang}").status_code == 200
+
+
+def test_a_past_year_is_cached_by_its_url_and_the_language_links_keep_it(two_years, client):
+    response = client.get(f"{PLAN}?year=2025-26")
+    assert response.headers["Cache-Control"].startswith("public")
+    assert "year=2025-26&amp;lang=es" in response.get_data(as_text=True)
+    assert "public" not in client.get(f"{PLAN}?year=1999-00").headers["Cache-Control"]
