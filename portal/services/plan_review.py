@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.formatting import number
 from portal.models import PlanReviewComment, School, SchoolPlan
 from portal.models.base import utcnow
 from portal.models.calendar import Phase
@@ -60,7 +61,8 @@ def return_plan(plan: SchoolPlan, comment: str, actor, at: datetime | None = Non
     if not text:
         raise Rejected({"comment": _("Say what the school should change.")})
     if len(text) > COMMENT_MAX:
-        raise Rejected({"comment": _("Keep the comment under 3,000 characters.")})
+        limit = number(COMMENT_MAX)  # in the district's regional style, in every language
+        raise Rejected({"comment": _("Keep the comment under %(limit)s characters.", limit=limit)})
     before = _statuses(plan)
     note = plan.return_to_school(actor, at or utcnow(), text)
     _moved(actor, plan, "returned", before, comment=text)
