@@ -174,6 +174,14 @@ def can_manage_committee(user, committee) -> bool:
     return can_edit_school(user, committee.school)
 
 
+def can_moderate_feedback(user, feedback) -> bool:
+    """A school's comment: its editors; a comment on a district committee's agenda (no
+    school): district staff."""
+    if feedback.school_id is None:
+        return is_district_staff(user)
+    return can_edit_school(user, feedback.school)
+
+
 def register(app) -> None:
     """Make every `can_*` check (and the role names) available to templates."""
     for name, value in globals().items():

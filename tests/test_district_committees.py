@@ -122,7 +122,7 @@ def test_a_delac_meets_votes_and_keeps_minutes(delac, login_as, ctx, client):
     assert staff.post(f"{url}/post").status_code == 303
     page = visible_text(client.get(f"/meetings/{meeting_id}").get_data(as_text=True))
     assert "Reclassification" in page and "Posted late" not in page
-    assert "Send comment" not in page  # no school moderates comments on a district agenda
+    assert "Send comment" in page  # a posted district agenda takes comments, as a school's
 
     # A vote: two of three present, both vote yes on their phones.
     present = [members["Rosa Díaz"], members["Tuan Le"]]
@@ -215,3 +215,63 @@ def test_another_districts_committee_is_not_found(delac, ctx, client):
     assert client.get(f"/meetings/{meeting_id}").status_code == 404
     assert delac["staff"].get(f"/manage/committees/{committee_id}").status_code == 404
     assert "Their DELAC" not in client.get("/committees").get_data(as_text=True)
+
+
+def test_a_district_agenda_takes_comments_district_staff_moderate(delac, login_as, ctx, client):
+    """Issue 13 item 5: feedback works for a district committee as for a school's. A comment on
+    a DELAC's posted agenda waits for review; district staff (not a principal) publish it on
+    the district's moderation page; then it shows on the public meeting page. An agenda not
+    yet posted takes none."""
+    from portal.models import AgendaItem, Feedback
+
+    staff, meeting_id = delac["staff"], delac["meeting"]
+    url = f"/manage/meetings/{meeting_id}"
+    assert staff.post(f"{url}/agenda", data={"item_en": "Reclassification"}).status_code == 303
+    with ctx():
+        item_id = db.session.query(AgendaItem).filter_by(meeting_id=meeting_id).one().id
+    comment = {"target_type": "agenda_item", "target_id": str(item_id),
+               "body": "Please explain the reclassification criteria."}  # fmt: skip
+    # Not posted: not public, so no comments.
+    assert client.post("/feedback", data=comment).status_code == 404
+    assert staff.post(f"{url}/post").status_code == 303
+    sent = client.post("/feedback", data=comment)
+    assert sent.status_code == 303 and sent.location.endswith(f"/meetings/{meeting_id}")
+    with ctx():
+        row = db.session.query(Feedback).one()
+        district_id = db.session.get(Committee, delac["id"]).district_id
+        assert row.school_id is None and row.district_id == district_id
+        assert row.visibility == "pending"
+        feedback_id = row.id
+    page = visible_text(client.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+    assert "reclassification criteria" not in page  # waiting for review
+
+    # A principal neither sees the district's queue nor moderates its comments.
+    principal = login_as(Role.PRINCIPAL)
+    assert principal.get("/manage/district/feedback").status_code == 403
+    moderate = f"/manage/district/feedback/{feedback_id}"
+    assert principal.post(moderate, data={"action": "approve"}).status_code == 403
+    assert (
+        principal.post(
+            f"/manage/schools/maple-elementary/feedback/{feedback_id}", data={"action": "approve"}
+        ).status_code
+        == 404
+    )
+    queue = staff.get("/manage/district/feedback")
+    assert queue.status_code == 200
+    assert "reclassification criteria" in visible_text(queue.get_data(as_text=True))
+    assert "Community feedback: district committees" in visible_text(
+        staff.get("/manage/").get_data(as_text=True)
+    )
+    # Hiding needs a reason (422, kept on the same page); then publish and answer.
+    assert staff.post(moderate, data={"action": "hide", "reason": " "}).status_code == 422
+    published = staff.post(moderate, data={"action": "approve"})
+    assert published.status_code == 303
+    assert published.location.endswith("/manage/district/feedback")
+    answer = {"action": "answer", "status": "considered", "answer": "The criteria are on page 3.",
+              "what_changed": ""}  # fmt: skip
+    assert staff.post(moderate, data=answer).status_code == 303
+    page = visible_text(client.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+    assert "Please explain the reclassification criteria." in page
+    assert "The criteria are on page 3." in page
+    with ctx():
+        assert db.session.get(Feedback, feedback_id).visibility == "visible"

@@ -313,3 +313,41 @@ def test_the_service_refuses_and_counts_without_a_request(council, ctx, app):
         assert list(feedback.visible_feedback(school_id, "goal")) == [ids["goal"]]
         assert feedback.visible_feedback(school_id, "investment") == {}
         db.session.rollback()
+
+
+def test_a_comment_belongs_to_its_district_and_a_district_agenda_to_no_school(council, ctx, app):
+    """A school's comment carries its school's district; one on a district committee's posted
+    agenda has no school, is in the district's queue (not the school's) and its page's."""
+    from portal.models import Committee, District, School
+
+    ids = _targets(ctx)
+    with saving(ctx) as session:
+        district = session.query(District).one()
+        delac = Committee(district_id=district.id, kind="delac", name={"en": "DELAC"})
+        session.add(delac)
+        session.flush()
+        meeting = Meeting(
+            committee_id=delac.id, starts_at=datetime.now(UTC), agenda_posted_at=datetime.now(UTC)
+        )
+        session.add(meeting)
+        meeting.agenda.append(AgendaItem(title={"en": "Reclassification"}))
+        session.flush()
+        district_item = meeting.agenda[0].id
+    with app.test_request_context():
+        district = db.session.query(District).one()
+        maple = db.session.query(School).filter_by(slug="maple-elementary").one()
+        found = feedback.find_target(district, "agenda_item", district_item)
+        assert found.school is None and found.district_id == district.id
+        ours = feedback.leave_feedback("agenda_item", district_item, "Why?", "", "en", district)
+        school_one = feedback.leave_feedback("goal", ids["goal"], "And this?", "", "en", district)
+        db.session.flush()
+        assert (ours.school_id, ours.district_id) == (None, district.id)
+        assert (school_one.school_id, school_one.district_id) == (maple.id, district.id)
+        assert feedback.target_of(ours, district).row.id == district_item
+        assert feedback.district_moderation_queue(district) == [ours]
+        assert feedback.moderation_queue(maple) == [school_one]
+        feedback.approve(ours, None)
+        shown = feedback.visible_feedback(None, "agenda_item", district_id=district.id)
+        assert list(shown) == [district_item]
+        assert feedback.visible_feedback(maple.id, "agenda_item") == {}
+        db.session.rollback()

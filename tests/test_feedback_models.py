@@ -138,3 +138,19 @@ def test_flag_refuses_what_the_public_cannot_see(start):
     with pytest.raises(IllegalMove):
         row.flag()
     assert row.flags == 0
+
+
+def test_a_comment_without_a_district_is_refused_by_the_database(app):
+    """The table's check: every comment belongs to a district (a school's comment takes its
+    school's when only the school is named)."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+
+    with app.app_context():
+        orphan = comment()
+        orphan.school_id = None
+        db.session.add(orphan)
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.flush()
+        db.session.rollback()

@@ -1,5 +1,6 @@
 """Feedback from the community: a comment from anyone (no account) on something the public can
-see, moderated and answered by the school ("you said, we did").
+see, moderated and answered by the school ("you said, we did"), or by district staff for a
+district committee's agenda (a comment there has no school, only its district).
 
 A comment is `pending` until a moderator publishes it (or `visible` at once where the district
 does not pre-moderate), and may be `hidden` with a reason. Its answer has a status of its own.
@@ -10,8 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, event, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import IllegalMove, TimestampMixin, UTCDateTime
@@ -73,11 +74,18 @@ class Feedback(TimestampMixin, db.Model):
             f"visibility in ({_sql_list(FeedbackVisibility)})", name="visibility_known"
         ),
         CheckConstraint(f"status in ({_sql_list(FeedbackStatus)})", name="status_known"),
+        # Every comment belongs to a district: a school's comment to its school's district, a
+        # district committee's to the district alone (no school).
+        CheckConstraint("district_id is not null", name="feedback_has_district"),
         db.Index("ix_feedback_school_target", "school_id", "target_type", "target_id"),
+        db.Index("ix_feedback_district_target", "district_id", "target_type", "target_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id", ondelete="CASCADE"))
+    # None for a comment on a district committee's agenda: district staff moderate it.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    school = relationship("School")
     target_type: Mapped[str] = mapped_column(String(16))
     target_id: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(String(2000))
@@ -130,3 +138,17 @@ class Feedback(TimestampMixin, db.Model):
         if self.visibility != FeedbackVisibility.VISIBLE:
             raise IllegalMove(_l("Only a published comment can be reported."))
         self.flags = (self.flags or 0) + 1
+
+
+@event.listens_for(Feedback, "before_insert")
+def _district_of_the_school(mapper, connection, feedback: Feedback) -> None:
+    """A school's comment belongs to the school's district; code that names only the school
+    (the demo, older tests) need not repeat it."""
+    if feedback.district_id is not None:
+        return
+    if feedback.school is not None:
+        feedback.district_id = feedback.school.district_id
+    elif feedback.school_id is not None:
+        feedback.district_id = connection.scalar(
+            text("select district_id from school where id = :id"), {"id": feedback.school_id}
+        )

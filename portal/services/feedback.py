@@ -2,7 +2,8 @@
 school's moderation (publish, hide with a reason, answer: "you said, we did").
 
 What can receive feedback is the one registry below, `TARGETS`: each entry knows how to find
-its row, the school it belongs to, whether the public can comment on it now (nothing on a draft
+its row, the school it belongs to (None for a district committee's agenda) and its district,
+whether the public can comment on it now (nothing on a draft
 plan or an agenda not yet posted, which nobody else can see), the page it is shown on, and its
 label. Everything else (the form, the moderation queue, the counts) works from the entry.
 
@@ -23,8 +24,9 @@ To let people comment on something new, a school's calendar event say:
 The form, the way back to the page, the moderation queue, the counts on the school page and the
 permissions (the school's editors moderate) then work for it unchanged.
 
-A comment always belongs to one school (moderated by its editors), so a target without a school
-(a district-wide event) is not open to feedback.
+A comment belongs to one district, and to one school when its target has one: a school's
+editors moderate a school's comments, district staff the district's own (those on a district
+committee's agenda, a DELAC's), on the district's moderation page.
 
 The functions take plain values, the district and the acting user; they never commit.
 """
@@ -57,7 +59,8 @@ class FeedbackTarget:
     type: str  # stored in Feedback.target_type
     label: Any  # lazy text: what the thing is called ("Plan goal")
     model: type
-    school: Callable[[Any], School]
+    school: Callable[[Any], School | None]  # None: the district's own (district staff moderate)
+    district_id: Callable[[Any], int]
     # Whether the public may comment on it now: only what the public can see takes comments.
     is_open: Callable[[Any], bool]
     # The public page that shows it: (endpoint, url_for values), for the way back after posting.
@@ -72,6 +75,7 @@ TARGETS: dict[str, FeedbackTarget] = {
             _l("Plan goal"),
             Goal,
             school=lambda goal: goal.plan.school,
+            district_id=lambda goal: goal.plan.school.district_id,
             is_open=lambda goal: goal.plan.status != PlanStatus.DRAFT,
             page=lambda goal: (
                 "plans.school_plan",
@@ -83,6 +87,7 @@ TARGETS: dict[str, FeedbackTarget] = {
             _l("Budget investment"),
             Investment,
             school=lambda investment: investment.plan.school,
+            district_id=lambda investment: investment.plan.school.district_id,
             is_open=lambda investment: investment.plan.status != PlanStatus.DRAFT,
             page=lambda investment: (
                 "allocation.school_budget",
@@ -93,13 +98,10 @@ TARGETS: dict[str, FeedbackTarget] = {
             "agenda_item",
             _l("Agenda item"),
             AgendaItem,
+            # A district committee's agenda (a DELAC's) has no school: district staff moderate.
             school=lambda item: item.meeting.committee.school,
-            # A district committee's agenda (a DELAC's) has no school whose editors would
-            # moderate comments on it, so it takes none: its meetings take public comment.
-            is_open=lambda item: (
-                item.meeting.agenda_posted_at is not None
-                and item.meeting.committee.school_id is not None
-            ),
+            district_id=lambda item: item.meeting.committee.district_id,
+            is_open=lambda item: item.meeting.agenda_posted_at is not None,
             page=lambda item: ("committees.meeting", {"meeting_id": item.meeting_id}),
         ),
     )
@@ -108,11 +110,13 @@ TARGETS: dict[str, FeedbackTarget] = {
 
 @dataclass(frozen=True)
 class Found:
-    """A thing open to feedback: its registry entry, its row and its school."""
+    """A thing open to feedback: its registry entry, its row, its school (None for the
+    district's own) and its district."""
 
     target: FeedbackTarget
     row: Any
-    school: School
+    school: School | None
+    district_id: int
 
     @property
     def page(self) -> tuple[str, dict]:
@@ -129,16 +133,17 @@ def find_target(district, target_type: str, target_id: int | None) -> Found | No
     row = db.session.get(target.model, target_id)
     if row is None or not target.is_open(row):
         return None
-    school = target.school(row)
-    if school is None or school.district_id != district.id:
+    if target.district_id(row) != district.id:
         return None
-    return Found(target, row, school)
+    return Found(target, row, target.school(row), district.id)
 
 
 def target_of(feedback: Feedback, district) -> Found | None:
     """What an existing comment is about, while it is still open to feedback in `district`."""
     found = find_target(district, feedback.target_type, feedback.target_id)
-    return found if found is not None and found.school.id == feedback.school_id else None
+    if found is None or found.district_id != feedback.district_id:
+        return None
+    return found if (found.school.id if found.school else None) == feedback.school_id else None
 
 
 def target_label(target_type: str) -> str:
@@ -160,7 +165,8 @@ def leave_feedback(
         raise Rejected({"body": _("Write your comment before sending it.")})
     premoderated = district.feedback_premoderation
     row = Feedback(
-        school_id=found.school.id,
+        district_id=found.district_id,
+        school_id=found.school.id if found.school is not None else None,
         target_type=found.target.type,
         target_id=target_id,
         body=body,
@@ -221,10 +227,20 @@ def answer(feedback: Feedback, actor, status: str, answer: str, what_changed: st
 def moderation_queue(school: School, limit: int = 200) -> list[Feedback]:
     """A school's comments for its moderators: waiting for review first, then the most
     reported, then the newest."""
+    return _queue(Feedback.school_id == school.id, limit)
+
+
+def district_moderation_queue(district, limit: int = 200) -> list[Feedback]:
+    """The district's own comments (on its committees' agendas) for district staff, in the
+    same order as a school's queue."""
+    return _queue((Feedback.district_id == district.id) & Feedback.school_id.is_(None), limit)
+
+
+def _queue(where, limit: int) -> list[Feedback]:
     return list(
         db.session.scalars(
             select(Feedback)
-            .where(Feedback.school_id == school.id)
+            .where(where)
             .order_by(
                 (Feedback.visibility == FeedbackVisibility.PENDING.value).desc(),
                 Feedback.flags.desc(),
@@ -235,12 +251,19 @@ def moderation_queue(school: School, limit: int = 200) -> list[Feedback]:
     )
 
 
-def visible_feedback(school_id: int, target_type: str) -> dict[int, list[Feedback]]:
-    """Published feedback for a page, by target id, oldest first, in one query."""
+def visible_feedback(
+    school_id: int | None, target_type: str, district_id: int | None = None
+) -> dict[int, list[Feedback]]:
+    """Published feedback for a page, by target id, oldest first, in one query: a school's
+    (`school_id`), or the district's own (`school_id` None, `district_id` given)."""
+    if school_id is None:
+        place = (Feedback.school_id.is_(None), Feedback.district_id == district_id)
+    else:
+        place = (Feedback.school_id == school_id,)
     rows = db.session.scalars(
         select(Feedback)
         .where(
-            Feedback.school_id == school_id,
+            *place,
             Feedback.target_type == target_type,
             Feedback.visibility == FeedbackVisibility.VISIBLE.value,
         )

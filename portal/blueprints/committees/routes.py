@@ -51,7 +51,9 @@ def meeting(meeting_id: int):
         "committees/meeting.html",
         meeting=found,
         late=found.agenda_posted_at is not None and found.agenda_posted_at > deadline,
-        feedback=visible_feedback(found.committee.school_id, "agenda_item"),
+        feedback=visible_feedback(
+            found.committee.school_id, "agenda_item", district_id=found.committee.district_id
+        ),
         minutes_versions=minutes.published(found),
     )
 

@@ -1,5 +1,6 @@
 """Leaving and reporting a comment (anyone, no account), and moderating a school's comments
-(its editors: publish, hide with a reason, answer)."""
+(its editors: publish, hide with a reason, answer) or the district's own, on its committees'
+agendas (district staff, the same moves on the same page)."""
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import get_locale
@@ -12,7 +13,13 @@ from portal.blueprints.school_access import editable_school_or_404
 from portal.extensions import db, limiter
 from portal.models import Feedback, School
 from portal.models.feedback import FeedbackStatus, FeedbackVisibility
-from portal.permissions import SCHOOL_EDITORS, public, role_required
+from portal.permissions import (
+    DISTRICT_STAFF,
+    SCHOOL_EDITORS,
+    can_moderate_feedback,
+    public,
+    role_required,
+)
 from portal.services import feedback
 from portal.services.errors import Rejected
 
@@ -81,16 +88,21 @@ def flag_feedback(feedback_id: int):
     return redirect(_page_url(found), code=303)
 
 
-def _moderation_page(school: School, failed=None, status: int = 200):
-    """The queue; after a refused post, `failed` is the comment's form as sent, with its
-    errors, and the error summary at the top."""
-    rows = feedback.moderation_queue(school)
+def _moderation_page(school: School | None, failed=None, status: int = 200):
+    """The queue of a school's comments (`school`) or of the district's own (None); after a
+    refused post, `failed` is the comment's form as sent, with its errors, and the error
+    summary at the top."""
+    if school is None:
+        rows = feedback.district_moderation_queue(g.district)
+    else:
+        rows = feedback.moderation_queue(school)
     forms = {row.id: moderation_form(row) for row in rows}
     if failed is not None:
         forms[failed[0]] = failed[1]
     return render_template(
         "feedback/moderate.html",
         school=school,
+        place_name=school.name if school is not None else g.district.name,
         rows=rows,
         forms=forms,
         failed=failed[1] if failed else None,
@@ -105,19 +117,26 @@ def moderate(slug: str):
     return _moderation_page(editable_school_or_404(slug))
 
 
-def _own_feedback(school: School, feedback_id: int) -> Feedback:
+@bp.get("/manage/district/feedback")
+@role_required(*DISTRICT_STAFF)
+def moderate_district():
+    """The district's own comments (on its committees' agendas), in the same queue."""
+    return _moderation_page(None)
+
+
+def _own_feedback(school: School | None, feedback_id: int) -> Feedback:
+    """The comment, if it is `school`'s (or the district's own, for None) and the user may
+    moderate it; 404 otherwise."""
     row = db.session.get(Feedback, feedback_id)
-    if row is None or row.school_id != school.id:
+    if row is None or row.school_id != (school.id if school is not None else None):
+        abort(404)
+    if row.district_id != g.district.id or not can_moderate_feedback(current_user, row):
         abort(404)
     return row
 
 
-@bp.post("/manage/schools/<slug>/feedback/<int:feedback_id>")
-@role_required(*SCHOOL_EDITORS)
-def moderate_one(slug: str, feedback_id: int):
-    """Approve, hide (with a reason), or answer a comment."""
-    school = editable_school_or_404(slug)
-    row = _own_feedback(school, feedback_id)
+def _moderate(school: School | None, row: Feedback, back: str):
+    """Approve, hide (with a reason), or answer a comment; back to its queue."""
     form = moderation_form(row, submitted=True)
     valid = form.validate()
     if form.action.errors:
@@ -139,4 +158,21 @@ def moderate_one(slug: str, feedback_id: int):
         return _moderation_page(school, (row.id, form), 422)
     db.session.commit()
     flash(_("Saved."), "success")
-    return redirect(url_for("feedback.moderate", slug=slug), code=303)
+    return redirect(back, code=303)
+
+
+@bp.post("/manage/schools/<slug>/feedback/<int:feedback_id>")
+@role_required(*SCHOOL_EDITORS)
+def moderate_one(slug: str, feedback_id: int):
+    """Approve, hide (with a reason), or answer a school's comment."""
+    school = editable_school_or_404(slug)
+    row = _own_feedback(school, feedback_id)
+    return _moderate(school, row, url_for("feedback.moderate", slug=slug))
+
+
+@bp.post("/manage/district/feedback/<int:feedback_id>")
+@role_required(*DISTRICT_STAFF)
+def moderate_district_one(feedback_id: int):
+    """Approve, hide (with a reason), or answer a comment on a district committee's agenda."""
+    row = _own_feedback(None, feedback_id)
+    return _moderate(None, row, url_for("feedback.moderate_district"))
