@@ -37,9 +37,7 @@ def composition_problems(kind: str, seats: list[tuple], el_share: float) -> list
             problems.append("elac_parents")
     elif kind == "delac":
         el_parents = sum(
-            1
-            for seat, el, *employee in seats
-            if seat == "parent" and el and not any(employee)
+            1 for seat, el, *employee in seats if seat == "parent" and el and not any(employee)
         )
         if seats and el_parents * 2 <= len(seats):
             problems.append("delac_parents")
