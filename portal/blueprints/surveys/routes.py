@@ -8,7 +8,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from portal.blueprints.surveys import bp
 from portal.blueprints.surveys.filters import agreement_choices  # noqa: F401 (tests read it here)
 from portal.blueprints.surveys.forms import (
-    PaperSheetsForm,
     ResultFilterForm,
     answers_form,
     moving_between_screens,
@@ -23,10 +22,8 @@ from portal.extensions import db, limiter
 from portal.htmx import render
 from portal.i18n import LANGUAGES
 from portal.models import Survey
-from portal.models.surveys import Channel, RespondentRole, SurveyArea, SurveyPhase
+from portal.models.surveys import Channel, RespondentRole, SurveyPhase
 from portal.permissions import is_district_staff, public
-from portal.responses import pdf_download
-from portal.services import survey_codes
 from portal.services import surveys as survey_service
 from portal.services.errors import Rejected
 from portal.services.survey_results import build_results, earlier_surveys, pick_baseline
@@ -192,26 +189,4 @@ def results(slug: str):
         languages=LANGUAGES,
         channels=list(Channel),
         staff=staff,
-    )
-
-
-@bp.get("/surveys/<slug>/paper.pdf")
-@public
-def paper(slug: str):
-    """Printable paper forms in one language, each sheet with its own sheet code."""
-    survey = load_survey(slug)
-    form = PaperSheetsForm(formdata=request.args)
-    if not form.validate():
-        abort(400)
-    serials = form.serials()
-    sheets = [survey_codes.sheet_code(current_app.secret_key, survey.id, n) for n in serials]
-    return pdf_download(
-        "surveys/pdf/paper.html",
-        f"{survey.slug}-{get_locale()}-{serials[0]}-{serials[-1]}.pdf",
-        survey=survey,
-        sheets=sheets,
-        schools=survey_service.covered_schools(survey),
-        roles=list(RespondentRole),
-        areas={area.value: area for area in SurveyArea},
-        steps=survey_steps(survey),
     )
