@@ -21,19 +21,20 @@ def create_app(config: Config | dict | None = None) -> Flask:
     config.check()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
-    app.permanent_session_lifetime = timedelta(days=config.SESSION_LIFETIME_DAYS)
+    app.permanent_session_lifetime = timedelta(hours=config.SESSION_MAX_HOURS)
     if config.TRUSTED_PROXIES:
         n = config.TRUSTED_PROXIES
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    from portal import cli, errors, web
+    from portal import access, cli, errors, web
 
     # Registered before web's hooks so that it runs after them (Flask runs after_request hooks
     # in reverse), on the final body and headers.
     compress.init_app(app)
     web.init_app(app)  # first: the language is chosen before CSRF or login checks can fail
+    access.install(app)  # deny by default: a view that declares no roles is refused
     csrf.init_app(app)
     limiter.init_app(app)
     htmx_extension.init_app(app)
@@ -94,7 +95,11 @@ def _district_timezone() -> str:
 
 
 def _init_login(app: Flask) -> None:
-    from portal.services.accounts import load_session_user
+    from flask import flash, redirect, request, url_for
+    from flask_babel import gettext as _
+
+    from portal.services.accounts import SessionEnd, session_user
+    from portal.services.session_limits import limits_for
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -105,7 +110,24 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        return load_session_user(token)
+        user, ended = session_user(token, limits_for(getattr(g, "district", None)))
+        g.session_end = ended
+        return user
+
+    @login_manager.unauthorized_handler
+    def sign_in_first():
+        # Back to the page asked for after signing in (?next= is checked there), with a plain
+        # word on why when a session has just run out.
+        ended = getattr(g, "session_end", None)
+        if ended is SessionEnd.IDLE:
+            message = _("You were signed out after a while without activity. Please sign in again.")
+        elif ended is SessionEnd.ABSOLUTE:
+            message = _("Your sign-in has expired. Please sign in again.")
+        else:
+            message = _("Please sign in to see that page.")
+        flash(message, "info")
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for(login_manager.login_view, next=target))
 
 
 @event.listens_for(Engine, "connect")

@@ -6,6 +6,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal import access
 from portal.extensions import db
 from portal.htmx import VARY_HEADERS
 from portal.models.base import IllegalMove
@@ -101,6 +102,8 @@ def _http_error(error: HTTPException):
     db.session.rollback()
     if error.code is None or error.code < 400:
         return error
+    if access.is_denial(error.code):
+        access.record_denial(error.code)
     detail = None
     # Only our own translated descriptions are shown; Werkzeug's English defaults are not.
     if error.code == 400 and getattr(g, "bad_language", None) is not None:

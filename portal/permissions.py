@@ -6,10 +6,9 @@ A template never re-derives a role rule: it asks `can_*` (registered as Jinja gl
 
 from functools import wraps
 
-from flask import abort
 from flask_login import current_user
 
-from portal.extensions import login_manager
+from portal.access import deny, sign_in_first
 from portal.models.accounts import Role
 
 # Who may edit a school's calendar, plan and budget: its principals, district staff, admins.
@@ -43,16 +42,17 @@ def cacheable(view):
 def role_required(*roles: Role):
     """Route decorator: anonymous visitors go to sign-in; signed-in users lacking a role get 403.
 
-    Admins pass every check. With no roles given, any signed-in account passes.
+    Admins pass every check. With no roles given, any signed-in account passes. A view with
+    neither this nor @public is refused (portal.access: deny by default).
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                return login_manager.unauthorized()
+                return sign_in_first()
             if roles and not current_user.has_role(*roles):
-                abort(403)
+                deny(403)
             return view(*args, **kwargs)
 
         wrapped.required_roles = roles
@@ -68,9 +68,9 @@ def confidential(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return login_manager.unauthorized()
+            return sign_in_first()
         if not can_read_interviews(current_user):
-            abort(404)
+            deny(404)
         return view(*args, **kwargs)
 
     wrapped.required_roles = (Role.FACILITATOR,)
@@ -164,6 +164,17 @@ def can_run_committee(user, committee) -> bool:
         return True
     member = member_of(user, committee)
     return member is not None and member.officer in ("chair", "secretary")
+
+
+def refusal_status(user, school, *, seat=None) -> int:
+    """How to refuse a signed-in user a staff page of `school`: 403 to someone who holds a role
+    at the school (or a seat on its committee), who knows the page exists; 404 to everyone
+    else, so a principal learns nothing about another school's pages. District-wide pages
+    (school None) are no secret: 403."""
+    if school is None or seat is not None or can_edit_school(user, school):
+        return 403
+    tied = {grant.school_id for grant in user.grants if grant.school_id}
+    return 403 if school.id in tied else 404
 
 
 def can_manage_committee(user, committee) -> bool:

@@ -4,6 +4,7 @@ current school year; a school this user may edit."""
 from flask import abort, g
 from flask_login import current_user
 
+from portal.access import deny
 from portal.extensions import db
 from portal.models import School
 from portal.permissions import can_edit_school
@@ -24,7 +25,7 @@ def editable_school_or_404(slug: str) -> School:
     exist, so a principal learns nothing about another school's pages (a 403 says they exist)."""
     school = school_or_404(slug)
     if not can_edit_school(current_user, school):
-        abort(404)
+        deny(404)
     return school
 
 

@@ -1,9 +1,10 @@
 """Staff screens: the district dashboard and template, and each school's events."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.access import deny
 from portal.blueprints.calendar import bp
 from portal.blueprints.calendar.forms import (
     PhaseDatesForm,
@@ -19,7 +20,13 @@ from portal.blueprints.school_access import (
 from portal.extensions import db
 from portal.forms import saved
 from portal.models import CalendarEvent, EventRequirement
-from portal.permissions import DISTRICT_STAFF, SCHOOL_EDITORS, can_edit_event, role_required
+from portal.permissions import (
+    DISTRICT_STAFF,
+    SCHOOL_EDITORS,
+    can_edit_event,
+    refusal_status,
+    role_required,
+)
 from portal.services import calendar_editing as edit
 from portal.services import school_calendar as cal
 
@@ -64,7 +71,7 @@ def add_school_event(slug: str):
 def _event_or_404(event_id: int) -> CalendarEvent:
     event = district_row_or_404(CalendarEvent, event_id)
     if not can_edit_event(current_user, event):
-        abort(403)
+        deny(refusal_status(current_user, event.school))
     return event
 
 

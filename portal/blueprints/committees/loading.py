@@ -1,12 +1,14 @@
 """Finding a committee's rows for a request: 404 when they are not this district's, 403 when
-the signed-in user may not do what the page does (the rules are portal.permissions')."""
+the signed-in user may not do what the page does (the rules are portal.permissions'), and 404
+again when the committee is another school's (refusal_status)."""
 
 from flask import abort, g
 from flask_login import current_user
 
+from portal.access import deny
 from portal.extensions import db
 from portal.models import Committee, Meeting, MinutesAmendment, Motion
-from portal.permissions import can_manage_committee, can_run_committee, member_of
+from portal.permissions import can_manage_committee, can_run_committee, member_of, refusal_status
 
 
 def committee_or_404(committee_id: int) -> Committee:
@@ -30,7 +32,9 @@ def committee_to_run(committee_id: int) -> Committee:
     """A committee whose meetings the signed-in user runs (officers, principals, district)."""
     committee = committee_or_404(committee_id)
     if not can_run_committee(current_user, committee):
-        abort(403)
+        deny(
+            refusal_status(current_user, committee.school, seat=member_of(current_user, committee))
+        )
     return committee
 
 
@@ -38,7 +42,9 @@ def committee_to_manage(committee_id: int) -> Committee:
     """A committee whose roster and rules the signed-in user sets (the school's editors)."""
     committee = committee_or_404(committee_id)
     if not can_manage_committee(current_user, committee):
-        abort(403)
+        deny(
+            refusal_status(current_user, committee.school, seat=member_of(current_user, committee))
+        )
     return committee
 
 
@@ -70,7 +76,7 @@ def seat_or_403(meeting: Meeting):
     """The signed-in user's seat on the meeting's committee, else 403."""
     member = member_of(current_user, meeting.committee)
     if member is None:
-        abort(403)
+        deny(refusal_status(current_user, meeting.committee.school))
     return member
 
 
