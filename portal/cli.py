@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask --app wsgi demo`, and Flask-Migrate's `flask --app wsgi db ...`."""
+"""Command-line tasks: `flask --app wsgi demo`, and Flask-Migrate's `flask --app wsgi db ...`;
+the data-safety ones (purge, backup, restore) are in portal/cli_data.py."""
 
 import click
 from flask import Flask
@@ -21,18 +22,10 @@ def init_app(app: Flask) -> None:
             for email, role in accounts:
                 click.echo(f"  {email:<24} password: {DEMO_PASSWORD:<6} ({role.label})")
 
-    @app.cli.command("prune")
-    def prune_command():
-        """Delete security records past their retention (run daily from cron)."""
-        from datetime import timedelta
+    # purge (and its old name prune), backup and restore: portal/cli_data.py.
+    from portal import cli_data
 
-        from portal.extensions import db
-        from portal.services.accounts import prune_security_records
-
-        days = app.config["SECURITY_RECORD_RETENTION_DAYS"]
-        attempts, sessions = prune_security_records(timedelta(days=days))
-        db.session.commit()
-        click.echo(f"Deleted {attempts} sign-in attempts and {sessions} ended sessions.")
+    cli_data.init_app(app)
 
     @app.cli.command("publish-scheduled")
     def publish_scheduled_command():

@@ -1,0 +1,313 @@
+"""Every kind of personal data the portal stores: what, why, who sees it and how long it is kept,
+in ONE registry that both the privacy page (/privacy) and `flask purge` read, so the page and
+what is actually deleted cannot disagree.
+
+A kind's retention in days is a setting (`setting`, read from the app's config, then the
+environment, else `default_days`); `purge` is the function in portal/services/retention_purge.py
+that deletes what is past it (None when the data is kept on purpose: the kind's `kept` text says
+why). Add a kind here when a model starts keeping something about a person."""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from portal.extensions import db
+from portal.models.base import utcnow
+from portal.services import retention_purge as purges
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of personal data and its rule."""
+
+    key: str
+    title: object  # lazy strings: translated when shown
+    what: object
+    why: object
+    who: object
+    kept: Callable[[int | None], str]  # the retention in words, given the days
+    setting: str | None = None
+    default_days: int | None = None
+    purge: Callable[[datetime, int | None], dict[str, int]] | None = None
+
+    def days(self) -> int | None:
+        """This installation's retention in days (None: not a matter of days)."""
+        if self.setting is None:
+            return self.default_days
+        value = current_app.config.get(self.setting)
+        if value is None:
+            value = os.environ.get(self.setting)
+        days = int(value) if value not in (None, "") else self.default_days
+        if days is not None and days < 0:
+            raise ValueError(f"{self.setting} must be 0 or more days")
+        return days
+
+    def kept_text(self) -> str:
+        return self.kept(self.days())
+
+
+def _days(singular: str, plural: str) -> Callable[[int | None], str]:
+    return lambda days: ngettext(singular, plural, days or 0)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "survey_answers",
+        _l("Survey answers"),
+        _l(
+            "Your answers and only what you choose on the first screen: your role, your school, "
+            "your language, how you answered (online, on paper, at a meeting) and the day. Never "
+            "your name, e-mail, network address or a cookie. For paper forms, the staff member "
+            "who typed the sheet in is recorded, not the person who filled it in."
+        ),
+        _l("To publish the results and compare them with the next year's survey."),
+        _l(
+            "District staff who run surveys see the answers and the comments. Everyone else sees "
+            "only totals, and only for groups large enough that no one can be singled out."
+        ),
+        lambda days: str(_l("As long as the district keeps the survey; deleted with it.")),
+    ),
+    Kind(
+        "staff_accounts",
+        _l("Staff and committee accounts"),
+        _l(
+            "Name, work e-mail address, roles and the schools they apply to, preferred language, "
+            "and the password, stored only as a one-way scrambled code no one can read back."
+        ),
+        _l("So staff and committee members can sign in and do their part."),
+        _l(
+            "The district's portal administrators. Your name is shown to colleagues next to "
+            "what you did, such as a vote or a review comment."
+        ),
+        lambda days: str(
+            _l(
+                "Until an administrator deletes the account. A deactivated account cannot sign "
+                "in but keeps its name on what it did."
+            )
+        ),
+    ),
+    Kind(
+        "two_factor",
+        _l("Two-step sign-in"),
+        _l(
+            "If two-step sign-in is on for your account: the secret shared with your "
+            "authenticator app, and your recovery codes, stored only scrambled."
+        ),
+        _l("So a stolen password alone cannot open your account."),
+        _l("No one: the server only checks the codes you type."),
+        lambda days: str(_l("While two-step sign-in is on for your account.")),
+    ),
+    Kind(
+        "sessions",
+        _l("Sign-in sessions"),
+        _l(
+            "For each device you sign in on: when it signed in, when it was last used and the "
+            "name of its browser."
+        ),
+        _l("So you can see your devices and sign any of them out."),
+        _l("You, on your account page."),
+        _days(
+            "Deleted %(num)d day after the session ends (when you sign out or it times out).",
+            "Deleted %(num)d days after the session ends (when you sign out or it times out).",
+        ),
+        "SECURITY_RECORD_RETENTION_DAYS",
+        30,
+    ),
+    Kind(
+        "sign_in_records",
+        _l("Sign-in records"),
+        _l(
+            "Each sign-in attempt: the e-mail address typed, whether it worked, the time, and a "
+            "scrambled code made from the device's network address (not the address itself)."
+        ),
+        _l("To stop people guessing passwords."),
+        _l("No one on the site: the server counts them."),
+        _days("Deleted after %(num)d day.", "Deleted after %(num)d days."),
+        "SECURITY_RECORD_RETENTION_DAYS",
+        30,
+        purges.sign_in_records,
+    ),
+    Kind(
+        "subscribers",
+        _l("Bulletin subscribers"),
+        _l(
+            "Your e-mail address, language and school. We keep no phone numbers: text messages "
+            "are sent by the district's own texting service."
+        ),
+        _l("To send you the bulletins you asked for."),
+        _l("No one on the site: only the program that sends the e-mail."),
+        _days(
+            "Deleted as soon as you unsubscribe. A sign-up never confirmed is deleted after "
+            "%(num)d day.",
+            "Deleted as soon as you unsubscribe. A sign-up never confirmed is deleted after "
+            "%(num)d days.",
+        ),
+        "UNCONFIRMED_SUBSCRIBER_DAYS",
+        14,
+        purges.unconfirmed_subscribers,
+    ),
+    Kind(
+        "sent_email",
+        _l("E-mail we sent"),
+        _l("The address, subject and text of each e-mail while it waits to be sent."),
+        _l("So every message is sent once, even if the mail server is down for a while."),
+        _l("No one on the site."),
+        _days("Deleted %(num)d day after it was sent.", "Deleted %(num)d days after it was sent."),
+        "SENT_EMAIL_RETENTION_DAYS",
+        30,
+        purges.sent_email,
+    ),
+    Kind(
+        "public_comments",
+        _l("Public comments"),
+        _l(
+            "What you wrote, its language, and the name you chose to give (you may leave it "
+            "empty). Nothing else about you."
+        ),
+        _l("So the school or district can read it, answer it and show it to others."),
+        _l(
+            "Everyone, once a moderator publishes it. Until then, and if it is hidden, only the "
+            "staff who moderate comments."
+        ),
+        _days(
+            "Published comments stay with the plan or agenda they are about. A hidden comment "
+            "stays in the record with the reason it was hidden, but the name is removed %(num)d "
+            "day after it was hidden.",
+            "Published comments stay with the plan or agenda they are about. A hidden comment "
+            "stays in the record with the reason it was hidden, but the name is removed %(num)d "
+            "days after it was hidden.",
+        ),
+        "HIDDEN_COMMENT_NAME_DAYS",
+        90,
+        purges.hidden_comment_names,
+    ),
+    Kind(
+        "committee_members",
+        _l("Committee members"),
+        _l(
+            "Each member's name, seat (parent, teacher, ...), office, term and whether they are a "
+            "parent of an English learner or a district employee, and their votes."
+        ),
+        _l("Committees' meetings, votes and minutes are public records the law requires."),
+        _l(
+            "Everyone sees the member's name only if the member agreed; otherwise the page says "
+            '"parent member" or the like. Staff who run the committee see the names.'
+        ),
+        lambda days: str(_l("Kept as part of the committee's official record.")),
+    ),
+    Kind(
+        "interview_records",
+        _l("Interview records"),
+        _l(
+            "Confidential notes from readiness interviews: the person's role and department, "
+            "their name if they agreed to give it, and the interviewer's notes."
+        ),
+        _l("To prepare the district's readiness report, which never names anyone."),
+        _l("Only the facilitator who runs the interviews and the portal administrators."),
+        _days(
+            "Deleted %(num)d day after the interview.",
+            "Deleted %(num)d days after the interview.",
+        ),
+        "INTERVIEW_RETENTION_DAYS",
+        365,
+        purges.interview_records,
+    ),
+    Kind(
+        "audit_log",
+        _l("The audit log"),
+        _l(
+            "Which staff account changed what in the public record, and when; sign-ins and "
+            "readings of interview notes. Never passwords, codes or survey answers."
+        ),
+        _l("So anyone can be held to account for changes to plans, budgets and votes."),
+        _l("The portal administrators."),
+        _days(
+            "Kept, as the public record. Personal details in it, such as an e-mail address typed "
+            "at sign-in, are removed after %(num)d day.",
+            "Kept, as the public record. Personal details in it, such as an e-mail address typed "
+            "at sign-in, are removed after %(num)d days.",
+        ),
+        "AUDIT_PERSONAL_DETAIL_DAYS",
+        365,
+        purges.audit_personal_detail,
+    ),
+    Kind(
+        "rate_limits",
+        _l("Flood protection counters"),
+        _l(
+            "How many requests (survey answers, sign-ups, sign-ins) came from one network "
+            "address in the last hour, kept under a scrambled code, never with any answer."
+        ),
+        _l("To stop automated floods from drowning real answers."),
+        _l("No one: the server counts them."),
+        lambda days: str(_l("Deleted when their hour is over.")),
+        purge=purges.rate_limit_counters,
+    ),
+    Kind(
+        "document_jobs",
+        _l("Documents being prepared"),
+        _l("Large printable documents made in the background, and who asked for them."),
+        _l("So a large document does not slow down the site for everyone."),
+        _l("The staff member who asked for it."),
+        _days("Deleted %(num)d day after it is ready.", "Deleted %(num)d days after it is ready."),
+        "DOCUMENT_JOB_RETENTION_DAYS",
+        14,
+        purges.document_jobs,
+    ),
+    Kind(
+        "short_links",
+        _l("Short links"),
+        _l("Short addresses for text messages and paper. They hold nothing about anyone."),
+        _l("So a link is short enough to type from paper or read in a text message."),
+        _l("Everyone."),
+        lambda days: str(_l("Deleted when the page they open is deleted.")),
+        purge=purges.orphan_short_links,
+    ),
+    Kind(
+        "server_logs",
+        _l("Server logs"),
+        _l("Each request's network address, page and time."),
+        _l("To keep the site running and safe."),
+        _l("The district's technical staff."),
+        _days("Deleted after %(num)d day.", "Deleted after %(num)d days."),
+        "SERVER_LOG_RETENTION_DAYS",
+        14,
+    ),
+)
+
+
+def kinds() -> list[Kind]:
+    """The registry, in the order the privacy page lists it."""
+    return list(KINDS)
+
+
+def purge(now: datetime | None = None, dry_run: bool = False) -> list[tuple[str, int]]:
+    """Delete everything past its retention, as of `now`; returns (what, how many) per step.
+
+    One transaction: committed, or rolled back for a dry run (which therefore counts exactly
+    what a real run would delete)."""
+    now = now or utcnow()
+    counts: list[tuple[str, int]] = []
+    try:
+        for kind in KINDS:
+            if kind.purge is not None:
+                counts.extend(kind.purge(now, kind.days()).items())
+    except Exception:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+        return counts
+    deleted = {what: count for what, count in counts if count}
+    if deleted:
+        from portal.services.audit import record_audit
+
+        # The log says that data was deleted, and how much, never what it was.
+        record_audit(None, "data.purged", "retention", 0, {"deleted": deleted})
+    db.session.commit()
+    return counts
