@@ -71,8 +71,9 @@ def sign_in_first():
 
     An htmx request would otherwise follow the redirect and swap the sign-in form into a part
     of the page; it gets 401 with HX-Redirect, which htmx turns into a full navigation."""
+    answer = login_manager.unauthorized()  # also flashes why (a session that ran out...)
     if not htmx:
-        return login_manager.unauthorized()
+        return answer
     # Come back to the page the visitor was on, not to the fragment it asked for.
     current = urlsplit(request.headers.get("HX-Current-URL", ""))
     back = current.path or "/"

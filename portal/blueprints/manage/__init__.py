@@ -1,7 +1,7 @@
 from flask import Blueprint
 from flask_login import current_user
 
-from portal.extensions import login_manager
+from portal.access import sign_in_first
 
 bp = Blueprint("manage", __name__)
 
@@ -10,7 +10,7 @@ bp = Blueprint("manage", __name__)
 def _signed_in_staff_only():
     """Every /manage page needs an account; each route then checks its own roles."""
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        return sign_in_first()  # htmx: 401 and HX-Redirect, not the sign-in form as a fragment
     return None
 
 

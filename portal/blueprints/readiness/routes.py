@@ -105,7 +105,7 @@ def overview(assessment_id: int):
         lambda: service.save_overview(
             assessment,
             current_user,
-            form.officials.data,
+            form.officials.data or [],  # none ticked: the browser sends no field at all
             form.translations("summary"),
             form.publish.data,
         ),
