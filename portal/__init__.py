@@ -68,6 +68,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     errors.init_app(app)
     cli.init_app(app)
+    from portal import cli_jobs  # flask work: documents made in the background
+
+    cli_jobs.init_app(app)
     _init_audit(app)
     return app
 
@@ -98,6 +101,7 @@ def _init_login(app: Flask) -> None:
     from flask import flash, redirect, request, url_for
     from flask_babel import gettext as _
 
+    from portal.models import District
     from portal.services.accounts import SessionEnd, session_user
     from portal.services.session_limits import limits_for
 
@@ -110,7 +114,8 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        user, ended = session_user(token, limits_for(getattr(g, "district", None)))
+        district = g.district if "district" in g else District.current()
+        user, ended = session_user(token, limits_for(district))
         g.session_end = ended
         return user
 

@@ -23,24 +23,52 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or _default_database_url()
         self.REDIS_URL = env.get("REDIS_URL") or None
         # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Rate-limit counters: in Redis when there is one, else in the database (shared by every
+        # worker and server, kept across restarts); never in process memory ("memory://").
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "database://"
         self.RATELIMIT_HEADERS_ENABLED = True
-        # Survey answers accepted per client address (flood protection, not identity).
-        self.SURVEY_SUBMIT_RATE_LIMIT = env.get("SURVEY_SUBMIT_RATE_LIMIT", "30 per hour")
+        # Survey answers accepted per client address (flood protection, not identity). A parent
+        # meeting on the school's Wi-Fi is many people behind one address: 150 an hour lets a
+        # full meeting room answer together, while a flood from one address is still capped
+        # (and each answer needs a fresh form, shown for SURVEY_MIN_FILL_SECONDS first). For a
+        # bigger event raise it, or hand out paper forms or access codes.
+        self.SURVEY_SUBMIT_RATE_LIMIT = env.get("SURVEY_SUBMIT_RATE_LIMIT", "150 per hour")
+        # Least time between drawing the survey form and sending it (one second a question for
+        # short surveys, at most this); a form's receipt is refused after this many hours.
+        self.SURVEY_MIN_FILL_SECONDS = float(env.get("SURVEY_MIN_FILL_SECONDS", 15))
+        self.SURVEY_RECEIPT_MAX_AGE_HOURS = float(env.get("SURVEY_RECEIPT_MAX_AGE_HOURS", 24))
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", 0))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # A request body larger than this is refused with 413 before any view runs.
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
         self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
+        # Bounded work for every PDF made during a request: pages, and seconds of layout (the
+        # alarm works on the main thread, as in gunicorn's sync workers; see portal/pdf.py).
+        self.PDF_MAX_PAGES = int(env.get("PDF_MAX_PAGES", 150))
+        self.PDF_TIME_LIMIT_SECONDS = float(env.get("PDF_TIME_LIMIT_SECONDS", 15))
+        # PDFs asked for by anonymous visitors, per client address, all PDF pages together.
+        self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "20 per hour")
+        # Paper survey sheets in one request; district staff ask for more (up to the packet
+        # size) as a packet that `flask work` makes in the background, a part at a time.
+        self.PAPER_SHEETS_PER_REQUEST = int(env.get("PAPER_SHEETS_PER_REQUEST", 20))
+        self.PAPER_SHEETS_PER_PACKET = int(env.get("PAPER_SHEETS_PER_PACKET", 2000))
+        self.PAPER_SHEETS_PER_PART = 50
+        self.BACKGROUND_PDF_TIME_LIMIT_SECONDS = float(env.get("BACKGROUND_PDF_SECONDS", 300))
+        # A packet still "running" this long after it started lost its worker: it is tried
+        # again (up to DOCUMENT_JOB_ATTEMPTS times in all), then marked failed.
+        self.DOCUMENT_JOB_STALE_MINUTES = int(env.get("DOCUMENT_JOB_STALE_MINUTES", 30))
+        self.DOCUMENT_JOB_ATTEMPTS = 2
+        # Finished packets are deleted after this many days (`flask purge`).
+        self.DOCUMENT_JOB_RETENTION_DAYS = 14
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = self.ENV_NAME == "production"
-        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # Secure cookies in production (set after the overrides, from ENV_NAME, see below).
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
         # Compression of text responses (Flask-Compress): Brotli first, then gzip. A proxy in
         # front may do it instead (COMPRESS_REGISTER=0 leaves it to the proxy).
         self.COMPRESS_REGISTER = env.get("COMPRESS_REGISTER", "1") == "1"
@@ -67,11 +95,17 @@ class Config:
         self.SIGNIN_MAX_FAILURES_PER_EMAIL = 5
         self.SIGNIN_MAX_FAILURES_PER_CLIENT = 20
         self.SIGNIN_WINDOW_MINUTES = 15
-        self.SESSION_LIFETIME_DAYS = 14
+        # Staff sessions end after this long without a request, and this long after signing in
+        # ("keep me signed in" too); the district's settings may change both.
+        self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", 30))
+        self.SESSION_MAX_HOURS = int(env.get("SESSION_MAX_HOURS", 12))
+        # Roles that must use two-step sign-in (they can read interview notes).
+        self.TWO_FACTOR_REQUIRED_ROLES = ("admin", "facilitator")
         # Sign-in attempts and ended sessions are deleted after this many days (`flask prune`).
         self.SECURITY_RECORD_RETENTION_DAYS = 30
-        # Werkzeug's scrypt with its default cost; tests lower the cost to stay fast.
-        self.PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
+        # argon2id (time cost, memory in KiB, parallelism): RFC 9106's second recommendation;
+        # tests lower it to stay fast. Older or weaker hashes are upgraded at sign-in.
+        self.PASSWORD_ARGON2_COST = (3, 65536, 4)
         # Static URLs carry a content hash (see web.static_url), so they may be cached for a year.
         self.SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
         # Outgoing e-mail (bulletins to subscribers), sent by `flask send-outbox`.
@@ -87,6 +121,24 @@ class Config:
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)
+        production = self.ENV_NAME == "production"
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if key not in overrides:
+                setattr(self, key, production)
+        if "TRUSTED_HOSTS" not in overrides:
+            self.TRUSTED_HOSTS = self._trusted_hosts(production)
+
+    def _trusted_hosts(self, production: bool) -> list[str]:
+        """Host headers answered (others get 400): the site's own name from PUBLIC_BASE_URL,
+        plus TRUSTED_HOSTS from the environment, plus this machine outside production, so no
+        request's Host ever reaches a page, a feed or a link."""
+        from urllib.parse import urlsplit
+
+        hosts = [urlsplit(self.PUBLIC_BASE_URL or "").hostname or ""]
+        hosts += [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")]
+        if not production:
+            hosts += ["localhost", "127.0.0.1"]
+        return sorted({h for h in hosts if h})
 
     def check(self) -> None:
         """Refuse to run in production with settings that are only fit for a laptop."""

@@ -49,7 +49,11 @@ def app(request, tmp_path_factory):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            # argon2id at a tiny cost (time, KiB, lanes): hashing stays fast in tests.
+            "PASSWORD_ARGON2_COST": (1, 64, 1),
+            # Tests sign admins and facilitators in with a password only; the two-step
+            # tests (tests/test_two_factor.py) turn the requirement back on.
+            "TWO_FACTOR_REQUIRED_ROLES": (),
             # Every test client is 127.0.0.1: the flood limit is exercised in its own test.
             "SURVEY_SUBMIT_RATE_LIMIT": "100000 per hour",
         }

@@ -1,5 +1,6 @@
 """All models, importable from one place so Alembic sees every table."""
 
+from portal.models import rate_limits, survey_guard  # noqa: F401 - their tables
 from portal.models.accounts import LoginSession, Role, RoleGrant, SignInAttempt, User
 from portal.models.allocation import (
     AllocationScenario,
@@ -32,6 +33,7 @@ from portal.models.committees import (
     MotionVote,
 )
 from portal.models.district import District, School, SchoolLevel, SchoolYear
+from portal.models.documents import DocumentJob as DocumentJob
 from portal.models.feedback import Feedback
 from portal.models.plan_versions import PlanVersion
 from portal.models.planning import (
@@ -66,6 +68,7 @@ from portal.models.surveys import (
     SurveySubmissionReceipt,
     SurveyTally,
 )
+from portal.models.two_factor import RecoveryCode, TwoFactorSecret  # noqa: F401
 
 __all__ = [
     "AgendaItem",

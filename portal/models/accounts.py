@@ -9,12 +9,10 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
 from portal.models.base import IllegalMove, TimestampMixin, UTCDateTime, utcnow
@@ -80,11 +78,16 @@ class User(TimestampMixin, UserMixin, db.Model):
     login_token = None
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        """Hash and store `password` (argon2id) without the policy check: services set
+        passwords through portal.services.passwords.set_password, which checks it first."""
+        from portal.services.passwords import hash_password
+
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        from portal.services.passwords import verify_password
+
+        return verify_password(self.password_hash, password)
 
     def get_id(self) -> str | None:
         return self.login_token

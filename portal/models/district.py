@@ -69,6 +69,10 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     # Where the district's rules call for a roll call, the public record shows each member's
     # vote after the close (their name only if it is public); otherwise totals only.
     roll_call_votes: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Staff sessions end after this many minutes without a request, and this many hours after
+    # signing in whatever happens (None: the configured SESSION_IDLE_MINUTES, SESSION_MAX_HOURS).
+    session_idle_minutes: Mapped[int | None] = mapped_column(Integer)
+    session_max_hours: Mapped[int | None] = mapped_column(Integer)
     required_locales: Mapped[list] = mapped_column(
         JSON, default=lambda: ["en", "es"], server_default='["en", "es"]'
     )

@@ -1,13 +1,13 @@
-"""Signing in and out: password checks, throttling of failures, revocable sessions."""
+"""Signing in and out: password checks, throttling of failures, revocable sessions that end
+after a while idle and after an absolute limit."""
 
-import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from portal.extensions import db
 from portal.models.accounts import (
@@ -21,21 +21,39 @@ from portal.models.accounts import (
     hash_token,
 )
 from portal.models.base import utcnow
+from portal.services import passwords
+from portal.services.audit import record_audit
 from portal.services.errors import Rejected
+from portal.services.throttle import (  # noqa: F401 - part of this module's interface
+    ThrottlePolicy,
+    client_fingerprint,
+    minutes_to_wait,
+    normalize_email,
+    record_attempt,
+)
 
+# last_seen_at is written at most this often (not on every request). The idle limit is
+# measured from it, so a session may end up to this much sooner than a strict idle timer
+# would end it (30 minutes idle may mean 25 to 30): the error is on the safe side.
 LAST_SEEN_GRANULARITY = timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    max_failures_per_email: int
-    max_failures_per_client: int
-    window: timedelta
 
 
 class SignInFailure(StrEnum):
     THROTTLED = "throttled"  # too many failures lately, for this address or this client
     INVALID = "invalid"  # never says which of the e-mail address or the password
+
+
+class SessionEnd(StrEnum):
+    """Why a session cookie no longer signs anyone in (for the message on the sign-in page)."""
+
+    IDLE = "idle"
+    ABSOLUTE = "absolute"
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    idle: timedelta
+    absolute: timedelta
 
 
 @dataclass(frozen=True)
@@ -52,56 +70,51 @@ class SignInResult:
     def refusal(self) -> str:
         """Why the sign-in was refused, in the reader's language."""
         if self.throttled:
-            return ngettext(
-                "Too many failed attempts. Please try again in %(num)d minute.",
-                "Too many failed attempts. Please try again in %(num)d minutes.",
-                self.retry_after_minutes,
-            )
+            return throttled_message(self.retry_after_minutes)
         return _("That e-mail address and password do not match an account.")
 
 
-def client_fingerprint(remote_addr: str | None, secret: str) -> str:
-    """A keyed hash of the client address: counts failures without storing the address."""
-    return hashlib.sha256(f"{secret}:{remote_addr or '-'}".encode()).hexdigest()
-
-
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def _recent_failures(column, value, since: datetime) -> tuple[int, datetime | None]:
-    row = db.session.execute(
-        select(func.count(), func.min(SignInAttempt.attempted_at)).where(
-            column == value,
-            SignInAttempt.succeeded.is_(False),
-            SignInAttempt.attempted_at >= since,
-        )
-    ).one()
-    return row[0], row[1]
+def throttled_message(minutes: int) -> str:
+    return ngettext(
+        "Too many failed attempts. Please try again in %(num)d minute.",
+        "Too many failed attempts. Please try again in %(num)d minutes.",
+        minutes,
+    )
 
 
 def sign_in(email: str, password: str, client: str, policy: ThrottlePolicy, now=None):
     """Check a password, unless this address or client has failed too often lately.
 
     Every attempt is recorded (committed by the caller), so the limit holds across app servers.
+    Exactly one hash is checked whether or not the address has an active account, so the time
+    taken does not tell. A correct password stored under an older hash is rehashed.
     """
     now = now or utcnow()
     email = normalize_email(email)
-    since = now - policy.window
-    by_email, first_email = _recent_failures(SignInAttempt.email, email, since)
-    by_client, first_client = _recent_failures(SignInAttempt.client, client, since)
-    if by_email >= policy.max_failures_per_email or by_client >= policy.max_failures_per_client:
-        oldest = min(t for t in (first_email, first_client) if t is not None)
-        wait = max(1, int(((oldest + policy.window) - now).total_seconds() // 60) + 1)
+    wait = minutes_to_wait(email, client, policy, now)
+    if wait:
+        record_audit(None, "auth.sign_in_throttled", "user", 0, {"email": email[:254]})
         return SignInResult(None, SignInFailure.THROTTLED, wait)
     user = db.session.scalars(select(User).where(User.email == email)).first()
-    ok = user is not None and user.is_active and user.check_password(password)
-    db.session.add(SignInAttempt(email=email, client=client, succeeded=ok, attempted_at=now))
-    return SignInResult(user if ok else None, None if ok else SignInFailure.INVALID)
+    if user is None or not user.is_active:
+        passwords.verify_nothing(password)
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password)
+    record_attempt(email, client, ok, now)
+    if not ok:
+        record_audit(
+            None, "auth.sign_in_failed", "user", user.id if user else 0, {"email": email[:254]}
+        )
+        return SignInResult(None, SignInFailure.INVALID)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return SignInResult(user)
 
 
-def start_session(user: User, user_agent: str, lifetime: timedelta) -> str:
-    """Create a login session for one device and return its token (only the hash is stored)."""
+def start_session(user: User, user_agent: str, lifetime: timedelta, two_step: bool = False) -> str:
+    """Create a login session for one device and return its token (only the hash is stored).
+    `lifetime` is the absolute limit; the idle limit is checked as the session is used."""
     token = LoginSession.new_token()
     now = utcnow()
     db.session.add(
@@ -115,30 +128,42 @@ def start_session(user: User, user_agent: str, lifetime: timedelta) -> str:
         )
     )
     user.login_token = token
+    record_audit(user, "auth.signed_in", "user", user.id, {"two_step": two_step})
     return token
 
 
-def load_session_user(token: str) -> User | None:
-    """The user behind a session token, if the session is live."""
+def load_session_user(token: str, limits: SessionLimits | None = None) -> User | None:
+    """The user behind a session token, if the session is live: not signed out, not past its
+    absolute limit (from signing in), not idle longer than the idle limit. Returns None
+    otherwise; `session_end` then says why, for the sign-in page."""
+    user, _end = session_user(token, limits)
+    return user
+
+
+def session_user(token: str, limits: SessionLimits | None = None):
+    """(user, None) for a live session, else (None, a SessionEnd or None)."""
     if not token:
-        return None
+        return None, None
     now = utcnow()
     row = db.session.scalars(
         select(LoginSession).where(
-            LoginSession.token_hash == hash_token(token),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.expires_at > now,
+            LoginSession.token_hash == hash_token(token), LoginSession.revoked_at.is_(None)
         )
     ).first()
     if row is None or not row.user.is_active:
-        return None
+        return None, None
+    if row.expires_at <= now or (limits and row.created_at + limits.absolute <= now):
+        return None, SessionEnd.ABSOLUTE
+    if limits and now - row.last_seen_at > limits.idle:
+        # Nothing is written: an idle session stays idle (its last_seen_at no longer moves).
+        return None, SessionEnd.IDLE
     if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
         # Written at most every few minutes, not on every request.
         row.last_seen_at = now
         db.session.commit()
     user = row.user
     user.login_token = token
-    return user
+    return user, None
 
 
 def revoke_session(token: str) -> None:

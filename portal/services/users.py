@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import School, User
 from portal.models.accounts import AccountStatus
+from portal.services import passwords
 from portal.services.accounts import (
     RoleAssignmentError,
     normalize_email,
@@ -63,6 +64,10 @@ def save_user(
     if user is None and not password:
         raise RoleAssignmentError("password", _("Set a password for the new account."))
     target = user or User(email=email, name=name, is_active=True)
+    roles_before = _grant_labels(target) if user is not None else []
+    if password:
+        target.email = email
+        passwords.set_password(target, password)  # the one password policy (Rejected)
     with db.session.no_autoflush:
         set_roles(target, list(roles or []), list(school_ids or []))
     target.email = email
@@ -73,8 +78,6 @@ def save_user(
         target.deactivate()
     elif is_active and target.status is AccountStatus.INACTIVE:
         target.reactivate()
-    if password:
-        target.set_password(password)
     if user is None:
         db.session.add(target)
     db.session.flush()
@@ -87,4 +90,23 @@ def save_user(
         target.id,
         {"roles": sorted(str(role) for role in target.roles), "status": str(target.status)},
     )
+    roles_after = _grant_labels(target)
+    if roles_after != roles_before:
+        record_audit(
+            actor,
+            "account.roles_changed",
+            "user",
+            target.id,
+            {"before": roles_before, "after": roles_after},
+        )
+    if password and user is not None:
+        record_audit(actor, "account.password_set", "user", target.id, {})
     return target
+
+
+def _grant_labels(user: User) -> list[str]:
+    """The user's grants as "role" or "role@school-id", sorted (for the audit log)."""
+    return sorted(
+        f"{grant.role}@{grant.school_id}" if grant.school_id else grant.role
+        for grant in user.grants
+    )

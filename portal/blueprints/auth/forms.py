@@ -1,10 +1,12 @@
-"""Signing in, and where to go afterwards."""
+"""Signing in (password, then a code for two-step sign-in), changing a password, and where to
+go afterwards."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.forms import PortalForm, email_field
+from portal.services.passwords import ADVICE
 
 
 class SignInForm(PortalForm):
@@ -12,6 +14,7 @@ class SignInForm(PortalForm):
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(message=_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
 
@@ -24,3 +27,47 @@ class NextPageForm(PortalForm):
         csrf = False
 
     next = StringField(validators=[Length(max=2000)])
+
+
+def _code_field(label=None) -> StringField:
+    return StringField(
+        label or _l("Code"),
+        validators=[DataRequired(message=_l("Enter the code.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "maxlength": 40},
+    )
+
+
+class CodeForm(PortalForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = _code_field(_l("Code from your authenticator app, or a recovery code"))
+
+
+class SetupForm(PortalForm):
+    """The first code from the app, with the secret it was made from (sealed, in a hidden
+    field: nothing is stored until the code works)."""
+
+    setup = HiddenField(validators=[DataRequired(), Length(max=400)])
+    code = _code_field(_l("The 6-digit code the app shows"))
+
+
+class PasswordChangeForm(PortalForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a new password.")), Length(max=200)],
+        description=ADVICE,
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(message=_l("Type the new password again.")),
+            EqualTo("new_password", message=_l("The two new passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,10 +1,10 @@
 """Signing in and out, and the list of devices an account is signed in on."""
 
 import re
-from datetime import timedelta
+import time
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -14,7 +14,13 @@ from portal.blueprints.auth.forms import NextPageForm, SignInForm
 from portal.extensions import db
 from portal.models.accounts import hash_token
 from portal.permissions import public, role_required
-from portal.services import accounts
+from portal.services import accounts, two_factor
+from portal.services.session_limits import limits_for
+from portal.services.throttle import ThrottlePolicy
+
+# The Flask session key holding a sign-in that waits for its two-step code (signed cookie).
+PENDING = "two_step_pending"
+PENDING_MAX_AGE = 300  # seconds to type the code after the password
 
 # A local path: one slash, then anything but a second slash or backslash, and no white space or
 # control characters anywhere (browsers drop tabs and newlines, so "/\t/evil" means "//evil").
@@ -36,13 +42,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("manage.index")
 
 
-def _policy() -> accounts.ThrottlePolicy:
-    cfg = current_app.config
-    return accounts.ThrottlePolicy(
-        max_failures_per_email=cfg["SIGNIN_MAX_FAILURES_PER_EMAIL"],
-        max_failures_per_client=cfg["SIGNIN_MAX_FAILURES_PER_CLIENT"],
-        window=timedelta(minutes=cfg["SIGNIN_WINDOW_MINUTES"]),
-    )
+def _policy() -> ThrottlePolicy:
+    return ThrottlePolicy.configured()
+
+
+def client() -> str:
+    """This client's keyed address hash, for counting failures."""
+    return accounts.client_fingerprint(request.remote_addr, current_app.secret_key)
+
+
+def finish_sign_in(user, remember: bool, two_step: bool):
+    """Start the device's session (ending after the district's absolute limit, "keep me
+    signed in" included) and go on to the page asked for."""
+    session.pop(PENDING, None)
+    lifetime = limits_for(g.get("district")).absolute
+    accounts.start_session(user, request.headers.get("User-Agent", ""), lifetime, two_step)
+    db.session.commit()
+    login_user(user, remember=remember, duration=lifetime)
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
+    return redirect(_next_page(), code=303)
 
 
 def _next_page() -> str:
@@ -60,18 +78,20 @@ def sign_in():
     form = SignInForm()
     if not form.validate_on_submit():
         return render_template("auth/sign_in.html", form=form), 422 if form.is_submitted() else 200
-    client = accounts.client_fingerprint(request.remote_addr, current_app.secret_key)
-    result = accounts.sign_in(form.email.data, form.password.data, client, _policy())
+    result = accounts.sign_in(form.email.data, form.password.data, client(), _policy())
     if result.user is None:
         db.session.commit()  # the failed attempt counts toward the limit
         form.form_errors.append(result.refusal)
         return render_template("auth/sign_in.html", form=form), 429 if result.throttled else 422
-    lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
-    accounts.start_session(result.user, request.headers.get("User-Agent", ""), lifetime)
-    db.session.commit()
-    login_user(result.user, remember=form.remember.data, duration=lifetime)
-    flash(_("Welcome, %(name)s.", name=result.user.name), "success")
-    return redirect(_next_page(), code=303)
+    if two_factor.is_enrolled(result.user):
+        db.session.commit()  # the attempt (and an upgraded hash)
+        session[PENDING] = {
+            "user": result.user.id,
+            "remember": bool(form.remember.data),
+            "at": int(time.time()),
+        }
+        return redirect(url_for("auth.two_step", next=_next_page()), code=303)
+    return finish_sign_in(result.user, form.remember.data, two_step=False)
 
 
 @bp.post("/sign-out")

@@ -43,11 +43,9 @@ class UserForm(PortalForm):
     email = email_field()
     password = PasswordField(
         _l("New password"),
-        validators=[
-            Optional(),
-            Length(min=10, max=200, message=_l("Use at least 10 characters.")),
-        ],
-        description=_l("At least 10 characters. Leave empty to keep the current password."),
+        # The policy itself (length, common passwords) is portal.services.passwords'.
+        validators=[Optional(), Length(max=200)],
+        description=_l("At least 12 characters. Leave empty to keep the current password."),
     )
     preferred_locale = ChoiceField(
         _l("Language for e-mail and documents"),
@@ -168,6 +166,29 @@ class DistrictForm(PortalForm):
         _l("Committee votes are roll calls: the public record shows each member's vote"),
         description=_l("Otherwise the public sees the totals only."),
     )
+    # Session limits (portal.services.session_limits checks the ranges again).
+    session_idle_minutes = IntegerField(
+        _l("Sign staff out after this many minutes without activity"),
+        validators=[
+            Optional(),
+            NumberRange(min=5, max=240, message=_l("Enter a number from 5 to 240.")),
+        ],
+    )
+    session_max_hours = IntegerField(
+        _l("Sign staff out this many hours after they sign in, even when active"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=24, message=_l("Enter a number from 1 to 24.")),
+        ],
+        description=_l("“Keep me signed in” lasts no longer than this either."),
+    )
+
+    def session_limits(self) -> dict:
+        """What `services.session_limits.set_session_limits` takes."""
+        return {
+            "idle_minutes": self.session_idle_minutes.data,
+            "max_hours": self.session_max_hours.data,
+        }
 
     def settings(self) -> dict:
         """What `services.schools.update_district` takes."""

@@ -21,6 +21,7 @@ from portal.permissions import DISTRICT_STAFF, role_required
 from portal.services import schools as school_service
 from portal.services.accounts import active_sessions, revoke_all_sessions
 from portal.services.committee_record import member_desk
+from portal.services.session_limits import effective, set_session_limits
 from portal.services.users import list_users, save_user, school_choices
 
 
@@ -160,9 +161,13 @@ def district_settings():
     form = DistrictForm(obj=district)
     if not form.is_submitted():
         show_texts(form, "tagline", district.tagline)
-    if saved(
-        form, lambda: school_service.update_district(district, current_user, **form.settings())
-    ):
+        form.session_idle_minutes.data, form.session_max_hours.data = effective(district)
+
+    def save():
+        school_service.update_district(district, current_user, **form.settings())
+        set_session_limits(district, current_user, **form.session_limits())
+
+    if saved(form, save):
         flash(_("District settings saved."), "success")
         return redirect(url_for("manage.district_settings"), code=303)
     status = 422 if form.is_submitted() else 200
