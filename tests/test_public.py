@@ -68,7 +68,7 @@ def test_privacy_page_says_what_is_collected(client, district):
     response = client.get("/privacy")
     assert response.status_code == 200
     page = visible_text(response.get_data(as_text=True))
-    for phrase in ("lang", "scrypt", "30 days", "No tracking"):
+    for phrase in ("lang", "one-way scrambled code", "30 days", "No tracking"):
         assert phrase in page
 
 

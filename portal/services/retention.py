@@ -34,6 +34,7 @@ class Kind:
     setting: str | None = None
     default_days: int | None = None
     purge: Callable[[datetime, int | None], dict[str, int]] | None = None
+    tables: tuple[str, ...] = ()  # where it is stored (tests check every table is classified)
 
     def days(self) -> int | None:
         """This installation's retention in days (None: not a matter of days)."""
@@ -71,6 +72,7 @@ KINDS: tuple[Kind, ...] = (
             "only totals, and only for groups large enough that no one can be singled out."
         ),
         lambda days: str(_l("As long as the district keeps the survey; deleted with it.")),
+        tables=("survey_response", "survey_answer"),
     ),
     Kind(
         "staff_accounts",
@@ -90,6 +92,7 @@ KINDS: tuple[Kind, ...] = (
                 "in but keeps its name on what it did."
             )
         ),
+        tables=("user", "role_grant"),
     ),
     Kind(
         "two_factor",
@@ -101,6 +104,7 @@ KINDS: tuple[Kind, ...] = (
         _l("So a stolen password alone cannot open your account."),
         _l("No one: the server only checks the codes you type."),
         lambda days: str(_l("While two-step sign-in is on for your account.")),
+        tables=("two_factor_secret", "recovery_code"),
     ),
     Kind(
         "sessions",
@@ -117,6 +121,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         "SECURITY_RECORD_RETENTION_DAYS",
         30,
+        tables=("login_session",),
     ),
     Kind(
         "sign_in_records",
@@ -131,6 +136,7 @@ KINDS: tuple[Kind, ...] = (
         "SECURITY_RECORD_RETENTION_DAYS",
         30,
         purges.sign_in_records,
+        tables=("sign_in_attempt",),
     ),
     Kind(
         "subscribers",
@@ -150,6 +156,7 @@ KINDS: tuple[Kind, ...] = (
         "UNCONFIRMED_SUBSCRIBER_DAYS",
         14,
         purges.unconfirmed_subscribers,
+        tables=("subscriber",),
     ),
     Kind(
         "sent_email",
@@ -161,6 +168,7 @@ KINDS: tuple[Kind, ...] = (
         "SENT_EMAIL_RETENTION_DAYS",
         30,
         purges.sent_email,
+        tables=("outbox_message",),
     ),
     Kind(
         "public_comments",
@@ -185,6 +193,7 @@ KINDS: tuple[Kind, ...] = (
         "HIDDEN_COMMENT_NAME_DAYS",
         90,
         purges.hidden_comment_names,
+        tables=("feedback",),
     ),
     Kind(
         "committee_members",
@@ -199,6 +208,7 @@ KINDS: tuple[Kind, ...] = (
             '"parent member" or the like. Staff who run the committee see the names.'
         ),
         lambda days: str(_l("Kept as part of the committee's official record.")),
+        tables=("committee_member", "motion_vote"),
     ),
     Kind(
         "interview_records",
@@ -216,6 +226,19 @@ KINDS: tuple[Kind, ...] = (
         "INTERVIEW_RETENTION_DAYS",
         365,
         purges.interview_records,
+        tables=("interview", "interview_observation"),
+    ),
+    Kind(
+        "inventory_answers",
+        _l("Readiness inventory answers"),
+        _l(
+            "Officials invited to the district's readiness inventory answer its questions; "
+            "each answer is kept with the official's account."
+        ),
+        _l("To prepare the readiness round table and report."),
+        _l("District staff and the facilitator who run the assessment."),
+        lambda days: str(_l("Kept with the assessment; deleted with it.")),
+        tables=("inventory_answer", "inventory_invite"),
     ),
     Kind(
         "audit_log",
@@ -235,6 +258,7 @@ KINDS: tuple[Kind, ...] = (
         "AUDIT_PERSONAL_DETAIL_DAYS",
         365,
         purges.audit_personal_detail,
+        tables=("audit_entry",),
     ),
     Kind(
         "rate_limits",
@@ -247,6 +271,7 @@ KINDS: tuple[Kind, ...] = (
         _l("No one: the server counts them."),
         lambda days: str(_l("Deleted when their hour is over.")),
         purge=purges.rate_limit_counters,
+        tables=("rate_limit_counter",),
     ),
     Kind(
         "document_jobs",
@@ -258,6 +283,7 @@ KINDS: tuple[Kind, ...] = (
         "DOCUMENT_JOB_RETENTION_DAYS",
         14,
         purges.document_jobs,
+        tables=("document_job",),
     ),
     Kind(
         "short_links",
@@ -267,6 +293,7 @@ KINDS: tuple[Kind, ...] = (
         _l("Everyone."),
         lambda days: str(_l("Deleted when the page they open is deleted.")),
         purge=purges.orphan_short_links,
+        tables=("short_link",),
     ),
     Kind(
         "server_logs",
@@ -278,6 +305,63 @@ KINDS: tuple[Kind, ...] = (
         "SERVER_LOG_RETENTION_DAYS",
         14,
     ),
+)
+
+
+# Tables that hold no personal data of their own: the public record, settings and counts. Rows
+# there may name the staff account that made them (see "staff_accounts" and the audit log).
+NOT_PERSONAL = frozenset(
+    {
+        "agenda_item",
+        "allocation_scenario",
+        "budget_line",
+        "bulletin",
+        "bulletin_image",
+        "bulletin_revision",
+        "bulletin_school",
+        "bulletin_translation",
+        "calendar_event",
+        "committee",
+        "district",
+        "district_goal",
+        "enrollment",
+        "enrollment_import",
+        "event_requirement",
+        "funding_stream",
+        "funding_stream_school",
+        "glossary_term",
+        "goal",
+        "goal_measurement",
+        "interview_question",
+        "investment",
+        "investment_category",
+        "meeting",
+        "meeting_document",
+        "minutes_amendment",
+        "minutes_version",
+        "motion",
+        "need_group",
+        "paper_sheet_use",
+        "phase_window",
+        "plan_action",
+        "plan_review_comment",
+        "plan_version",
+        "prior_allocation",
+        "readiness_assessment",
+        "roundtable_note",
+        "school",
+        "school_plan",
+        "school_year",
+        "strategy",
+        "stream_category",
+        "survey",
+        "survey_access_code",
+        "survey_dropped_submission",
+        "survey_item",
+        "survey_school",
+        "survey_submission_receipt",
+        "survey_tally",
+    }
 )
 
 

@@ -75,8 +75,14 @@ def _feedback_counts(school) -> tuple[int, int] | None:
 @bp.get("/privacy")
 @public
 def privacy():
-    """What the portal collects, who sees it, how long it is kept."""
-    return render_template("public/privacy.html")
+    """What the portal collects, who sees it, how long it is kept: the retention registry that
+    `flask purge` enforces (portal/services/retention.py), so the two cannot disagree."""
+    from portal.blueprints.public.security import security_contact
+    from portal.services.retention import kinds
+
+    return render_template(
+        "public/privacy.html", kinds=kinds(), security_contact=security_contact()
+    )
 
 
 @bp.get("/favicon.ico")
