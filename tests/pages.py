@@ -34,6 +34,7 @@ NOT_PAGES = {
     "plans.plan_version_pdf": "a PDF",
     "allocation.calculator": "a spreadsheet",
     "surveys.paper": "a PDF",
+    "surveys.manage_packet_pdf": "a PDF (a packet of paper forms)",
     "surveys.manage_export": "CSV",
     "readiness.report_pdf": "a PDF",
     "surveys.thanks": "shown only after answering (needs the receipt)",

@@ -13,7 +13,7 @@ from portal.forms import parse_int
 from portal.i18n import LANGUAGES
 from portal.models import Bulletin
 from portal.permissions import cacheable, public
-from portal.responses import pdf_download
+from portal.responses import pdf_download, public_pdf_limit
 from portal.services import bulletin_reading as reading
 from portal.services import short_links
 from portal.services.bulletin_links import link_cards, link_kind_label
@@ -115,6 +115,7 @@ def feed():
 
 
 @bp.get("/bulletins/<slug>.pdf")
+@public_pdf_limit
 @cacheable
 def show_pdf(slug: str):
     """The print edition: the bulletin with a QR code back to it online, in this language."""
@@ -124,6 +125,7 @@ def show_pdf(slug: str):
 
 
 @bp.get("/bulletins/<int:year>/<int:month>.pdf")
+@public_pdf_limit
 @cacheable
 def monthly_packet(year: int, month: int):
     """Every bulletin published that month, as one printable packet."""

@@ -7,7 +7,7 @@ from portal.blueprints.committees.loading import committee_or_404, meeting_or_40
 from portal.blueprints.school_access import school_or_404
 from portal.models.base import utcnow
 from portal.permissions import cacheable
-from portal.responses import download, pdf_download
+from portal.responses import download, pdf_download, public_pdf_limit
 from portal.services import committee_record, minutes, rosters
 from portal.services.committee_record import posting_deadline, roster_now
 from portal.services.feedback import visible_feedback
@@ -76,6 +76,7 @@ def document(meeting_id: int, document_id: int):
 
 
 @bp.get("/schools/<slug>/plan/signatures.pdf")
+@public_pdf_limit
 @cacheable
 def signature_page(slug: str):
     """The approved plan's signature page: the council's approval, its date and tally, lines for

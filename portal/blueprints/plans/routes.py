@@ -8,7 +8,7 @@ from portal.blueprints.school_access import school_or_404
 from portal.extensions import db
 from portal.models import School
 from portal.permissions import cacheable
-from portal.responses import pdf_download
+from portal.responses import pdf_download, public_pdf_limit
 from portal.services import funding, plan_versions, plan_years, plans
 from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
@@ -95,6 +95,7 @@ def plan_version(slug: str, number: int):
 
 
 @bp.get("/schools/<slug>/plan/versions/<int:number>.pdf")
+@public_pdf_limit
 @cacheable
 def plan_version_pdf(slug: str, number: int):
     """An approved version, typeset like the plan's PDF, with its approval line."""
@@ -110,6 +111,7 @@ def plan_version_pdf(slug: str, number: int):
 
 
 @bp.get("/schools/<slug>/plan.pdf")
+@public_pdf_limit
 @cacheable
 def school_plan_pdf(slug: str):
     """The whole site plan, typeset for Letter paper, in the reader's language."""

@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from portal.forms import MultiCheckboxField, PortalForm, per_language
 from portal.i18n import LANGUAGES, translated
@@ -30,7 +30,6 @@ KIND_LABELS = {
     ItemKind.CHOICE: _l("One choice from a list"),
     ItemKind.COMMENT: _l("Short comment"),
 }
-MAX_SHEETS = 500
 RESPONDENT_FIELDS = ("role", "school", "language", "access_code")
 
 
@@ -170,21 +169,6 @@ def _survey_choice(survey, year: bool = False) -> SelectChoice:
     label = f"{title} ({format_date(survey.opens_at, 'yyyy')})" if year else str(title)
     render_kw = {"lang": title.language.tag} if title.is_fallback else {}
     return SelectChoice(str(survey.id), label, render_kw=render_kw)
-
-
-class PaperSheetsForm(PortalForm):
-    """Which paper sheets to print (a GET form: /surveys/<slug>/paper.pdf?first=1&count=20)."""
-
-    class Meta:
-        csrf = False
-
-    first = IntegerField(default=1, validators=[Optional()])
-    count = IntegerField(default=1, validators=[Optional()])
-
-    def serials(self) -> range:
-        """The sheets' serial numbers: from `first` (at least 1), `count` of them (1 to 500)."""
-        first = max(1, self.first.data or 1)
-        return range(first, first + min(MAX_SHEETS, max(1, self.count.data or 1)))
 
 
 # --- staff -----------------------------------------------------------------------------------
