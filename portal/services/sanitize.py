@@ -1,5 +1,6 @@
 """The one place author-written HTML is made: Markdown rendered, then cleaned by an allow-list
-(nh3), and returned as Markup so templates show it without `|safe`."""
+(nh3), and returned as Markup inside an hx-disable container, so templates show it as it is
+(they never mark text safe themselves)."""
 
 import re
 
@@ -18,17 +19,28 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str) -> Markup:
-    """Markdown -> HTML that is safe to put in a page (allow-listed tags, http/https/mailto)."""
-    html = _MARKDOWN.render(text or "")
-    # Headings in a bulletin start at h2: the page's h1 is its title.
-    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
-    cleaned = nh3.clean(
+# The container of every piece of author HTML: htmx processes no hx-* attribute inside an
+# [hx-disable] element, so even markup that got past the cleaner could not make requests.
+CONTAINER = '<div class="user-html" hx-disable>{}</div>'
+
+
+def clean_html(html: str) -> str:
+    """Keep only the allow-listed tags and attributes (no hx-*, on*, style, class, id...)."""
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener nofollow",
     )
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown -> HTML that is safe to put in a page (allow-listed tags, http/https/mailto),
+    inside an `hx-disable` container."""
+    html = _MARKDOWN.render(text or "")
+    # Headings in a bulletin start at h2: the page's h1 is its title.
+    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
     # nh3's allow-listed output is the one author HTML the portal trusts.
-    return Markup(cleaned)  # noqa: S704
+    cleaned = Markup(clean_html(html))  # noqa: S704
+    return Markup(CONTAINER).format(cleaned)  # noqa: S704 - a fixed tag; format() escapes
