@@ -34,5 +34,10 @@ csrf = CSRFProtect()
 htmx = HTMX()
 # gzip or Brotli for text, as the browser asks (settings in config.py).
 compress = Compress()
-# Limits are counted in Redis when REDIS_URL is set (shared by every app server).
+# Limits are counted in Redis when REDIS_URL is set, else in the database ("database://",
+# portal/rate_limit_storage.py): never in a process, so every worker and server shares them and
+# a restart resets nothing. RATELIMIT_STORAGE_URI in config.py picks the storage.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Registers the "database://" storage scheme with `limits` (imported last: it needs `db`).
+from portal import rate_limit_storage  # noqa: E402, F401, I001

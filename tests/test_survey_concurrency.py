@@ -8,7 +8,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from portal.models import SurveyResponse, SurveyTally
-from tests.survey_helpers import answer_form
+from tests.survey_helpers import answer_form, receipt_for
 
 SUBMITTERS = 8
 EACH = 50
@@ -36,7 +36,8 @@ def test_concurrent_submitters_lose_nothing_and_duplicate_nothing(
     url = f"{live_server}/surveys/ssfr-test"
 
     def submitter(n: int) -> list[int]:
-        return [_post(url, {**base, "receipt": f"s{n}-{i}"}) for i in range(EACH)]
+        receipts = [receipt_for(clean_app, survey_id, f"s{n}-{i}") for i in range(EACH)]
+        return [_post(url, {**base, "receipt": receipt}) for receipt in receipts]
 
     with ThreadPoolExecutor(SUBMITTERS) as pool:
         statuses = [s for batch in pool.map(submitter, range(SUBMITTERS)) for s in batch]
@@ -44,10 +45,11 @@ def test_concurrent_submitters_lose_nothing_and_duplicate_nothing(
 
     # The same form sent by several threads at the same moment is stored once.
     barrier = threading.Barrier(SUBMITTERS)
+    one_form = receipt_for(clean_app, survey_id, "one-form")
 
     def duplicate(_):
         barrier.wait()
-        return _post(url, {**base, "receipt": "one-form"})
+        return _post(url, {**base, "receipt": one_form})
 
     with ThreadPoolExecutor(SUBMITTERS) as pool:
         dup_statuses = list(pool.map(duplicate, range(SUBMITTERS)))

@@ -18,6 +18,7 @@ from portal.i18n import LANGUAGES
 from portal.models import Role, Survey, SurveyResponse
 from portal.models.surveys import ItemKind, SurveyArea
 from tests.conftest import hx
+from tests.survey_helpers import receipt_for
 
 
 class _FormReader(HTMLParser):
@@ -241,7 +242,8 @@ def test_a_refused_screen_says_what_is_wrong_at_the_top_and_beside_each_field(cl
 
 def test_a_refused_submission_keeps_every_answer_and_links_each_error(client, clean_app, survey_id):
     by_area, kinds = _items(clean_app, survey_id)
-    data = {"role": "teacher", "school": "district", "language": "en", "receipt": "r"}
+    data = {"role": "teacher", "school": "district", "language": "en"}
+    data["receipt"] = receipt_for(clean_app, survey_id)  # one the server issued: it is kept
     for area in by_area:
         data.update(_area_answers(by_area, kinds, area, "4"))
     bad = next(f"item-{i}" for i in by_area["efficiency"] if kinds[i] == ItemKind.AGREEMENT)

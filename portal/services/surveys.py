@@ -18,6 +18,7 @@ from portal.content import ssfr_survey
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models.base import utcnow
+from portal.models.survey_guard import DropReason
 from portal.models.surveys import (
     AGREEMENT_SCALE,
     DONT_KNOW,
@@ -38,6 +39,7 @@ from portal.models.surveys import (
 )
 from portal.services.errors import Rejected
 from portal.services.survey_codes import hash_code, parse_sheet_code
+from portal.services.survey_guard import Dropped, ReceiptRules, check_receipt
 
 AREA_ORDER = {area.value: index for index, area in enumerate(SurveyArea)}
 DISTRICT_WIDE = "district"
@@ -197,14 +199,25 @@ def validate_submission(survey: Survey, answers: Answers) -> Submission:
 
 
 def submit_online(
-    survey: Survey, answers: Answers, receipt: str | None, access_code: str | None
+    survey: Survey,
+    answers: Answers,
+    receipt: str | None,
+    access_code: str | None,
+    rules: ReceiptRules,
+    now: float | None = None,
 ) -> SurveyResponse:
-    """A response from the public form. A draft's preview stores nothing."""
+    """A response from the public form. A draft's preview stores nothing.
+
+    The form's receipt is required: one this server issued for this survey (survey_guard),
+    drawn long enough ago, and spent once. Dropped (a Rejected) says why a submission is not
+    stored; the caller rolls back, counts it (survey_guard.count_dropped) and shows the form."""
     if survey.is_draft:
         raise SubmissionError({}, _("This is a preview of a draft survey: answers are not saved."))
+    # The answers first: a person with a mistake to fix sees it, and the form keeps its receipt.
     submission = validate_submission(survey, answers)
+    checked = check_receipt(rules, survey, receipt, now)
     return record_response(
-        survey, submission, Channel.ONLINE, receipt_token=receipt, access_code=access_code
+        survey, submission, Channel.ONLINE, receipt_token=checked.nonce, access_code=access_code
     )
 
 
@@ -325,8 +338,8 @@ def record_response(
                     )
                 )
         except IntegrityError:
-            raise SubmissionError(
-                {}, _("These answers were already received. Thank you!")
+            raise Dropped(
+                DropReason.REUSED, _("These answers were already received. Thank you!")
             ) from None
     response = SurveyResponse(
         survey_id=survey.id,

@@ -111,6 +111,10 @@ class MoveForm(PortalForm):
     goto = HiddenField()
 
 
+class AnotherPersonForm(PortalForm):
+    """"Someone else in my household wants to answer": this device may answer once more."""
+
+
 def moving_between_screens() -> bool:
     """Whether this post only moves between the survey's screens (it stores nothing)."""
     return MoveForm().goto.data is not None

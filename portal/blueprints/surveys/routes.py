@@ -3,11 +3,13 @@
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.blueprints.surveys import bp
+from portal.blueprints.surveys.device import Device
+from portal.blueprints.surveys.device import answered_survey_ids as answered_survey_ids
 from portal.blueprints.surveys.filters import agreement_choices  # noqa: F401 (tests read it here)
 from portal.blueprints.surveys.forms import (
+    AnotherPersonForm,
     ResultFilterForm,
     answers_form,
     moving_between_screens,
@@ -15,6 +17,7 @@ from portal.blueprints.surveys.forms import (
 from portal.blueprints.surveys.screens import (
     form_context,
     load_survey,
+    receipt_rules,
     screen_with_errors,
     survey_steps,
 )
@@ -22,40 +25,13 @@ from portal.extensions import db, limiter
 from portal.htmx import render
 from portal.i18n import LANGUAGES
 from portal.models import Survey
+from portal.models.survey_guard import DropReason
 from portal.models.surveys import Channel, RespondentRole, SurveyPhase
 from portal.permissions import is_district_staff, public
+from portal.services import survey_guard
 from portal.services import surveys as survey_service
 from portal.services.errors import Rejected
 from portal.services.survey_results import build_results, earlier_surveys, pick_baseline
-
-ANSWERED_COOKIE = "cg_answered"
-
-
-def _answered_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="survey-answered")
-
-
-def answered_survey_ids() -> set[int]:
-    """Surveys this device has answered, from a signed cookie (a device mark, not a person)."""
-    raw = request.cookies.get(ANSWERED_COOKIE)
-    if not raw:
-        return set()
-    try:
-        return {int(i) for i in _answered_serializer().loads(raw)}
-    except (BadSignature, TypeError, ValueError):
-        return set()
-
-
-def _mark_answered(response, survey_id: int) -> None:
-    ids = sorted(answered_survey_ids() | {survey_id})[-50:]
-    response.set_cookie(
-        ANSWERED_COOKIE,
-        _answered_serializer().dumps(ids),
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
 
 
 @bp.get("/surveys")
@@ -78,6 +54,14 @@ def _not_open(survey: Survey):
     return render_template("surveys/not_open.html", survey=survey, phase=phase), status
 
 
+def _count_flood(_limit) -> None:
+    """Over the flood limit (the visitor gets 429): counted where staff see dropped answers."""
+    slug = (request.view_args or {}).get("slug", "")
+    survey = survey_service.find_survey(g.district.id, slug) if g.district is not None else None
+    if survey is not None:
+        survey_guard.count_dropped(survey.id, DropReason.TOO_MANY)
+
+
 @bp.route("/surveys/<slug>", methods=["GET", "POST"])
 @public
 @limiter.limit(
@@ -85,35 +69,75 @@ def _not_open(survey: Survey):
     methods=["POST"],
     per_method=True,
     exempt_when=moving_between_screens,
+    on_breach=_count_flood,
 )
 def take(slug: str):
     """The survey form, one area per screen, drawn on the server: the first screen on GET; Next,
     Back and the language buttons post every answer so far (all screens are in the form, the
-    ones not shown are hidden), with or without JavaScript."""
+    ones not shown are hidden), with or without JavaScript.
+
+    Sending needs the receipt the form was drawn with (survey_guard): a missing, forged, reused
+    or too old one, or a form sent faster than anyone reads it, stores nothing, is counted for
+    staff, and the form comes back with every answer and a plain request to check and resend."""
     survey = load_survey(slug)
     if (closed := _not_open(survey)) is not None:
         return closed
-    if survey.id in answered_survey_ids():
-        return render_template("surveys/already_answered.html", survey=survey)
+    device = Device.from_request()
+    if not device.may_answer(survey.id):
+        return _answered_page("surveys/already_answered.html", survey, device)
     form = answers_form(survey)
     if form.is_submitted() and form.goto.data is not None:
         return _move(survey, form)
     if not form.validate_on_submit():
         return render_template("surveys/take.html", **form_context(survey, form, step=0))
-    if form.website.data:  # a bot filled the hidden field: thank it and store nothing
+    if form.website.data:  # a bot filled the hidden field: thank it, store nothing, count it
+        survey_guard.count_dropped(survey.id, DropReason.HONEYPOT)
         return redirect(url_for("surveys.thanks", slug=survey.slug), code=303)
     try:
         survey_service.submit_online(
-            survey, form.answers(), form.receipt.data, form.access_code.data
+            survey, form.answers(), form.receipt.data, form.access_code.data, receipt_rules()
         )
     except Rejected as error:
-        form.reject(error)
         db.session.rollback()
+        if isinstance(error, survey_guard.Dropped):
+            # Counted after the rollback, in its own transaction. The form keeps its receipt
+            # while that is ours and unexpired (too fast: the time runs from the first draw;
+            # reused: sending again stays a no-op); any other gets a fresh one.
+            survey_guard.count_dropped(survey.id, error.reason)
+        form.reject(error)
         step = screen_with_errors(survey, form.answer_errors)
         return render_template("surveys/take.html", **form_context(survey, form, step, True)), 422
     db.session.commit()
     response = redirect(url_for("surveys.thanks", slug=survey.slug), code=303)
-    _mark_answered(response, survey.id)
+    device.answered_now(survey.id)
+    device.save(response)
+    return response
+
+
+def _answered_page(template: str, survey: Survey, device: Device):
+    """The thank-you or already-answered page, with the household button."""
+    return render_template(
+        template,
+        survey=survey,
+        persons=device.persons(survey.id),
+        another_form=AnotherPersonForm(),
+    )
+
+
+@bp.post("/surveys/<slug>/someone-else")
+@public
+def someone_else(slug: str):
+    """ "Someone else in my household wants to answer": this device may send the survey once
+    more (the device mark counts people; nothing is stored on the server)."""
+    survey = load_survey(slug)
+    if (closed := _not_open(survey)) is not None:
+        return closed
+    if not AnotherPersonForm().validate_on_submit():
+        abort(400)
+    device = Device.from_request()
+    device.someone_else(survey.id)
+    response = redirect(url_for("surveys.take", slug=survey.slug), code=303)
+    device.save(response)
     return response
 
 
@@ -158,7 +182,7 @@ def _move(survey: Survey, form):
 @public
 def thanks(slug: str):
     """Thank-you page after answering."""
-    return render_template("surveys/thanks.html", survey=load_survey(slug))
+    return _answered_page("surveys/thanks.html", load_survey(slug), Device.from_request())
 
 
 @bp.get("/surveys/<slug>/results")

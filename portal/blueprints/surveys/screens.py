@@ -1,9 +1,7 @@
 """The survey form's screens, shared by the public form and the staff's paper entry: which
 screens there are, which screen an error is on, and what the templates draw them with."""
 
-import secrets
-
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +11,7 @@ from portal.i18n import LANGUAGES, translated
 from portal.models import Survey
 from portal.models.surveys import RespondentRole, SurveyArea
 from portal.permissions import is_district_staff
+from portal.services import survey_guard
 from portal.services import surveys as survey_service
 
 HONEYPOT_FIELD = "website"
@@ -24,6 +23,26 @@ def load_survey(slug: str) -> Survey:
     if survey is None or (survey.is_draft and not is_district_staff(current_user)):
         abort(404)
     return survey
+
+
+def receipt_rules() -> survey_guard.ReceiptRules:
+    """How this app signs and checks survey form receipts (its secret and settings)."""
+    config = current_app.config
+    return survey_guard.ReceiptRules(
+        secret=current_app.secret_key,
+        min_fill_seconds=float(config["SURVEY_MIN_FILL_SECONDS"]),
+        max_age_seconds=float(config["SURVEY_RECEIPT_MAX_AGE_HOURS"]) * 3600,
+    )
+
+
+def form_receipt(survey: Survey, posted: str | None) -> str:
+    """The receipt the form carries: the one it came with while it is ours and not too old (so
+    the time it was first drawn goes along every screen), else a new one."""
+    rules = receipt_rules()
+    receipt = survey_guard.read_receipt(rules, survey.id, posted)
+    if receipt is not None and not survey_guard.is_expired(rules, receipt):
+        return posted
+    return survey_guard.issue_receipt(rules, survey.id)
 
 
 def survey_steps(survey: Survey) -> list[str]:
@@ -48,7 +67,7 @@ def form_context(survey: Survey, form, step: int | None, focus: bool = False) ->
         "roles": list(RespondentRole),
         "schools": survey_service.covered_schools(survey),
         "languages": LANGUAGES,
-        "receipt": form.receipt.data or secrets.token_urlsafe(16),
+        "receipt": form_receipt(survey, form.receipt.data),
         "honeypot": HONEYPOT_FIELD,
         "district_wide": survey_service.DISTRICT_WIDE,
         "locale_default": str(get_locale()),
