@@ -1,4 +1,7 @@
-"""Tier 1 results, aggregated in SQL from the survey's running tallies."""
+"""Tier 1 results, aggregated in SQL from the survey's running tallies.
+
+District staff see every figure for any filters; the public sees what survey_disclosure allows
+(one breakdown at a time, complementary suppression), see `public_results`."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -6,9 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from portal.extensions import db
+from portal.i18n import LANGUAGES
 from portal.models.surveys import (
     AGREEMENT_SCALE,
     DONT_KNOW,
+    Channel,
+    RespondentRole,
     Survey,
     SurveyArea,
     SurveyItem,
@@ -16,6 +22,7 @@ from portal.models.surveys import (
     SurveyState,
     SurveyTally,
 )
+from portal.services import survey_disclosure as disclosure
 
 _SCORE = case(*((SurveyTally.answer == str(score), score) for score in AGREEMENT_SCALE), else_=None)
 
@@ -78,10 +85,18 @@ def item_distributions(survey_id: int, where: ResultFilter = ResultFilter()) -> 
 
 @dataclass(frozen=True)
 class ResponseCounts:
-    total: int
-    by_channel: dict[str, int]
-    by_language: dict[str, int]
-    by_role: dict[str, int]
+    """How many answered, and by channel, language and role (public: None where withheld)."""
+
+    total: int | None
+    by_channel: dict[str, int | None]
+    by_language: dict[str, int | None]
+    by_role: dict[str, int | None]
+
+    @property
+    def withholds(self) -> bool:
+        """Whether any count by channel, language or role is withheld."""
+        parts = (self.by_channel, self.by_language, self.by_role)
+        return any(n is None for part in parts for n in part.values())
 
 
 def response_counts(survey_id: int, where: ResultFilter = ResultFilter()) -> ResponseCounts:
@@ -171,88 +186,179 @@ def mean_change(current: float | None, baseline: float | None) -> float | None:
 @dataclass(frozen=True)
 class ItemResult:
     item: SurveyItem
-    summary: ItemSummary
+    summary: ItemSummary | None  # None when withheld from the public
     baseline_mean: float | None
     suppressed: bool
 
     @property
     def change(self) -> float | None:
-        return mean_change(self.summary.mean, self.baseline_mean)
+        return mean_change(self.summary.mean if self.summary else None, self.baseline_mean)
 
 
 @dataclass(frozen=True)
 class AreaResult:
     area: SurveyArea
-    summary: ItemSummary
+    summary: ItemSummary | None  # None when withheld (some item of the area is)
     baseline_mean: float | None
     suppressed: bool
     items: list[ItemResult]
 
     @property
     def change(self) -> float | None:
-        return mean_change(self.summary.mean, self.baseline_mean)
+        return mean_change(self.summary.mean if self.summary else None, self.baseline_mean)
 
 
 @dataclass(frozen=True)
 class SurveyResults:
+    # Public view: a withheld count is None (never a number the page could print).
     counts: ResponseCounts
     areas: list[AreaResult]
     threshold: int
-    # True when the whole view covers fewer people than the threshold (public view only).
+    # True when the whole view is withheld from the public: fewer people than the threshold,
+    # or figures that would let anyone work out a smaller group (survey_disclosure).
     suppressed: bool
-
-    def hides(self, n: int) -> bool:
-        """Whether a count this small is hidden in this view."""
-        return self.threshold > 0 and n < self.threshold
+    # Public view: a combination of filters was asked for (one breakdown at a time only).
+    combined: bool = False
+    # Whether the counts by channel, language and role are part of this view.
+    breakdowns: bool = True
 
 
 def build_results(
     survey, where: ResultFilter, threshold: int, baseline=None, suppress_small: bool = True
 ) -> SurveyResults:
-    """Everything a results page shows. With `suppress_small`, any figure resting on fewer than
-    `threshold` people is marked suppressed (the template shows "fewer than N responses")."""
-    limit = threshold if suppress_small else 0
-    counts = response_counts(survey.id, where)
-    distributions = item_distributions(survey.id, where)
-    baseline_by_key, baseline_by_area = {}, {}
-    if baseline is not None:
-        base_dist = item_distributions(baseline.id, where)
-        pooled: dict[str, list[ItemSummary]] = {}
-        for item in baseline.items:
-            if item.kind == "agreement":
-                summary = summarize(base_dist.get(item.id, {}))
-                if item.key:
-                    baseline_by_key[item.key] = summary.mean
-                pooled.setdefault(item.area, []).append(summary)
-        baseline_by_area = {area: combine(s).mean for area, s in pooled.items()}
+    """Everything a results page shows. With `suppress_small` (the public), only what
+    survey_disclosure allows: no figure, and no difference of figures across every view the
+    public can load, reveals a group of fewer than `threshold` people."""
+    if suppress_small:
+        return public_results(survey, where, threshold, baseline)
+    return _staff_results(survey, where, baseline)
+
+
+def _area_results(survey, published, baseline_by_key, baseline_by_area) -> list[AreaResult]:
+    """Areas and items of `survey`; `published` is {item_id: answer counts, or None when
+    withheld} (an item missing from it has no answers)."""
     areas = []
     for area in SurveyArea:
         items = []
         for item in survey.items:
             if item.area != area.value or item.kind != "agreement":
                 continue
-            summary = summarize(distributions.get(item.id, {}))
+            counts = published.get(item.id, {})
             items.append(
                 ItemResult(
                     item,
-                    summary,
+                    summarize(counts) if counts is not None else None,
                     baseline_by_key.get(item.key) if item.key else None,
-                    suppressed=limit > 0 and summary.answered < limit,
+                    suppressed=counts is None,
                 )
             )
         if not items:
             continue
-        pooled_summary = combine([i.summary for i in items])
+        # An area's figures pool its items' answers: with one item withheld, the pool minus
+        # the shown items would give it away, so the area is withheld too.
+        hidden = any(i.suppressed for i in items)
+        pooled = None if hidden else combine([i.summary for i in items])
         areas.append(
-            AreaResult(
-                area,
-                pooled_summary,
-                baseline_by_area.get(area.value),
-                suppressed=limit > 0 and counts.total < limit,
-                items=items,
-            )
+            AreaResult(area, pooled, baseline_by_area.get(area.value), hidden, items=items)
         )
-    return SurveyResults(counts, areas, limit, suppressed=limit > 0 and counts.total < limit)
+    return areas
+
+
+def _baseline_means(baseline, published) -> tuple[dict, dict]:
+    """The baseline's means by item key and by area, from its published answer counts (an
+    item withheld there gives no mean, and its area none either)."""
+    by_key, pooled, withheld = {}, {}, set()
+    for item in baseline.items:
+        if item.kind != "agreement":
+            continue
+        counts = published.get(item.id, {})
+        if counts is None:
+            withheld.add(item.area)
+            continue
+        summary = summarize(counts)
+        if item.key:
+            by_key[item.key] = summary.mean
+        pooled.setdefault(item.area, []).append(summary)
+    by_area = {a: combine(s).mean for a, s in pooled.items() if a not in withheld}
+    return by_key, by_area
+
+
+def _staff_results(survey, where: ResultFilter, baseline) -> SurveyResults:
+    """District staff: every figure, for any combination of filters."""
+    counts = response_counts(survey.id, where)
+    distributions = item_distributions(survey.id, where)
+    by_key, by_area = {}, {}
+    if baseline is not None:
+        by_key, by_area = _baseline_means(baseline, item_distributions(baseline.id, where))
+    areas = _area_results(survey, distributions, by_key, by_area)
+    return SurveyResults(counts, areas, 0, suppressed=False)
+
+
+def offered_values(survey) -> dict[str, list]:
+    """The values the results page lists for each breakdown: schools by id (0: the whole
+    district), languages, roles and channels."""
+    from portal.services.surveys import covered_schools
+
+    return {
+        "school": [0] + [school.id for school in covered_schools(survey)],
+        "language": list(LANGUAGES),
+        "role": [role.value for role in RespondentRole],
+        "channel": [channel.value for channel in Channel],
+    }
+
+
+def _chosen(where: ResultFilter) -> list[tuple[str, object]]:
+    pairs = (("school", where.school_id), ("language", where.language), ("role", where.role))
+    return [(dim, value) for dim, value in pairs if value is not None]
+
+
+def _published(survey, chosen, threshold: int):
+    """(ResponseCounts, {item_id: answer counts or None}) the public may see for one breakdown
+    value (or everyone), or None when the whole view is withheld."""
+    people = disclosure.respondents(survey.id, offered_values(survey), threshold)
+    if people.total < threshold:
+        return None
+    if not chosen:
+        parts = people.breakdowns
+        counts = ResponseCounts(
+            people.total,
+            parts["channel"].public(),
+            parts["language"].public(),
+            parts["role"].public(),
+        )
+        published = {
+            item_id: dist if sum(dist.values()) >= threshold else None
+            for item_id, dist in item_distributions(survey.id).items()
+        }
+        return counts, published
+    (dim, value), groups = chosen[0], people.breakdowns[chosen[0][0]]
+    # An empty group shows nothing either: there is nothing to show, and its page reads the
+    # same as a withheld one.
+    if not groups.shown(value):
+        return None
+    items = disclosure.item_breakdowns(survey.id, dim, groups, threshold)
+    published = {item_id: b.answers(value) for item_id, b in items.items()}
+    return ResponseCounts(groups.shown(value), {}, {}, {}), published
+
+
+def public_results(survey, where: ResultFilter, threshold: int, baseline=None) -> SurveyResults:
+    """What an anonymous visitor sees: one breakdown at a time, with complementary suppression
+    (survey_disclosure explains why this cannot be taken apart by subtraction)."""
+    chosen = _chosen(where)
+    nothing = ResponseCounts(None, {}, {}, {})
+    withheld = _area_results(survey, {item.id: None for item in survey.items}, {}, {})
+    if len(chosen) > 1:
+        return SurveyResults(nothing, withheld, threshold, suppressed=False, combined=True)
+    view = _published(survey, chosen, threshold)
+    if view is None:
+        return SurveyResults(nothing, withheld, threshold, suppressed=True, breakdowns=not chosen)
+    counts, published = view
+    by_key, by_area = {}, {}
+    base = _published(baseline, chosen, threshold) if baseline is not None else None
+    if base is not None:
+        by_key, by_area = _baseline_means(baseline, base[1])
+    areas = _area_results(survey, published, by_key, by_area)
+    return SurveyResults(counts, areas, threshold, suppressed=False, breakdowns=not chosen)
 
 
 def earlier_surveys(survey: Survey) -> list[Survey]:
