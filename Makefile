@@ -77,9 +77,12 @@ translations: install
 translations-init: install
 	$(BIN)/pybabel init -i translations/messages.pot -d translations -l $(LANG)
 
+# Style, then the supply chain (tools/supply_chain.py): bandit over portal/, pip-audit over the
+# installed packages (skipped with one line when its vulnerability service cannot be reached).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/supply_chain.py
 
 format: install-test
 	$(BIN)/ruff check --fix .
