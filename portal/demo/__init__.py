@@ -19,6 +19,9 @@ from portal.models import District, Role, School, SchoolYear, User
 from portal.services import schools
 from portal.services.accounts import set_roles
 
+# The one password below the policy (portal.services.passwords: 12+ characters): a published
+# demo credential for laptop demos, hashed like any other (argon2id) but not policy-checked;
+# `flask demo` is for development only.
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential, demo data only
 
 

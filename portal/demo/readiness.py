@@ -36,7 +36,7 @@ def _official(email: str, name: str) -> User:
         user = User(email=email, name=name)
         db.session.add(user)
     user.name, user.is_active = name, True
-    user.set_password("demo")
+    user.set_password("demo")  # the published demo password (see portal.demo.DEMO_PASSWORD)
     set_roles(user, [Role.DISTRICT.value], [])
     return user
 

@@ -4,10 +4,22 @@ import re
 import time
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import SecurityError
 
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import NextPageForm, SignInForm
@@ -137,3 +149,10 @@ def revoke_others():
         "success",
     )
     return redirect(url_for("auth.sessions"), code=303)
+
+
+@bp.app_errorhandler(SecurityError)
+def untrusted_host(_error):
+    """A Host header that is not this site (TRUSTED_HOSTS): a plain 400 that builds no link
+    (there is no URL adapter for an untrusted host) and repeats nothing from the request."""
+    return Response(_("Bad request."), status=400, mimetype="text/plain")
