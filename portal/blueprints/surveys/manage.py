@@ -23,7 +23,7 @@ from portal.models import Survey, SurveyItem
 from portal.models.surveys import Channel, SurveyStateError
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.responses import csv_download
-from portal.services import survey_codes
+from portal.services import survey_codes, survey_guard
 from portal.services import survey_editing as editing
 from portal.services import surveys as survey_service
 from portal.services.errors import Rejected
@@ -81,7 +81,11 @@ def manage_settings(survey_id: int):
         flash(_("Survey settings saved."), "success")
         return redirect(url_for("surveys.manage_settings", survey_id=survey.id), code=303)
     return render_template(
-        "surveys/manage/settings.html", form=form, survey=survey, languages=LANGUAGES
+        "surveys/manage/settings.html",
+        form=form,
+        survey=survey,
+        languages=LANGUAGES,
+        dropped=survey_guard.dropped_counts(survey.id),  # answers kept out, by reason
     ), _status(form)
 
 
