@@ -29,6 +29,9 @@ FLASK_ENDPOINTS = {
 # crawler (or a stuck browser tab) cannot flood the log.
 DENIAL_QUIET = timedelta(minutes=1)
 DENIED = "access.denied"
+# Audit entries that record a reading, not a change: a refusal, confidential interview notes
+# opened or quoted (portal.services.interviews). GET requests write them on purpose.
+READ_ACTIONS = frozenset({DENIED, "interview.read", "interview.quoted"})
 
 
 class UndeclaredEndpoint(RuntimeError):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from portal.access import READ_ACTIONS
 from portal.extensions import db
 from portal.models import Bulletin, Role, ShortLink, User
 from tests.conftest import sign_in
@@ -30,6 +31,9 @@ def _snapshot() -> dict[str, list]:
             continue
         columns = [c for c in table.columns if (table.name, c.name) not in IGNORED_COLUMNS]
         rows = db.session.execute(select(*columns)).all()
+        if table.name == "audit_entry":
+            # Who was refused a page, who read interview notes: records of reading, by design.
+            rows = [row for row in rows if row.action not in READ_ACTIONS]
         tables[table.name] = sorted(tuple(map(repr, row)) for row in rows)
     return tables
 

@@ -18,6 +18,7 @@ from portal.models import (
 )
 from portal.models.readiness import ObservationCode, Verdict
 from portal.models.surveys import SurveyArea
+from portal.services.audit import record_audit
 from portal.services.errors import Rejected
 from portal.services.readiness import classifications, roundtable_notes
 from portal.services.survey_results import area_means
@@ -197,5 +198,37 @@ def add_observation(
 
 
 def delete_interview(interview: Interview, actor) -> None:
-    """Delete an interview record and its observations."""
+    """Delete an interview record and its observations (the log keeps that it happened)."""
+    record_audit(
+        actor,
+        "interview.deleted",
+        "interview",
+        interview.id,
+        {"assessment": interview.assessment_id},
+    )
     db.session.delete(interview)
+
+
+# Reading confidential notes is recorded: who opened which interview, and when; never what the
+# notes say. (The entries are not changes, so no-GET-writes tests leave them out: READ_ACTIONS.)
+READ = "interview.read"
+QUOTED = "interview.quoted"
+
+
+def record_reading(actor, interview: Interview) -> None:
+    """An audit entry for `actor` opening one interview's notes and observations."""
+    record_audit(actor, READ, "interview", interview.id, {"assessment": interview.assessment_id})
+
+
+def record_quoting(actor, assessment: ReadinessAssessment, quotes, shown_as: str) -> None:
+    """An audit entry for the report showing interview notes the facilitator allowed to be
+    quoted (`shown_as`: "page" or "pdf"): which interviews, never the words. None if no quote."""
+    interview_ids = sorted({quote.interview_id for quote in quotes})
+    if interview_ids:
+        record_audit(
+            actor,
+            QUOTED,
+            "readiness_assessment",
+            assessment.id,
+            {"interviews": interview_ids, "shown_as": shown_as},
+        )

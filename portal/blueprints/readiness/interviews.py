@@ -67,13 +67,16 @@ def _interview_or_404(assessment: ReadinessAssessment, interview_id: int):
 )
 @confidential
 def interview(assessment_id: int, interview_id: int):
-    """One interview: notes and coded observations (confidential)."""
+    """One interview: notes and coded observations (confidential; each reading audited)."""
     assessment = load_assessment(assessment_id)
     record = _interview_or_404(assessment, interview_id)
     form = ObservationForm()
     if saved(form, lambda: tier3.add_observation(record, current_user, **form.values())):
         flash(_("Observation added."), "success")
         return redirect(_interview_url(record), code=303)
+    # The notes are about to be shown: the log records who read them (never what they say).
+    tier3.record_reading(current_user, record)
+    db.session.commit()
     return render_template(
         "readiness/interview.html", assessment=assessment, interview=record, form=form
     ), status_of(form)

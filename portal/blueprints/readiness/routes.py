@@ -30,6 +30,7 @@ from portal.permissions import (
     role_required,
 )
 from portal.responses import pdf_download
+from portal.services import interviews
 from portal.services import readiness as service
 from portal.services.errors import Rejected
 from portal.services.readiness_report import report as report_figures
@@ -209,11 +210,19 @@ def report(assessment_id: int):
 
 
 def _report_page(assessment: ReadinessAssessment, form: NextStepsForm, status: int = 200):
+    context = _report_context(assessment)
+    _record_quoting(assessment, context, "page")
     return render_template(
         "readiness/report.html",
         form=form if can_read_interviews(current_user) else None,
-        **_report_context(assessment),
+        **context,
     ), status
+
+
+def _record_quoting(assessment: ReadinessAssessment, context: dict, shown_as: str) -> None:
+    # Quoted interview notes are about to be shown: the audit log records who saw which.
+    interviews.record_quoting(current_user, assessment, context["quotes"], shown_as)
+    db.session.commit()
 
 
 @bp.get("/manage/readiness/<int:assessment_id>/report.pdf")
@@ -221,9 +230,9 @@ def _report_page(assessment: ReadinessAssessment, form: NextStepsForm, status: i
 def report_pdf(assessment_id: int):
     """The readiness report as a PDF (no interview notes, names or unshared quotes)."""
     assessment = load_assessment(assessment_id)
-    return pdf_download(
-        "readiness/pdf/report.html", f"{assessment.slug}-report.pdf", **_report_context(assessment)
-    )
+    context = _report_context(assessment)
+    _record_quoting(assessment, context, "pdf")
+    return pdf_download("readiness/pdf/report.html", f"{assessment.slug}-report.pdf", **context)
 
 
 @bp.get("/readiness/<slug>")
