@@ -71,12 +71,6 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal import cli_jobs  # flask work: documents made in the background
 
     cli_jobs.init_app(app)
-    from portal import cli_jobs  # flask work: documents made in the background
-
-    cli_jobs.init_app(app)
-    from portal import cli_jobs  # flask work: documents made in the background
-
-    cli_jobs.init_app(app)
     _init_audit(app)
     return app
 

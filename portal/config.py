@@ -60,42 +60,6 @@ class Config:
         self.DOCUMENT_JOB_ATTEMPTS = 2
         # Finished packets are deleted after this many days (`flask purge`).
         self.DOCUMENT_JOB_RETENTION_DAYS = 14
-        # Bounded work for every PDF made during a request: pages, and seconds of layout (the
-        # alarm works on the main thread, as in gunicorn's sync workers; see portal/pdf.py).
-        self.PDF_MAX_PAGES = int(env.get("PDF_MAX_PAGES", 150))
-        self.PDF_TIME_LIMIT_SECONDS = float(env.get("PDF_TIME_LIMIT_SECONDS", 15))
-        # PDFs asked for by anonymous visitors, per client address, all PDF pages together.
-        self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "20 per hour")
-        # Paper survey sheets in one request; district staff ask for more (up to the packet
-        # size) as a packet that `flask work` makes in the background, a part at a time.
-        self.PAPER_SHEETS_PER_REQUEST = int(env.get("PAPER_SHEETS_PER_REQUEST", 20))
-        self.PAPER_SHEETS_PER_PACKET = int(env.get("PAPER_SHEETS_PER_PACKET", 2000))
-        self.PAPER_SHEETS_PER_PART = 50
-        self.BACKGROUND_PDF_TIME_LIMIT_SECONDS = float(env.get("BACKGROUND_PDF_SECONDS", 300))
-        # A packet still "running" this long after it started lost its worker: it is tried
-        # again (up to DOCUMENT_JOB_ATTEMPTS times in all), then marked failed.
-        self.DOCUMENT_JOB_STALE_MINUTES = int(env.get("DOCUMENT_JOB_STALE_MINUTES", 30))
-        self.DOCUMENT_JOB_ATTEMPTS = 2
-        # Finished packets are deleted after this many days (`flask purge`).
-        self.DOCUMENT_JOB_RETENTION_DAYS = 14
-        # Bounded work for every PDF made during a request: pages, and seconds of layout (the
-        # alarm works on the main thread, as in gunicorn's sync workers; see portal/pdf.py).
-        self.PDF_MAX_PAGES = int(env.get("PDF_MAX_PAGES", 150))
-        self.PDF_TIME_LIMIT_SECONDS = float(env.get("PDF_TIME_LIMIT_SECONDS", 15))
-        # PDFs asked for by anonymous visitors, per client address, all PDF pages together.
-        self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "20 per hour")
-        # Paper survey sheets in one request; district staff ask for more (up to the packet
-        # size) as a packet that `flask work` makes in the background, a part at a time.
-        self.PAPER_SHEETS_PER_REQUEST = int(env.get("PAPER_SHEETS_PER_REQUEST", 20))
-        self.PAPER_SHEETS_PER_PACKET = int(env.get("PAPER_SHEETS_PER_PACKET", 2000))
-        self.PAPER_SHEETS_PER_PART = 50
-        self.BACKGROUND_PDF_TIME_LIMIT_SECONDS = float(env.get("BACKGROUND_PDF_SECONDS", 300))
-        # A packet still "running" this long after it started lost its worker: it is tried
-        # again (up to DOCUMENT_JOB_ATTEMPTS times in all), then marked failed.
-        self.DOCUMENT_JOB_STALE_MINUTES = int(env.get("DOCUMENT_JOB_STALE_MINUTES", 30))
-        self.DOCUMENT_JOB_ATTEMPTS = 2
-        # Finished packets are deleted after this many days (`flask purge`).
-        self.DOCUMENT_JOB_RETENTION_DAYS = 14
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")

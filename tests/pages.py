@@ -35,7 +35,6 @@ NOT_PAGES = {
     "allocation.calculator": "a spreadsheet",
     "surveys.paper": "a PDF",
     "surveys.manage_packet_pdf": "a PDF (a packet of paper forms)",
-    "surveys.manage_packet_pdf": "a PDF (a packet of paper forms)",
     "surveys.manage_export": "CSV",
     "readiness.report_pdf": "a PDF",
     "surveys.thanks": "shown only after answering (needs the receipt)",

@@ -34,8 +34,6 @@ from portal.models.committees import (
 )
 from portal.models.district import District, School, SchoolLevel, SchoolYear
 from portal.models.documents import DocumentJob as DocumentJob
-from portal.models.documents import DocumentJob as DocumentJob
-from portal.models.documents import DocumentJob as DocumentJob
 from portal.models.feedback import Feedback
 from portal.models.plan_versions import PlanVersion
 from portal.models.planning import (

@@ -116,7 +116,6 @@ def feed():
 
 @bp.get("/bulletins/<slug>.pdf")
 @public_pdf_limit
-@public_pdf_limit
 @cacheable
 def show_pdf(slug: str):
     """The print edition: the bulletin with a QR code back to it online, in this language."""
@@ -126,7 +125,6 @@ def show_pdf(slug: str):
 
 
 @bp.get("/bulletins/<int:year>/<int:month>.pdf")
-@public_pdf_limit
 @public_pdf_limit
 @cacheable
 def monthly_packet(year: int, month: int):

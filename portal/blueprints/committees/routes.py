@@ -77,7 +77,6 @@ def document(meeting_id: int, document_id: int):
 
 @bp.get("/schools/<slug>/plan/signatures.pdf")
 @public_pdf_limit
-@public_pdf_limit
 @cacheable
 def signature_page(slug: str):
     """The approved plan's signature page: the council's approval, its date and tally, lines for

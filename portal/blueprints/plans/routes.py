@@ -96,7 +96,6 @@ def plan_version(slug: str, number: int):
 
 @bp.get("/schools/<slug>/plan/versions/<int:number>.pdf")
 @public_pdf_limit
-@public_pdf_limit
 @cacheable
 def plan_version_pdf(slug: str, number: int):
     """An approved version, typeset like the plan's PDF, with its approval line."""
@@ -112,7 +111,6 @@ def plan_version_pdf(slug: str, number: int):
 
 
 @bp.get("/schools/<slug>/plan.pdf")
-@public_pdf_limit
 @public_pdf_limit
 @cacheable
 def school_plan_pdf(slug: str):
