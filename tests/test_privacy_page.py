@@ -13,7 +13,7 @@ from tests.conftest import visible_text
 
 
 def _section(page: str, key: str) -> str:
-    found = re.search(rf'<section class="card kept" id="{key}".*?</section>', page, re.S)
+    found = re.search(rf'<li class="card kept" id="{key}">.*?</li>', page, re.S)
     assert found, f"no section for {key}"
     return visible_text(found.group(0))
 
