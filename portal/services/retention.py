@@ -52,10 +52,6 @@ class Kind:
         return self.kept(self.days())
 
 
-def _days(singular: str, plural: str) -> Callable[[int | None], str]:
-    return lambda days: ngettext(singular, plural, days or 0)
-
-
 KINDS: tuple[Kind, ...] = (
     Kind(
         "survey_answers",
@@ -115,9 +111,10 @@ KINDS: tuple[Kind, ...] = (
         ),
         _l("So you can see your devices and sign any of them out."),
         _l("You, on your account page."),
-        _days(
+        lambda days: ngettext(
             "Deleted %(num)d day after the session ends (when you sign out or it times out).",
             "Deleted %(num)d days after the session ends (when you sign out or it times out).",
+            days or 0,
         ),
         "SECURITY_RECORD_RETENTION_DAYS",
         30,
@@ -132,7 +129,9 @@ KINDS: tuple[Kind, ...] = (
         ),
         _l("To stop people guessing passwords."),
         _l("No one on the site: the server counts them."),
-        _days("Deleted after %(num)d day.", "Deleted after %(num)d days."),
+        lambda days: ngettext(
+            "Deleted after %(num)d day.", "Deleted after %(num)d days.", days or 0
+        ),
         "SECURITY_RECORD_RETENTION_DAYS",
         30,
         purges.sign_in_records,
@@ -147,11 +146,12 @@ KINDS: tuple[Kind, ...] = (
         ),
         _l("To send you the bulletins you asked for."),
         _l("No one on the site: only the program that sends the e-mail."),
-        _days(
+        lambda days: ngettext(
             "Deleted as soon as you unsubscribe. A sign-up never confirmed is deleted after "
             "%(num)d day.",
             "Deleted as soon as you unsubscribe. A sign-up never confirmed is deleted after "
             "%(num)d days.",
+            days or 0,
         ),
         "UNCONFIRMED_SUBSCRIBER_DAYS",
         14,
@@ -164,7 +164,11 @@ KINDS: tuple[Kind, ...] = (
         _l("The address, subject and text of each e-mail while it waits to be sent."),
         _l("So every message is sent once, even if the mail server is down for a while."),
         _l("No one on the site."),
-        _days("Deleted %(num)d day after it was sent.", "Deleted %(num)d days after it was sent."),
+        lambda days: ngettext(
+            "Deleted %(num)d day after it was sent.",
+            "Deleted %(num)d days after it was sent.",
+            days or 0,
+        ),
         "SENT_EMAIL_RETENTION_DAYS",
         30,
         purges.sent_email,
@@ -182,13 +186,14 @@ KINDS: tuple[Kind, ...] = (
             "Everyone, once a moderator publishes it. Until then, and if it is hidden, only the "
             "staff who moderate comments."
         ),
-        _days(
+        lambda days: ngettext(
             "Published comments stay with the plan or agenda they are about. A hidden comment "
             "stays in the record with the reason it was hidden, but the name is removed %(num)d "
             "day after it was hidden.",
             "Published comments stay with the plan or agenda they are about. A hidden comment "
             "stays in the record with the reason it was hidden, but the name is removed %(num)d "
             "days after it was hidden.",
+            days or 0,
         ),
         "HIDDEN_COMMENT_NAME_DAYS",
         90,
@@ -219,9 +224,10 @@ KINDS: tuple[Kind, ...] = (
         ),
         _l("To prepare the district's readiness report, which never names anyone."),
         _l("Only the facilitator who runs the interviews and the portal administrators."),
-        _days(
+        lambda days: ngettext(
             "Deleted %(num)d day after the interview.",
             "Deleted %(num)d days after the interview.",
+            days or 0,
         ),
         "INTERVIEW_RETENTION_DAYS",
         365,
@@ -249,11 +255,12 @@ KINDS: tuple[Kind, ...] = (
         ),
         _l("So anyone can be held to account for changes to plans, budgets and votes."),
         _l("The portal administrators."),
-        _days(
+        lambda days: ngettext(
             "Kept, as the public record. Personal details in it, such as an e-mail address typed "
             "at sign-in, are removed after %(num)d day.",
             "Kept, as the public record. Personal details in it, such as an e-mail address typed "
             "at sign-in, are removed after %(num)d days.",
+            days or 0,
         ),
         "AUDIT_PERSONAL_DETAIL_DAYS",
         365,
@@ -279,7 +286,11 @@ KINDS: tuple[Kind, ...] = (
         _l("Large printable documents made in the background, and who asked for them."),
         _l("So a large document does not slow down the site for everyone."),
         _l("The staff member who asked for it."),
-        _days("Deleted %(num)d day after it is ready.", "Deleted %(num)d days after it is ready."),
+        lambda days: ngettext(
+            "Deleted %(num)d day after it is ready.",
+            "Deleted %(num)d days after it is ready.",
+            days or 0,
+        ),
         "DOCUMENT_JOB_RETENTION_DAYS",
         14,
         purges.document_jobs,
@@ -301,7 +312,9 @@ KINDS: tuple[Kind, ...] = (
         _l("Each request's network address, page and time."),
         _l("To keep the site running and safe."),
         _l("The district's technical staff."),
-        _days("Deleted after %(num)d day.", "Deleted after %(num)d days."),
+        lambda days: ngettext(
+            "Deleted after %(num)d day.", "Deleted after %(num)d days.", days or 0
+        ),
         "SERVER_LOG_RETENTION_DAYS",
         14,
     ),
