@@ -271,8 +271,8 @@ KINDS: tuple[Kind, ...] = (
         "rate_limits",
         _l("Flood protection counters"),
         _l(
-            "How many requests (survey answers, sign-ups, sign-ins) came from one network "
-            "address in the last hour, kept under a scrambled code, never with any answer."
+            "How many requests (survey answers, comments, sign-ups, printable documents) came "
+            "from one network address in the last hour. Never kept with any answer."
         ),
         _l("To stop automated floods from drowning real answers."),
         _l("No one: the server counts them."),
