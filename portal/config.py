@@ -26,6 +26,8 @@ class Config:
         # Rate-limit counters: in Redis when there is one, else in the database (shared by every
         # worker and server, kept across restarts); never in process memory ("memory://").
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "database://"
+        # Portals sharing one Redis keep their counters apart by a prefix of their own.
+        self.RATELIMIT_KEY_PREFIX = env.get("RATELIMIT_KEY_PREFIX", "")
         self.RATELIMIT_HEADERS_ENABLED = True
         # Survey answers accepted per client address (flood protection, not identity). A parent
         # meeting on the school's Wi-Fi is many people behind one address: 150 an hour lets a
