@@ -110,7 +110,7 @@ KINDS: tuple[Kind, ...] = (
             "name of its browser."
         ),
         _l("So you can see your devices and sign any of them out."),
-        _l("You, on your account page."),
+        _l("You, on your list of signed-in devices, and the portal administrators."),
         lambda days: ngettext(
             "Deleted %(num)d day after the session ends (when you sign out or it times out).",
             "Deleted %(num)d days after the session ends (when you sign out or it times out).",
