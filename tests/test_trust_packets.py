@@ -229,3 +229,12 @@ def test_packets_are_for_the_districts_staff_only(
     assert staff.get("/manage/packets/999999.pdf").status_code == 404
     assert staff.get(PACKETS.format(999999)).status_code == 404
     assert len(_jobs(ctx)) == 2
+
+
+def test_the_next_packet_starts_after_the_last_one(survey_id, login_as):
+    staff = login_as(Role.DISTRICT)
+    first = staff.get(PACKETS.format(survey_id)).get_data(as_text=True)
+    assert 'id="first"' in first and 'value="21"' in first  # after the print link's 20
+    staff.post(PACKETS.format(survey_id), data={"first": "21", "count": "100", "language": "en"})
+    page = staff.get(PACKETS.format(survey_id)).get_data(as_text=True)
+    assert 'value="121"' in page

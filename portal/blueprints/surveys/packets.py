@@ -2,7 +2,7 @@
 ready. Asking is a POST; the list page refreshes itself (a Refresh header without JavaScript,
 htmx polling with it) while a packet is still being made."""
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -38,16 +38,24 @@ def _ask_for_packet(survey: Survey, form: PacketForm) -> DocumentJob:
     )
 
 
+def _after(jobs) -> int:
+    """The first sheet number after every packet asked for (after the 20 of the print link
+    when there is none), so two packets never print the same sheet codes."""
+    ends = [job.parameters["first"] + job.parameters["count"] for job in jobs]
+    return max(ends, default=current_app.config["PAPER_SHEETS_PER_REQUEST"] + 1)
+
+
 @bp.route("/manage/surveys/<int:survey_id>/packets", methods=["GET", "POST"])
 @role_required(*DISTRICT_STAFF)
 def manage_packets(survey_id: int):
     """Ask for a packet of paper sheets; see every packet of this survey and download it."""
     survey = district_row_or_404(Survey, survey_id)
-    form = PacketForm.of(request.args, normalize_locale(str(get_locale())) or "en")
+    jobs = documents.jobs_about(g.district.id, PAPER_PACKET, survey.id)
+    locale = normalize_locale(str(get_locale())) or "en"
+    form = PacketForm.of(request.args, locale, next_first=_after(jobs))
     if saved(form, lambda: _ask_for_packet(survey, form)):
         flash(_("Your packet is on its way. This page shows when it is ready."), "success")
         return redirect(url_for("surveys.manage_packets", survey_id=survey.id), code=303)
-    jobs = documents.jobs_about(g.district.id, PAPER_PACKET, survey.id)
     pending = any(job.pending for job in jobs)
     response = render(
         "surveys/manage/packets.html",

@@ -57,9 +57,10 @@ class PacketForm(PortalForm):
     language = SelectField(_l("Language of the sheets"))
 
     @classmethod
-    def of(cls, args, locale: str) -> "PacketForm":
+    def of(cls, args, locale: str, next_first: int = 1) -> "PacketForm":
         """The form, filled from the address (?first=&count=, as the print link sends) or the
-        post; the sheets' language defaults to the page's."""
+        post; otherwise the sheets start at `next_first` (after those already asked for), in
+        the page's language."""
         form = cls()
         form.language.choices = [
             SelectChoice(code, lang.native_name, render_kw={"lang": lang.tag})
@@ -82,7 +83,8 @@ class PacketForm(PortalForm):
         if not form.is_submitted():
             asked = PaperSheetsForm(formdata=args)
             asked.validate()
-            form.first.data = asked.first.data if not asked.first.errors and asked.first.data else 1
-            form.count.data = asked.count.data if not asked.count.errors else None
+            given = {name: field.data for name, field in asked._fields.items() if not field.errors}
+            form.first.data = (given.get("first") if "first" in args else None) or next_first
+            form.count.data = given.get("count") if "count" in args else None
             form.language.data = locale
         return form
