@@ -98,20 +98,25 @@ def take(slug: str):
             survey, form.answers(), form.receipt.data, form.access_code.data, receipt_rules()
         )
     except Rejected as error:
-        db.session.rollback()
-        if isinstance(error, survey_guard.Dropped):
-            # Counted after the rollback, in its own transaction. The form keeps its receipt
-            # while that is ours and unexpired (too fast: the time runs from the first draw;
-            # reused: sending again stays a no-op); any other gets a fresh one.
-            survey_guard.count_dropped(survey.id, error.reason)
-        form.reject(error)
-        step = screen_with_errors(survey, form.answer_errors)
-        return render_template("surveys/take.html", **form_context(survey, form, step, True)), 422
+        return _refused(survey, form, error)
     db.session.commit()
     response = redirect(url_for("surveys.thanks", slug=survey.slug), code=303)
     device.answered_now(survey.id)
     device.save(response)
     return response
+
+
+def _refused(survey: Survey, form, error: Rejected):
+    """The form again with every answer kept and what to fix. A dropped submission is counted
+    after the rollback, in its own transaction. The form keeps its receipt while that is ours
+    and unexpired (too fast: the time runs from the first draw; reused: sending again stays a
+    no-op); any other gets a fresh one (screens.form_receipt)."""
+    db.session.rollback()
+    if isinstance(error, survey_guard.Dropped):
+        survey_guard.count_dropped(survey.id, error.reason)
+    form.reject(error)
+    step = screen_with_errors(survey, form.answer_errors)
+    return render_template("surveys/take.html", **form_context(survey, form, step, True)), 422
 
 
 def _answered_page(template: str, survey: Survey, device: Device):
