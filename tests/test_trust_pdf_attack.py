@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -42,17 +43,19 @@ def _get(url: str, timeout: float = 25.0) -> tuple[int, float, bytes]:
     return status, time.monotonic() - started, body
 
 
-@pytest.fixture
-def gunicorn(clean_app, survey_id, tmp_path):
-    """gunicorn, two sync workers, on 127.0.0.1 and the test database; stopped afterwards."""
+@contextmanager
+def serving_with_gunicorn(app, tmp_path, **settings):
+    """gunicorn, two sync workers, on 127.0.0.1 and the test database, with `settings` in its
+    environment; stopped when the block ends."""
     port = _free_port()
     log = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
-        "DATABASE_URL": clean_app.config["SQLALCHEMY_DATABASE_URI"],
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": "test-secret",
         "PORTAL_ENV": "development",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **settings,
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -99,6 +102,12 @@ def gunicorn(clean_app, survey_id, tmp_path):
             process.wait(5)
 
 
+@pytest.fixture
+def gunicorn(clean_app, survey_id, tmp_path):
+    with serving_with_gunicorn(clean_app, tmp_path) as base:
+        yield base
+
+
 def test_two_huge_paper_requests_do_not_take_the_site_down(gunicorn):
     results: dict[str, tuple[int, float, bytes]] = {}
 
@@ -125,3 +134,14 @@ def test_two_huge_paper_requests_do_not_take_the_site_down(gunicorn):
         assert status in (413, 429), (name, status)
         assert not body.startswith(b"%PDF")
         assert seconds < AVAILABLE_WITHIN, f"{name} took {seconds:.1f} s"
+
+
+def test_the_time_limit_holds_in_a_gunicorn_worker(clean_app, survey_id, tmp_path):
+    """The alarm works where it matters: in a sync worker, which then goes on serving."""
+    with serving_with_gunicorn(clean_app, tmp_path, PDF_TIME_LIMIT_SECONDS="0.2") as base:
+        for _ in range(2):  # both workers, most likely; each refuses and lives on
+            status, seconds, body = _get(base + "/surveys/ssfr-test/paper.pdf?count=20")
+            assert status == 503 and b"took longer than we allow" in body
+            assert seconds < AVAILABLE_WITHIN
+        status, seconds, _ = _get(base + "/surveys/ssfr-test")
+        assert status == 200 and seconds < AVAILABLE_WITHIN
