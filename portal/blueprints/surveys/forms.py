@@ -112,7 +112,8 @@ class MoveForm(PortalForm):
 
 
 class AnotherPersonForm(PortalForm):
-    """"Someone else in my household wants to answer": this device may answer once more."""
+    """The household button ("Someone else in my household wants to answer"): this device
+    may answer once more."""
 
 
 def moving_between_screens() -> bool:
