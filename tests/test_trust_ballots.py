@@ -270,3 +270,10 @@ def test_the_household_button_gives_nothing_to_a_device_that_never_answered(
 def test_a_closed_survey_takes_no_household_press(client, clean_app, district):
     make_survey(clean_app, district["id"], slug="past", opens_in_days=-30, closes_in_days=-1)
     assert client.post("/surveys/past/someone-else").status_code == 409
+
+
+def test_every_form_load_gets_its_own_receipt_and_is_never_cached(client, survey_id):
+    """A shared cache handing one page to everyone would hand them one receipt (one answer)."""
+    first, second = client.get(URL), client.get(URL)
+    assert _receipt_in(first.get_data(as_text=True)) != _receipt_in(second.get_data(as_text=True))
+    assert "no-store" in first.headers["Cache-Control"]
