@@ -98,8 +98,11 @@ def time_limit(seconds: float | None):
         yield
         return
 
+    armed = [True]
+
     def _ring(_signum, _frame):
-        raise _Deadline
+        if armed[0]:  # a ring still pending after the block ended is ignored
+            raise _Deadline
 
     previous = signal.signal(signal.SIGALRM, _ring)
     # The alarm rings again every 50 ms until the block ends, in case one ring lands in code
@@ -110,6 +113,7 @@ def time_limit(seconds: float | None):
     except _Deadline:
         raise PdfTookTooLong(seconds) from None
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
@@ -130,11 +134,15 @@ def render_pdf(
     # callers (sheet caps, one bulletin month, one plan).
     html = render_template(template, **context)
     started = time.monotonic()
-    with time_limit(seconds):
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=static_only_fetcher()).render()
-        if max_pages and len(document.pages) > max_pages:
-            raise PdfTooLong(len(document.pages), max_pages)
-        data = document.write_pdf()
+    try:
+        with time_limit(seconds):
+            fetcher = static_only_fetcher()
+            document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+            if max_pages and len(document.pages) > max_pages:
+                raise PdfTooLong(len(document.pages), max_pages)
+            data = document.write_pdf()
+    except _Deadline:  # the alarm rang just as the block ended, before it was disarmed
+        raise PdfTookTooLong(seconds) from None
     elapsed = time.monotonic() - started
     current_app.logger.info("PDF %s: %d pages in %.1f s", template, len(document.pages), elapsed)
     return data
