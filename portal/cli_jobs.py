@@ -4,6 +4,8 @@ Run it from cron every minute (`flask --app wsgi work`: it stops when the queue 
 service (`flask --app wsgi work --loop`). Several may run at once, on several hosts: each job is
 claimed by exactly one (services.documents.claim_next)."""
 
+import signal
+import sys
 import time
 from datetime import timedelta
 
@@ -20,14 +22,24 @@ def init_app(app: Flask) -> None:
     @click.option("--every", default=5.0, show_default=True, help="Seconds between looks.")
     def work_command(loop: bool, every: float):
         """Make queued documents until none is left (with --loop: keep going)."""
+        # Stopped by the service manager (SIGTERM): the job in hand goes back in the queue
+        # (services.documents.run), so the next worker makes it without waiting for it to go stale.
+        previous = signal.signal(signal.SIGTERM, _stop)
         total_made = total_failed = 0
-        while True:
-            made, failed = work_once(app)
-            total_made, total_failed = total_made + made, total_failed + failed
-            if not loop:
-                break
-            time.sleep(every)
+        try:
+            while True:
+                made, failed = work_once(app)
+                total_made, total_failed = total_made + made, total_failed + failed
+                if not loop:
+                    break
+                time.sleep(every)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         click.echo(f"Made {total_made} documents; {total_failed} could not be made.")
+
+
+def _stop(_signum, _frame):
+    sys.exit(143)
 
 
 def work_once(app: Flask) -> tuple[int, int]:

@@ -238,3 +238,58 @@ def test_the_next_packet_starts_after_the_last_one(survey_id, login_as):
     staff.post(PACKETS.format(survey_id), data={"first": "21", "count": "100", "language": "en"})
     page = staff.get(PACKETS.format(survey_id)).get_data(as_text=True)
     assert 'value="121"' in page
+
+
+def test_a_worker_stopped_mid_job_puts_it_back_in_the_queue(clean_app, survey_id, district, ctx):
+    @documents.maker("test-stopped")
+    def _stopped(job):
+        raise KeyboardInterrupt  # what SIGTERM (sys.exit) or Ctrl-C does in the middle
+
+    try:
+        with clean_app.app_context():
+            documents.request_document(district["id"], None, "test-stopped", {}, "x.pdf")
+            db.session.commit()
+            job = documents.claim_next("w")
+            with pytest.raises(KeyboardInterrupt):
+                documents.run(job)
+            db.session.remove()
+    finally:
+        documents.MAKERS.pop("test-stopped")
+    [(_, state, attempts, error)] = _jobs(ctx)
+    assert (state, attempts, error) == ("queued", 1, "")
+
+
+def test_flask_work_stopped_by_sigterm_puts_its_job_back(clean_app, survey_id, district, ctx):
+    """The real thing: `flask work --loop` in its own process, stopped while it makes a packet."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from portal.config import PROJECT_ROOT
+
+    job_id = _add_job(clean_app, district["id"], survey_id, parameters={"count": 400})
+    env = {
+        **os.environ,
+        "DATABASE_URL": clean_app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "test-secret",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "work", "--loop", "--every", "0.5"]
+    worker = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _jobs(ctx)[0][1] != "running":
+            assert time.monotonic() < deadline and worker.poll() is None, "never claimed"
+            time.sleep(0.2)
+        time.sleep(1)  # in the middle of making it
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(30) == 143
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(5)
+    [(found, state, attempts, error)] = _jobs(ctx)
+    assert (found, state, attempts, error) == (job_id, "queued", 1, "")

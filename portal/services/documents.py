@@ -135,7 +135,8 @@ def recover_stale(stale_after: timedelta, attempts: int, now: datetime | None = 
 
 def run(job: DocumentJob) -> bool:
     """Make a claimed job's document and keep it; on any error keep the error instead.
-    Committed; True when it was made."""
+    Committed; True when it was made. A worker stopped in the middle puts the job back in the
+    queue before it goes."""
     try:
         pdf, pages = MAKERS[job.kind](job)
     except Exception as error:  # any failure is kept on the job, not raised
@@ -144,6 +145,11 @@ def run(job: DocumentJob) -> bool:
         job.fail(f"{type(error).__name__}: {error}")
         db.session.commit()
         return False
+    except BaseException:  # the worker is being stopped (Ctrl-C, SIGTERM): the job waits again
+        db.session.rollback()
+        db.session.get(DocumentJob, job.id, populate_existing=True).retry()
+        db.session.commit()
+        raise
     job.finish(pdf, pages)
     db.session.commit()
     return True
