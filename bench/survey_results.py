@@ -27,6 +27,7 @@ from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Role, SurveyAnswer, SurveyResponse, SurveyTally, User  # noqa: E402
 from portal.models.base import utcnow  # noqa: E402
+from portal.models.surveys import random_row_id  # noqa: E402
 from portal.services import surveys as survey_service  # noqa: E402
 
 N = int(os.environ.get("BENCH_RESPONSES", 100_000))
@@ -55,13 +56,10 @@ def load(app) -> int:
         rng = random.Random(7)  # noqa: S311 - benchmark data
         tallies: Counter = Counter()
         batch = 5000
-        first_id = (
-            db.session.execute(text("SELECT max(id) FROM survey_response")).scalar() or 0
-        ) + 1
         for start in range(0, N, batch):
             responses, answers = [], []
-            for n in range(start, min(N, start + batch)):
-                rid = first_id + n
+            for _n in range(start, min(N, start + batch)):
+                rid = random_row_id()  # as the app stores them: random, never sequential
                 role, lang = rng.choice(ROLES), rng.choice(LANGS)
                 school = rng.choice(schools)
                 channel = rng.choice(CHANNELS)

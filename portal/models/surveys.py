@@ -5,12 +5,14 @@ channel and the day, and nothing else: no user, IP, cookie, session or access co
 and paper sheet codes are recorded as "used" in tables that do not point at any response.
 """
 
+import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -275,6 +277,17 @@ class SurveyItem(TranslatableMixin, db.Model):
     survey: Mapped[Survey] = relationship(back_populates="items")
 
 
+# 64-bit ids. On SQLite an INTEGER primary key is already 64-bit and is the row's storage key,
+# so rows are stored in the order of their random ids; a BIGINT key there would add a hidden
+# sequential rowid that keeps the typing order.
+RESPONSE_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def random_row_id() -> int:
+    """A random positive 62-bit id: nothing about when or in what order a response came."""
+    return secrets.randbelow(2**62 - 1) + 1
+
+
 class SurveyResponse(db.Model):
     """One person's answers. Deliberately holds nothing that identifies them."""
 
@@ -295,7 +308,11 @@ class SurveyResponse(db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # A random id, not a sequence: paper sheets are typed one after another (PaperSheetUse
+    # records each code), so sequential ids would pair a sheet with its answers.
+    id: Mapped[int] = mapped_column(
+        RESPONSE_ID, primary_key=True, autoincrement=False, default=random_row_id
+    )
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     respondent_role: Mapped[str] = mapped_column(String(16))
@@ -317,9 +334,11 @@ class SurveyAnswer(db.Model):
         CheckConstraint("score is null or (score between 1 and 4)", name="score_on_scale"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(
+        RESPONSE_ID, primary_key=True, autoincrement=False, default=random_row_id
+    )
     response_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
+        RESPONSE_ID, ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
     )
     item_id: Mapped[int] = mapped_column(ForeignKey("survey_item.id", ondelete="CASCADE"))
     score: Mapped[int | None] = mapped_column(SmallInteger)
