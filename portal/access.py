@@ -31,7 +31,7 @@ DENIAL_QUIET = timedelta(minutes=1)
 DENIED = "access.denied"
 # Audit entries that record a reading, not a change: a refusal, confidential interview notes
 # opened or quoted (portal.services.interviews). GET requests write them on purpose.
-READ_ACTIONS = frozenset({DENIED, "interview.read", "interview.quoted"})
+READ_ACTIONS = frozenset({DENIED, "interview.read", "interview.quoted", "survey.exported"})
 
 
 class UndeclaredEndpoint(RuntimeError):

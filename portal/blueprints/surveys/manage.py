@@ -23,7 +23,7 @@ from portal.models import Survey, SurveyItem
 from portal.models.surveys import Channel, SurveyStateError
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.responses import csv_download
-from portal.services import survey_codes, survey_guard
+from portal.services import survey_codes, survey_export, survey_guard
 from portal.services import survey_editing as editing
 from portal.services import surveys as survey_service
 from portal.services.errors import Rejected
@@ -236,7 +236,9 @@ def manage_paper(survey_id: int):
 @bp.get("/manage/surveys/<int:survey_id>/export.csv")
 @role_required(*DISTRICT_STAFF)
 def manage_export(survey_id: int):
-    """Every response as CSV: one row per response. There is no identifying field to export."""
+    """Every response as CSV: one row per response, in random order, with no id or other
+    identifying field. Each export is written to the audit log (who, which survey, how many)."""
     survey = _load(survey_id)
-    header, rows = editing.export_table(survey)
+    header, rows = survey_export.export_responses(survey, current_user, "csv")
+    db.session.commit()  # the audit entry: an export is a reading that is recorded
     return csv_download(header, rows, f"{survey.slug}-responses.csv")
