@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from portal.extensions import db
-from portal.models import District, School, Survey
+from portal.models import District, Role, School, Survey
 from portal.models.surveys import (
     Channel,
     PaperSheetUse,
@@ -374,3 +374,106 @@ def test_no_small_group_can_be_worked_out_from_every_public_page(
     survey_id, school_ids, items, area_of = prepared
     _store(clean_app, survey_id, school_ids, items, people, threshold)
     assert attack(clean_app, people, school_ids, items, area_of, threshold) == []
+
+
+# ---------------------------------------------------------------- the three attacks, by example
+
+
+def _people(n, school=0, language="en", role="parent", channel="online", answer="3"):
+    return [(school, language, role, channel, answer, answer)] * n
+
+
+def _page(app, query="", **headers) -> str:
+    return visible_text(app.test_client().get(f"/surveys/{SLUG}/results?{query}").get_data(True))
+
+
+def test_a_total_minus_its_shown_cells_gives_nothing_away(clean_app, prepared):
+    """14 answered: 11 parents and 3 teachers. Showing "parents: 11" beside the total would
+    give the teachers (14 - 11), so both are withheld."""
+    survey_id, school_ids, items, _ = prepared
+    people = _people(11) + _people(3, role="teacher", answer="1")
+    _store(clean_app, survey_id, school_ids, items, people, 10)
+    page = _page(clean_app)
+    assert "Responses: 14" in page
+    assert "Parent or guardian: not shown" in page and "Teacher: not shown" in page
+    assert "Student: not shown" in page  # an empty group in a withheld block: not shown either
+    assert "“Not shown”: fewer than 10 people, or a number that would let" in page
+    assert "Average 2.57 (14 answers)" in page  # everyone's answers are still there
+
+
+def test_everyone_minus_one_language_gives_nothing_away(clean_app, prepared):
+    """16 answered, 12 in English and 4 in Spanish: the English page minus everyone's would
+    give the Spanish speakers' answers, so the English page is withheld too."""
+    survey_id, school_ids, items, _ = prepared
+    people = _people(12) + _people(4, language="es", answer="1")
+    _store(clean_app, survey_id, school_ids, items, people, 10)
+    assert "Responses: 16" in _page(clean_app)
+    for language in ("en", "es"):
+        page = _page(clean_app, f"language={language}")
+        assert "Fewer than 10 people in this group answered, or its numbers would" in page
+        assert "Average" not in page and "Responses: not shown" in page
+
+
+def test_everyone_minus_the_other_languages_gives_nothing_away(clean_app, prepared):
+    """12 English, 11 Spanish, 3 Vietnamese: hiding only Vietnamese would leave it as everyone
+    minus English minus Spanish; the smallest other language is withheld with it."""
+    survey_id, school_ids, items, _ = prepared
+    people = _people(12) + _people(11, language="es") + _people(3, language="vi", answer="1")
+    _store(clean_app, survey_id, school_ids, items, people, 10)
+    assert "Average 3.00 out of 4" in _page(clean_app, "language=en")
+    for language in ("es", "vi"):
+        assert "Average" not in _page(clean_app, f"language={language}")
+    everyone = _page(clean_app)
+    assert "English : 12" in everyone and "Español : not shown" in everyone
+
+
+def test_a_school_minus_that_school_in_one_language_gives_nothing_away(
+    clean_app, prepared, login_as
+):
+    """School A has 15 answers, 10 in English and 5 in Spanish: "school A" minus "school A in
+    English" would give its Spanish speakers. The public sees one breakdown at a time."""
+    survey_id, school_ids, items, _ = prepared
+    people = _people(10, school=1) + _people(5, school=1, language="es", answer="1")
+    people += _people(12, school=2, language="es")
+    _store(clean_app, survey_id, school_ids, items, people, 10)
+    school = school_ids[1]
+    assert "Responses: 15" in _page(clean_app, f"school={school}")
+    for language in ("en", "es"):
+        page = _page(clean_app, f"school={school}&language={language}")
+        assert "broken down by one thing at a time" in page and "Average" not in page
+    # Inside one school the page does not break the number down again by language or role.
+    assert "In which language" not in _page(clean_app, f"school={school}")
+    staff = login_as(Role.DISTRICT)
+    page = visible_text(staff.get(f"/surveys/{SLUG}/results?school={school}&language=es").text)
+    assert "Responses: 5" in page and "Average 1.00 out of 4" in page  # staff see everything
+
+
+def test_a_comparison_shows_only_what_the_earlier_survey_itself_could(clean_app, district):
+    """The change from an earlier survey gives its mean away: it is shown for a group only when
+    that survey's own figures for the group are shown."""
+    old = make_survey(clean_app, district["id"], slug="old", opens_in_days=-400, closes_in_days=-1)
+    new = make_survey(clean_app, district["id"], slug=SLUG, results_public=True, baseline_id=old)
+    with clean_app.app_context():
+        old_survey, new_survey = db.session.get(Survey, old), db.session.get(Survey, new)
+        old_survey.closes_at = new_survey.closes_at  # open while its answers are stored
+        db.session.commit()
+        for survey, groups in (
+            (old_survey, [("en", 12, 2), ("es", 3, 1)]),
+            (new_survey, [("en", 12, 3), ("es", 12, 3)]),
+        ):
+            item = next(i for i in survey.items if i.kind == "agreement").id
+            for language, n, score in groups:
+                for _ in range(n):
+                    submission = survey_service.Submission(
+                        "parent", None, language, [{"item_id": item, "score": score}]
+                    )
+                    survey_service.record_response(survey, submission, Channel.ONLINE)
+        old_survey.closes_at = new_survey.opens_at
+        db.session.commit()
+        db.session.remove()
+    assert "up 1.20" in _page(clean_app)  # everyone, then 15 people: 1.80 -> 3.00
+    # In Spanish the earlier survey had 3 answers (and in English 12, withheld as their
+    # complement): no change is shown for either.
+    for language in ("en", "es"):
+        page = _page(clean_app, f"language={language}")
+        assert "Average 3.00 out of 4" in page and " up " not in page
