@@ -56,6 +56,10 @@ def app(request, tmp_path_factory):
             "TWO_FACTOR_REQUIRED_ROLES": (),
             # Every test client is 127.0.0.1: the flood limit is exercised in its own test.
             "SURVEY_SUBMIT_RATE_LIMIT": "100000 per hour",
+            # Likewise anonymous PDFs (tests/test_trust_pdfs.py tests the limit), and the
+            # minimum time to fill a survey in (tests/test_trust_ballots.py tests it).
+            "PDF_RATE_LIMIT": "100000 per hour",
+            "SURVEY_MIN_FILL_SECONDS": 0,
         }
     )
     app.backend = request.param

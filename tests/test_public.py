@@ -154,10 +154,13 @@ def test_home_without_a_district_says_so(client, ctx):
 def test_an_unexpected_error_shows_a_friendly_500_without_a_trace(clean_app, district):
     from werkzeug.exceptions import InternalServerError  # noqa: F401
 
+    from portal.permissions import public
+
     clean_app.config["PROPAGATE_TEST_ERRORS"] = False
     try:
         original = clean_app.view_functions["public.privacy"]
 
+        @public  # a view must declare who may open it (portal/access.py refuses it otherwise)
         def boom():
             raise RuntimeError("secret internal detail")
 

@@ -280,5 +280,5 @@ def test_surveys_are_listed_and_linked_from_home_and_school_pages(client, survey
 def test_privacy_page_says_exactly_what_the_survey_stores(client, district):
     page = visible_text(client.get("/privacy").get_data(as_text=True))
     assert "cg_answered" in page
-    assert "Never your name, e-mail, network address, a cookie, a session or an access code" in page
+    assert "Never your name, e-mail, network address or a cookie" in page
     assert "groups of at least 10 people" in page

@@ -74,11 +74,8 @@ def _count_flood(_limit) -> None:
 def take(slug: str):
     """The survey form, one area per screen, drawn on the server: the first screen on GET; Next,
     Back and the language buttons post every answer so far (all screens are in the form, the
-    ones not shown are hidden), with or without JavaScript.
-
-    Sending needs the receipt the form was drawn with (survey_guard): a missing, forged, reused
-    or too old one, or a form sent faster than anyone reads it, stores nothing, is counted for
-    staff, and the form comes back with every answer and a plain request to check and resend."""
+    ones not shown are hidden), with or without JavaScript. Sending needs the form's receipt
+    (survey_guard; see _refused)."""
     survey = load_survey(slug)
     if (closed := _not_open(survey)) is not None:
         return closed
