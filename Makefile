@@ -13,23 +13,31 @@ test: system-packages install-test compile-translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian packages the portal and its tests need: Chromium (browser tests, screenshots), fonts
-# for every script we print (Latin, Vietnamese, Chinese, Arabic), Pango and HarfBuzz for
-# WeasyPrint, poppler-utils to read PDFs back. Installed when missing and we are root; otherwise
-# the one apt-get line to run is printed and make stops.
-SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk poppler-utils \
-	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv
+# for every script we print (Noto Sans for Latin and Vietnamese, Noto Sans Arabic from
+# fonts-noto-core, Noto Sans CJK for Chinese, DejaVu and Noto Symbols2 for the paper-survey
+# boxes), fontconfig to find them, Pango and HarfBuzz-Subset for WeasyPrint, poppler-utils to
+# read PDFs back. Installed when missing and we are root; otherwise the one apt-get line to run
+# is printed and make stops. Then the fonts are checked: no Chinese or Arabic PDF without them.
+# tests/test_two_commands.py runs this target with fake dpkg-query and apt-get.
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core fontconfig \
+	poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 		| grep -q "ok installed" || echo $$p; done); \
+	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing system packages: $$missing"; \
 			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing > /dev/null; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+				> /dev/null || exit 1; \
 		else \
 			echo "Missing system packages. Run:  sudo apt-get install -y $$missing"; exit 1; \
 		fi; \
-	fi
+	fi; \
+	for lang in zh ar; do fc-list ":lang=$$lang" family | grep -q "Noto" || { \
+		echo "No Noto font for :lang=$$lang (fc-list). Run:  sudo apt-get install -y" \
+			"fonts-noto-core fonts-noto-cjk && fc-cache -f"; exit 1; }; done
 
 # Lighthouse (mobile, Debian's Chromium) on home, a school, the open survey and a bulletin in
 # English and Spanish: a benchmark printing the scores against issue 11's targets.
