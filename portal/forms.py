@@ -296,5 +296,7 @@ class ActionForm(PortalForm):
 def csrf_field(form=None):
     """The CSRF hidden input of `form` (or of an `ActionForm` for a button-only form), without
     an id, since a page holds many forms. A Jinja global: `{{ csrf_field() }}`."""
-    token = getattr(form or ActionForm(), "csrf_token", None)
+    # formdata=None: a fresh button form reads nothing sent, so a page can still be drawn
+    # when the request body is what was refused (a 10 MB upload: 413).
+    token = getattr(form or ActionForm(formdata=None), "csrf_token", None)
     return token(id=False) if token is not None else ""  # None when CSRF is off (some tests)

@@ -360,6 +360,7 @@ NOT_PERSONAL = frozenset(
         "plan_review_comment",
         "plan_version",
         "prior_allocation",
+        "prior_allocation_import",
         "readiness_assessment",
         "roundtable_note",
         "school",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("allocation", __name__)
 
-from portal.blueprints.allocation import manage, routes  # noqa: E402, F401
+from portal.blueprints.allocation import manage, prior, routes  # noqa: E402, F401
