@@ -407,7 +407,11 @@ def test_everyone_minus_one_language_gives_nothing_away(clean_app, prepared):
     survey_id, school_ids, items, _ = prepared
     people = _people(12) + _people(4, language="es", answer="1")
     _store(clean_app, survey_id, school_ids, items, people, 10)
-    assert "Responses: 16" in _page(clean_app)
+    everyone = _page(clean_app)
+    assert "Responses: 16" in everyone
+    # The language filter says so before anyone picks one.
+    assert "Español (not shown, to protect privacy)" in everyone
+    assert "English (not shown, to protect privacy)" in everyone
     for language in ("en", "es"):
         page = _page(clean_app, f"language={language}")
         assert "Fewer than 10 people in this group answered, or its numbers would" in page

@@ -4,7 +4,7 @@ District staff see every figure for any filters; the public sees what survey_dis
 (one breakdown at a time, complementary suppression), see `public_results`."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
@@ -221,6 +221,9 @@ class SurveyResults:
     combined: bool = False
     # Whether the counts by channel, language and role are part of this view.
     breakdowns: bool = True
+    # Public view: for "school", "language" and "role", the values whose page shows nothing
+    # (withheld, or nobody answered), so the filters can say so before anyone picks them.
+    withheld: dict = field(default_factory=dict)
 
 
 def build_results(
@@ -312,10 +315,11 @@ def _chosen(where: ResultFilter) -> list[tuple[str, object]]:
     return [(dim, value) for dim, value in pairs if value is not None]
 
 
-def _published(survey, chosen, threshold: int):
+def _published(survey, chosen, threshold: int, people=None):
     """(ResponseCounts, {item_id: answer counts or None}) the public may see for one breakdown
     value (or everyone), or None when the whole view is withheld."""
-    people = disclosure.respondents(survey.id, offered_values(survey), threshold)
+    if people is None:
+        people = disclosure.respondents(survey.id, offered_values(survey), threshold)
     if people.total < threshold:
         return None
     if not chosen:
@@ -346,19 +350,29 @@ def public_results(survey, where: ResultFilter, threshold: int, baseline=None) -
     (survey_disclosure explains why this cannot be taken apart by subtraction)."""
     chosen = _chosen(where)
     nothing = ResponseCounts(None, {}, {}, {})
-    withheld = _area_results(survey, {item.id: None for item in survey.items}, {}, {})
+    hidden = _area_results(survey, {item.id: None for item in survey.items}, {}, {})
+    people = disclosure.respondents(survey.id, offered_values(survey), threshold)
+    empty = {
+        dim: frozenset(
+            v for v, n in people.breakdowns[dim].counts.items() if people.total < threshold or not n
+        )
+        | people.breakdowns[dim].hidden
+        for dim in disclosure.FILTERS
+    }
     if len(chosen) > 1:
-        return SurveyResults(nothing, withheld, threshold, suppressed=False, combined=True)
-    view = _published(survey, chosen, threshold)
+        return SurveyResults(nothing, hidden, threshold, False, combined=True, withheld=empty)
+    view = _published(survey, chosen, threshold, people)
     if view is None:
-        return SurveyResults(nothing, withheld, threshold, suppressed=True, breakdowns=not chosen)
+        return SurveyResults(
+            nothing, hidden, threshold, True, breakdowns=not chosen, withheld=empty
+        )
     counts, published = view
     by_key, by_area = {}, {}
     base = _published(baseline, chosen, threshold) if baseline is not None else None
     if base is not None:
         by_key, by_area = _baseline_means(baseline, base[1])
     areas = _area_results(survey, published, by_key, by_area)
-    return SurveyResults(counts, areas, threshold, suppressed=False, breakdowns=not chosen)
+    return SurveyResults(counts, areas, threshold, False, breakdowns=not chosen, withheld=empty)
 
 
 def earlier_surveys(survey: Survey) -> list[Survey]:

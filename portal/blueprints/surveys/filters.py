@@ -1,7 +1,10 @@
 """Template filters and globals for survey figures and labels (the readiness report uses them
 too): means on the 1-4 scale, shares, and the labels of areas, phases, kinds and answers."""
 
+import dataclasses
+
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from portal import formatting
 from portal.blueprints.surveys import bp
@@ -16,6 +19,7 @@ from portal.models.surveys import (
     SurveyArea,
     SurveyPhase,
 )
+from portal.services.surveys import DISTRICT_WIDE
 
 
 @bp.app_template_filter()
@@ -69,3 +73,20 @@ def option_text(option: dict) -> TranslatedValue:
 def option_label(option: dict) -> str:
     """A choice option's label as plain text (for a PDF table cell or a CSV)."""
     return option_text(option).text
+
+
+def mark_withheld(form, withheld: dict) -> None:
+    """Say in the results filters which groups show nothing to the public (too few people, or
+    their figures would reveal a smaller group), before anyone picks one. `withheld` maps
+    "school" (ids, 0 for the whole district), "language" and "role" to those values."""
+    fields = {"school": form.school, "language": form.language, "role": form.role}
+    for dim, field in fields.items():
+        values = {DISTRICT_WIDE if v == 0 else str(v) for v in withheld.get(dim, ())}
+        field.choices = [
+            dataclasses.replace(
+                choice, label=_("%(group)s (not shown, to protect privacy)", group=choice.label)
+            )
+            if choice.value in values
+            else choice
+            for choice in field.choices
+        ]

@@ -7,7 +7,10 @@ from flask_login import current_user
 from portal.blueprints.surveys import bp
 from portal.blueprints.surveys.device import Device
 from portal.blueprints.surveys.device import answered_survey_ids as answered_survey_ids
-from portal.blueprints.surveys.filters import agreement_choices  # noqa: F401 (tests read it here)
+from portal.blueprints.surveys.filters import (
+    agreement_choices,  # noqa: F401 (tests read it here)
+    mark_withheld,
+)
 from portal.blueprints.surveys.forms import (
     AnotherPersonForm,
     ResultFilterForm,
@@ -203,6 +206,7 @@ def results(slug: str):
     view = build_results(
         survey, filters.where(), threshold, baseline=baseline, suppress_small=not staff
     )
+    mark_withheld(filters, view.withheld)
     return render(
         "surveys/results.html",
         "surveys/_results.html",
