@@ -349,6 +349,23 @@ def attack(app, people, school_ids, items, area_of, threshold) -> list[str]:
                 span_x[item], DIMS[:3], choice
             ):
                 problems.append(f"answers of {n} people ({a} answered) to item {item}: {choice}")
+    # And groups that are no such choice: any one, two or three of the finest groups people
+    # are in (the smallest groups an attacker could name one by one).
+    for size in (1, 2, 3):
+        for chosen in combinations(present, size):
+            n = sum(k for _, k in chosen)
+            if 0 < n < threshold and span_n.determines({p for p, _ in chosen}):
+                problems.append(f"{n} people can be counted: {[p for p, _ in chosen]}")
+    present_x = sorted({p[:3] for p, _ in present}, key=str)
+    for item in items:
+        for size in (1, 2, 3):
+            for chosen in combinations(present_x, size):
+                n = sum(k for p, k in present if p[:3] in chosen)
+                a = sum(1 for p, _ in answered[item] if p in chosen)
+                if (0 < n < threshold or 0 < a < threshold) and span_x[item].determines(
+                    set(chosen)
+                ):
+                    problems.append(f"answers of {n} people to item {item}: {chosen}")
     return problems
 
 
