@@ -35,9 +35,10 @@ system-packages:
 			echo "Missing system packages. Run:  sudo apt-get install -y $$missing"; exit 1; \
 		fi; \
 	fi; \
-	for lang in zh ar; do fc-list ":lang=$$lang" family | grep -q "Noto" || { \
-		echo "No Noto font for :lang=$$lang (fc-list). Run:  sudo apt-get install -y" \
-			"fonts-noto-core fonts-noto-cjk && fc-cache -f"; exit 1; }; done
+	for check in "zh:Noto Sans CJK SC" "ar:Noto Sans Arabic"; do \
+		fc-list ":lang=$${check%%:*}" family | grep -q "$${check#*:}" || { \
+		echo "No $${check#*:} font (fc-list :lang=$${check%%:*}). Run:  sudo apt-get install -y" \
+			"fonts-noto-core fonts-noto-cjk && sudo fc-cache -f"; exit 1; }; done
 
 # Lighthouse (mobile, Debian's Chromium) on home, a school, the open survey and a bulletin in
 # English and Spanish: a benchmark printing the scores against issue 11's targets.

@@ -145,6 +145,22 @@ def test_nothing_is_installed_when_everything_is_there(fakes, root):
     assert calls == [] and result.stdout == ""
 
 
+FONTS_WITHOUT_CJK = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>/usr/share/fonts/truetype</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+def test_make_stops_when_the_chinese_font_cannot_be_found(fakes, tmp_path):
+    # As on a machine where the packages are "installed" but fontconfig sees no CJK font
+    # (fonts-noto-cjk keeps its fonts under /usr/share/fonts/opentype): no Chinese PDFs then.
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(FONTS_WITHOUT_CJK.format(cache=tmp_path / "cache"))
+    result, calls = fakes([], root=True, FONTCONFIG_FILE=str(conf))
+    assert result.returncode != 0 and calls == []
+    assert "No Noto Sans CJK SC font (fc-list :lang=zh)" in result.stdout
+
+
 def test_make_test_runs_the_packages_then_pytest_and_ci_only_adds_postgresql():
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     plan = subprocess.run(
