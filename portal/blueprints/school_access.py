@@ -1,15 +1,17 @@
 """Finding the district's rows from a request: a school by its web address, any row by id, the
 current school year; a school this user may edit."""
 
-from flask import abort, g
+from flask import abort, g, request
 from flask_login import current_user
 
 from portal.access import deny
 from portal.extensions import db
 from portal.models import School
+from portal.models.base import IllegalMove
 from portal.permissions import can_edit_school
 from portal.services.school_year import current_year
 from portal.services.schools import school_by_slug
+from portal.services.year_rollover import PAST_YEAR_MESSAGE, past_year_row
 
 
 def school_or_404(slug: str) -> School:
@@ -34,6 +36,9 @@ def district_row_or_404(model, row_id: int):
     row = db.session.get(model, row_id)
     if row is None or g.district is None or row.district_id != g.district.id:
         abort(404)
+    # A past school year stays as it was: a change to one of its rows is refused (409).
+    if request.method not in ("GET", "HEAD") and past_year_row(row):
+        raise IllegalMove(PAST_YEAR_MESSAGE)
     return row
 
 
