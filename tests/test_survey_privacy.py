@@ -7,16 +7,13 @@ answers. Ids are random; the export has no id and a random order; each export is
 import csv
 import io
 import itertools
-from datetime import timedelta
 
 from sqlalchemy import select, text
 
 from portal.extensions import db
-from portal.models import AuditEntry, District, Role, Survey, SurveyAnswer, SurveyResponse
+from portal.models import AuditEntry, Role, Survey, SurveyAnswer
 from portal.models import surveys as survey_models
-from portal.models.base import utcnow
 from portal.services import survey_codes
-from portal.services.surveys import create_from_template
 from tests.survey_helpers import answer_form
 
 SHEETS = 30
@@ -141,33 +138,26 @@ def test_the_migration_gives_existing_rows_random_ids_and_keeps_them_paired(tmp_
         return [(language, comment) for _, language, comment in rows], [r[0] for r in rows]
 
     with app.app_context():
-        upgrade()
-        district = District(name="D", slug="d", default_locale="en")
-        db.session.add(district)
-        db.session.flush()
-        now = utcnow()
-        survey = create_from_template(district.id, "s", now, now + timedelta(days=9))
-        db.session.add(survey)
-        db.session.flush()
-        item = next(i for i in survey.items if i.kind == "comment").id
+        upgrade(revision="0022")  # the schema as responses were stored before 0023
+        for table, values in (
+            ("district", {"id": 1}),
+            ("survey", {"id": 1, "district_id": 1, "closes_at": "2026-02-01 00:00:00"}),
+            ("survey_item", {"id": 1, "survey_id": 1, "kind": "comment"}),
+        ):
+            _insert_row(table, values)
         for n in range(1, 6):
-            db.session.add(
-                SurveyResponse(
-                    id=n,
-                    survey_id=survey.id,
-                    channel="paper",
-                    respondent_role="parent",
-                    language=f"l{n}",
-                    submitted_on=now.date(),
-                    answers=[SurveyAnswer(id=n, item_id=item, comment=f"sheet {n}")],
-                )
+            _insert_row(
+                "survey_response",
+                {"id": n, "survey_id": 1, "language": f"l{n}", "school_id": None},
+            )
+            _insert_row(
+                "survey_answer",
+                {"id": n, "response_id": n, "item_id": 1, "comment": f"sheet {n}", "score": None},
             )
         db.session.commit()
-        downgrade(revision="0022")  # the rows as they were stored before 0023
-        db.session.remove()
-        db.session.commit()
-        before, _ = pairs()
-        upgrade()
+        before, ids = pairs()
+        assert len(before) == 5 and ids == [1, 2, 3, 4, 5]
+        upgrade(revision="0023")
         after, ids = pairs()
         assert after == before and not follows_typing_order(ids)
         answer_ids = [r[0] for r in db.session.execute(text("SELECT id FROM survey_answer"))]
@@ -177,3 +167,22 @@ def test_the_migration_gives_existing_rows_random_ids_and_keeps_them_paired(tmp_
         assert again == before and sorted(ids) == [1, 2, 3, 4, 5]
         db.session.remove()
         db.engine.dispose()
+
+
+def _insert_row(table: str, values: dict) -> None:
+    """A row with `values` and a plain value in every other required column (the schema of an
+    older revision, read from the database, not the models)."""
+    from sqlalchemy import inspect
+
+    plain = {"INT": 1, "BOOL": 0, "DATE": "2026-01-02", "TIME": "2026-01-02 00:00:00"}
+    row = dict(values)
+    for column in inspect(db.engine).get_columns(table):
+        if column["name"] in row or column["nullable"] or column.get("default") is not None:
+            continue
+        kind = str(column["type"]).upper()
+        row[column["name"]] = next((v for k, v in plain.items() if k in kind), "{}")
+    names = ", ".join(row)
+    db.session.execute(
+        text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in row)})"),  # noqa: S608
+        row,
+    )
