@@ -48,7 +48,14 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_prior_allocation_import")),
     )
+    # Last year's survey results typed in by district staff, as a baseline.
+    with op.batch_alter_table("survey") as batch:
+        batch.add_column(
+            sa.Column("entered_outside", sa.Boolean(), server_default="0", nullable=False)
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("survey") as batch:
+        batch.drop_column("entered_outside")
     op.drop_table("prior_allocation_import")

@@ -1,7 +1,6 @@
 """All models, importable from one place so Alembic sees every table."""
 
-from portal.models import rate_limits, survey_guard  # noqa: F401 - their tables
-from portal.models import year_rollover  # noqa: F401 - its table
+from portal.models import rate_limits, survey_guard, year_rollover  # noqa: F401 - their tables
 from portal.models.accounts import LoginSession, Role, RoleGrant, SignInAttempt, User
 from portal.models.allocation import (
     AllocationScenario,

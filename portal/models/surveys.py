@@ -198,6 +198,9 @@ class Survey(TimestampMixin, TranslatableMixin, db.Model):
     results_public: Mapped[bool] = mapped_column(default=False)
     requires_access_code: Mapped[bool] = mapped_column(default=False)
     baseline_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
+    # A past survey not run in the portal: district staff typed its answer counts in, as a
+    # baseline to compare with (services/survey_baselines.py). It has no responses.
+    entered_outside: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     items: Mapped[list["SurveyItem"]] = relationship(
         back_populates="survey",

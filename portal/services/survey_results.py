@@ -368,7 +368,13 @@ def public_results(survey, where: ResultFilter, threshold: int, baseline=None) -
         )
     counts, published = view
     by_key, by_area = {}, {}
-    base = _published(baseline, chosen, threshold) if baseline is not None else None
+    base = None
+    if baseline is not None and baseline.entered_outside:  # typed-in totals, no responses
+        from portal.services.survey_baselines import published_counts
+
+        base = published_counts(baseline, chosen, threshold)
+    elif baseline is not None:
+        base = _published(baseline, chosen, threshold)
     if base is not None:
         by_key, by_area = _baseline_means(baseline, base[1])
     areas = _area_results(survey, published, by_key, by_area)

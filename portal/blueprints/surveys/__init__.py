@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("surveys", __name__)
 
-from portal.blueprints.surveys import filters, manage, packets, paper, routes  # noqa: E402, F401
+from portal.blueprints.surveys import baselines, filters, manage, packets, paper, routes  # noqa: E402, F401
