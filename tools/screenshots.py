@@ -43,7 +43,13 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="screenshots-"))
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'demo.sqlite3'}", "SECRET_KEY": "shots"}
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'demo.sqlite3'}",
+            "SECRET_KEY": "shots",
+            # The demo's admin and facilitator sign in with a password only, to photograph
+            # their pages (not the two-step enrolment page they would be sent to first).
+            "TWO_FACTOR_REQUIRED_ROLES": (),
+        }
     )
     with app.app_context():
         upgrade()
