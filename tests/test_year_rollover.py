@@ -328,3 +328,22 @@ def test_the_weekday_move(app):
     # Wednesday 2026-07-01 -> Wednesday 2027-06-30 falls before the new year: the next one.
     assert moved(date(2026, 7, 1), date(2027, 7, 1), date(2028, 6, 30)) == date(2027, 7, 7)
     assert utcnow() - timedelta(days=1) < utcnow()
+
+
+def test_the_principal_sees_the_ended_terms_and_the_public_this_years_calendar(
+    login_as, one_year, ctx, client
+):
+    from portal.models import Committee
+
+    staff = login_as(Role.DISTRICT)
+    assert _open(staff).status_code == 303
+    with ctx() as session:
+        council_id = session.scalars(select(Committee.id)).one()
+    principal = login_as(Role.PRINCIPAL, schools=["maple-elementary"])
+    page = visible_text(principal.get(f"/manage/committees/{council_id}").get_data(as_text=True))
+    assert "Terms that have ended" in page
+    ended = page[page.index("Terms that have ended") :]
+    assert "Rosa Delgado" in ended and "Ana Lima" not in ended
+    calendar = client.get("/schools/maple-elementary/calendar").get_data(as_text=True)
+    assert "2027-28" in calendar
+    assert "Aug 16, 2027" in visible_text(calendar) or "2027-08-16" in calendar

@@ -100,6 +100,14 @@ def ended_terms(district_id: int, on: date) -> list[tuple[Committee, CommitteeMe
     return [(c, m) for c, m in rows]
 
 
+def ended_terms_of(committee: Committee, today: date) -> list[CommitteeMember]:
+    """A committee's members whose term has ended, or ends before the current school year
+    starts (a roster carried into a new year): flagged for the principal to renew or replace."""
+    year = current_year(committee.district_id)
+    cutoff = max(today, year.starts_on) if year is not None else today
+    return [m for m in committee.members if m.term_end is not None and m.term_end < cutoff]
+
+
 def adopted_scenario(district_id: int, year_id: int) -> AllocationScenario | None:
     """The year's adopted allocation, if the district adopted one."""
     return db.session.scalars(

@@ -1,6 +1,9 @@
 """District staff open the next school year: a review page (GET, changes nothing) showing
 what carries over, with the calendar template's moved dates editable, then one POST."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +20,13 @@ from portal.models import SchoolYear
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.services import year_rollover as rollover
 from portal.services.errors import Rejected
+
+
+@bp.app_template_global("ended_terms_of")
+def ended_terms_of(committee):
+    """For the roster page: members whose terms have ended (in the district's time zone)."""
+    today = datetime.now(ZoneInfo(g.district.timezone)).date()
+    return rollover.ended_terms_of(committee, today)
 
 
 def rollover_form(plan, posted: bool):
