@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from portal.extensions import db
 from portal.models.account_tokens import AccountToken, LinkPurpose
@@ -90,16 +90,14 @@ def set_password_with(row: AccountToken, password: str, now: datetime | None = N
     return user
 
 
-def purge_spent(days: int, now: datetime | None = None) -> int:
-    """Delete links used, replaced or expired more than `days` ago. Returns how many."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    rows = db.session.scalars(
-        select(AccountToken).where(
+def purge_spent(now: datetime, days: int) -> dict[str, int]:
+    """`flask purge`: links used, replaced or expired more than `days` ago."""
+    cutoff = now - timedelta(days=days)
+    count = db.session.execute(
+        delete(AccountToken).where(
             (AccountToken.expires_at < cutoff)
             | (AccountToken.used_at < cutoff)
             | (AccountToken.revoked_at < cutoff)
         )
-    ).all()
-    for row in rows:
-        db.session.delete(row)
-    return len(rows)
+    ).rowcount
+    return {"password links": count}

@@ -18,6 +18,7 @@ from flask_babel import ngettext
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.services import account_links
 from portal.services import retention_purge as purges
 
 
@@ -119,6 +120,26 @@ KINDS: tuple[Kind, ...] = (
         "SECURITY_RECORD_RETENTION_DAYS",
         30,
         tables=("login_session",),
+    ),
+    Kind(
+        "password_links",
+        _l("Password links"),
+        _l(
+            "The one-time links sent by e-mail to choose a password (an invitation to a new "
+            'account, or "Forgot your password?"): whose account, when it was sent, when it '
+            "expires and whether it was used. The link itself is stored only scrambled."
+        ),
+        _l("So a link works once, for a short time, and only for its account."),
+        _l("No one: the server only checks the link when it is opened."),
+        lambda days: ngettext(
+            "Kept until used or expired, then deleted after %(num)d day.",
+            "Kept until used or expired, then deleted after %(num)d days.",
+            days or 0,
+        ),
+        "SECURITY_RECORD_RETENTION_DAYS",
+        30,
+        account_links.purge_spent,
+        tables=("account_token",),
     ),
     Kind(
         "sign_in_records",
