@@ -101,8 +101,13 @@ class Config:
         # ("keep me signed in" too); the district's settings may change both.
         self.SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES", 30))
         self.SESSION_MAX_HOURS = int(env.get("SESSION_MAX_HOURS", 12))
-        # Roles that must use two-step sign-in (they can read interview notes).
-        self.TWO_FACTOR_REQUIRED_ROLES = ("admin", "facilitator")
+        # Roles that must use two-step sign-in (they can read interview notes); a laptop demo
+        # may set TWO_FACTOR_REQUIRED_ROLES="" to sign the demo admin in with a password only.
+        self.TWO_FACTOR_REQUIRED_ROLES = tuple(
+            r.strip()
+            for r in env.get("TWO_FACTOR_REQUIRED_ROLES", "admin,facilitator").split(",")
+            if r.strip()
+        )
         # Sign-in attempts and ended sessions are deleted after this many days (`flask prune`).
         self.SECURITY_RECORD_RETENTION_DAYS = 30
         # argon2id (time cost, memory in KiB, parallelism): RFC 9106's second recommendation;
