@@ -347,3 +347,29 @@ def test_the_principal_sees_the_ended_terms_and_the_public_this_years_calendar(
     calendar = client.get("/schools/maple-elementary/calendar").get_data(as_text=True)
     assert "2027-28" in calendar
     assert "Aug 16, 2027" in visible_text(calendar) or "2027-08-16" in calendar
+
+
+def test_the_demo_district_rolls_over(clean_app, ctx):
+    """The demo's two years (a past one with plans, the current one) roll into a third."""
+    from portal.models import User
+    from portal.services import year_rollover as rollover
+
+    result = clean_app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with clean_app.test_request_context():
+        district = District.current()
+        actor = db.session.scalars(select(User).where(User.email == "district@demo.test")).one()
+        plan = rollover.preview(district)
+        phases = dict(plan.phases)
+        due = {r.id: d for r, d in plan.requirements}
+        new = rollover.open_next_year(district, actor, phases, due)
+        db.session.commit()
+        assert new.is_current and new.starts_on > plan.year.starts_on
+        started = db.session.scalar(
+            select(func.count(SchoolPlan.id)).where(SchoolPlan.school_year_id == new.id)
+        )
+        assert started == len(plan.plans) > 0
+        assert db.session.scalar(
+            select(func.count()).where(PriorAllocation.school_year_id == new.id)
+        ) == len(plan.priors)
+        db.session.remove()
