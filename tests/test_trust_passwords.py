@@ -34,16 +34,30 @@ def test_the_password_policy(clean_app, password, ok):
         assert (passwords.problem_with(password) is None) is ok
 
 
-def test_the_admins_account_form_refuses_a_common_password(login_as, ctx):
+def test_the_invitation_link_refuses_a_common_password(login_as, ctx, clean_app):
+    # The admin's account form takes no password: the owner chooses one from the link.
+    from portal.models.account_tokens import LinkPurpose
+    from portal.services import account_links
+
     admin = login_as(Role.ADMIN)
-    data = {"name": "Lan Tran", "email": "lan@example.test", "password": COMMON}
+    data = {"name": "Lan Tran", "email": "lan@example.test"}
     data |= {"preferred_locale": "en", "roles": "comms", "is_active": "y"}
-    response = admin.post("/manage/users/new", data=data)
+    assert admin.post("/manage/users/new", data=data).status_code == 303
+    with ctx() as session, clean_app.test_request_context():
+        user = session.query(User).filter_by(email="lan@example.test").one()
+        token, _row = account_links.issue(user, LinkPurpose.INVITATION)
+        session.commit()
+        old_hash = user.password_hash
+    response = clean_app.test_client().post(
+        f"/auth/set-password/{token}", data={"password": COMMON, "confirm": COMMON}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="password-error"' in html and "common passwords" in html
     with ctx() as session:
-        assert session.query(User).filter_by(email="lan@example.test").count() == 0
+        assert session.query(User).filter_by(email="lan@example.test").one().password_hash == (
+            old_hash
+        )
 
 
 def test_new_hashes_are_argon2id(make_user, ctx):

@@ -14,6 +14,7 @@ from portal.models import OutboxMessage, User
 from portal.models.account_tokens import LinkPurpose
 from portal.services import account_links, mail
 from portal.services.audit import record_audit
+from portal.services.errors import Rejected
 from portal.services.throttle import normalize_email
 
 
@@ -70,3 +71,21 @@ def request_reset(email: str, now: datetime | None = None) -> None:
     if known:
         _queue(f"reset:{row.id}", user.email, subject, body)
         record_audit(None, "account.reset_requested", "user", user.id, {})
+
+
+def add_account(actor, **details) -> User:
+    """An admin's "add account": create it (services.users.save_user, no password) and send
+    its owner the invitation."""
+    from portal.services.users import save_user
+
+    user = save_user(None, actor, **details)
+    invite_user(user, actor)
+    return user
+
+
+def resend(user: User, actor, now: datetime | None = None) -> OutboxMessage:
+    """Send an account a new invitation link (the older one stops working); refused for a
+    deactivated account, whose link would not work."""
+    if not user.is_active:
+        raise Rejected({}, _("This account is inactive: reactivate it first."))
+    return invite_user(user, actor, now)

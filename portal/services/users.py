@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import School, User
 from portal.models.accounts import AccountStatus
-from portal.services import passwords
 from portal.services.accounts import (
     RoleAssignmentError,
     normalize_email,
@@ -14,6 +13,10 @@ from portal.services.accounts import (
     set_roles,
 )
 from portal.services.audit import record_audit
+
+# The hash of an account with no password yet: it matches no password (verify_password reads
+# only argon2, scrypt and pbkdf2 hashes), so no one signs in until the owner sets one.
+NO_PASSWORD = "!"  # noqa: S105 - not a password
 
 
 def list_users(query: str = "") -> list[User]:
@@ -46,14 +49,14 @@ def save_user(
     *,
     name: str,
     email: str,
-    password: str = "",
     preferred_locale: str = "en",
     roles: list[str] = (),
     school_ids: list[int] = (),
     is_active: bool = True,
 ) -> User:
-    """Create (user=None) or update an account. A new password or a deactivation signs the
-    account out of every device.
+    """Create (user=None) or update an account. A new account has no password until its owner
+    chooses one from an invitation (portal.services.invitations.invite_user). A deactivation
+    signs the account out of every device.
 
     Raises RoleAssignmentError (a Rejected) naming the field at fault; nothing is flushed then.
     """
@@ -61,13 +64,8 @@ def save_user(
     clash = db.session.scalars(select(User).where(User.email == email)).first()
     if clash is not None and clash is not user:
         raise RoleAssignmentError("email", _("Another account already uses this e-mail address."))
-    if user is None and not password:
-        raise RoleAssignmentError("password", _("Set a password for the new account."))
-    target = user or User(email=email, name=name, is_active=True)
+    target = user or User(email=email, name=name, is_active=True, password_hash=NO_PASSWORD)
     roles_before = _grant_labels(target) if user is not None else []
-    if password:
-        target.email = email
-        passwords.set_password(target, password)  # the one password policy (Rejected)
     with db.session.no_autoflush:
         set_roles(target, list(roles or []), list(school_ids or []))
     target.email = email
@@ -81,7 +79,7 @@ def save_user(
     if user is None:
         db.session.add(target)
     db.session.flush()
-    if user is not None and (password or deactivated):
+    if user is not None and deactivated:
         revoke_all_sessions(target.id)
     record_audit(
         actor,
@@ -99,8 +97,6 @@ def save_user(
             target.id,
             {"before": roles_before, "after": roles_after},
         )
-    if password and user is not None:
-        record_audit(actor, "account.password_set", "user", target.id, {})
     return target
 
 

@@ -3,7 +3,7 @@ search."""
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, PasswordField, SearchField, StringField
+from wtforms import BooleanField, IntegerField, SearchField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -41,12 +41,8 @@ class UserForm(PortalForm):
         validators=[DataRequired(message=_l("Enter a name.")), Length(max=200)],
     )
     email = email_field()
-    password = PasswordField(
-        _l("New password"),
-        # The policy itself (length, common passwords) is portal.services.passwords'.
-        validators=[Optional(), Length(max=200)],
-        description=_l("At least 12 characters. Leave empty to keep the current password."),
-    )
+    # No password: a new account gets an invitation by e-mail and chooses its own
+    # (portal.services.invitations).
     preferred_locale = ChoiceField(
         _l("Language for e-mail and documents"),
         choices=LANGUAGE_CHOICES,
@@ -65,7 +61,6 @@ class UserForm(PortalForm):
         return {
             "name": self.name.data,
             "email": self.email.data,
-            "password": self.password.data or "",
             "preferred_locale": self.preferred_locale.data,
             "roles": self.roles.data or [],
             "school_ids": self.schools.data or [],

@@ -14,13 +14,14 @@ from portal.blueprints.manage.forms import (
     show_texts,
 )
 from portal.extensions import db
-from portal.forms import saved
+from portal.forms import PortalForm, saved
 from portal.htmx import render
 from portal.models import Role, School, User
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.services import schools as school_service
 from portal.services.accounts import active_sessions, revoke_all_sessions
 from portal.services.committee_record import member_desk
+from portal.services.invitations import add_account, resend
 from portal.services.session_limits import effective, set_session_limits
 from portal.services.users import list_users, save_user, school_choices
 
@@ -62,8 +63,23 @@ def _save_user_form(user: User | None):
     """Create or edit an account; a refused form comes back with everything typed (422)."""
     form = _user_form(user)
     accounts = []  # the account saved, for its name
-    if saved(form, lambda: accounts.append(save_user(user, current_user, **form.account()))):
+
+    def save():
+        if user is None:  # a new account: its owner chooses a password from an invitation
+            accounts.append(add_account(current_user, **form.account()))
+        else:
+            accounts.append(save_user(user, current_user, **form.account()))
+
+    if saved(form, save):
         flash(_("Saved the account of %(name)s.", name=accounts[0].name), "success")
+        if user is None:
+            flash(
+                _(
+                    "An invitation to choose a password is on its way to %(email)s.",
+                    email=accounts[0].email,
+                ),
+                "info",
+            )
         return redirect(url_for("manage.users"), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("manage/user_form.html", form=form, user=user), status
@@ -82,6 +98,20 @@ def edit_user(user_id: int):
     """Edit an account's details and roles."""
     user = db.session.get(User, user_id) or abort(404)
     return _save_user_form(user)
+
+
+@bp.post("/users/<int:user_id>/invite")
+@role_required(Role.ADMIN)
+def resend_invitation(user_id: int):
+    """E-mail the account a new link to choose its password (older links stop working)."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = PortalForm()
+    if saved(form, lambda: resend(user, current_user)):
+        flash(_("A new link is on its way to %(email)s.", email=user.email), "success")
+    else:
+        for message in form.form_errors or [_("This account cannot be sent a link.")]:
+            flash(message, "error")
+    return redirect(url_for("manage.edit_user", user_id=user.id), code=303)
 
 
 @bp.get("/users/<int:user_id>/sessions")
