@@ -373,3 +373,31 @@ def test_the_demo_district_rolls_over(clean_app, ctx):
             select(func.count()).where(PriorAllocation.school_year_id == new.id)
         ) == len(plan.priors)
         db.session.remove()
+
+
+def test_two_requests_opening_the_same_year_at_once_open_it_once(one_year, clean_app, monkeypatch):
+    """The second of two simultaneous requests passed its check before the first saved: the
+    database's unique label refuses it, as a message, not an error page."""
+    from portal.models import User
+    from portal.services import year_rollover as rollover
+    from portal.services.errors import Rejected
+
+    with clean_app.test_request_context():
+        district = db.session.get(District, one_year["district"])
+        stale = rollover.preview(district)
+        db.session.add(
+            SchoolYear(
+                district_id=district.id,
+                label="2027-28",
+                starts_on=date(2027, 7, 1),
+                ends_on=date(2028, 6, 30),
+            )
+        )
+        db.session.flush()
+        monkeypatch.setattr(rollover, "preview", lambda _district: stale)
+        actor = db.session.scalars(select(User)).first()
+        with pytest.raises(Rejected, match="already open"):
+            due = {r.id: d for r, d in stale.requirements}
+            rollover.open_next_year(district, actor, dict(stale.phases), due)
+        db.session.rollback()
+        db.session.remove()

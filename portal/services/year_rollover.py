@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import Committee, CommitteeMember, School, SchoolYear
@@ -207,7 +208,12 @@ def open_next_year(district, actor, phases: dict, due_dates: dict[int, date | No
     )
     db.session.add(new)
     old.is_current = False
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request opened the same year a moment before
+        raise Rejected(
+            {}, _("The school year %(label)s is already open.", label=plan.label)
+        ) from None
     new.is_current = True
     db.session.flush()
     if plan.phases or any(s or e for s, e in phases.values()):
