@@ -23,9 +23,10 @@ def init_app(app: Flask) -> None:
                 click.echo(f"  {email:<24} password: {DEMO_PASSWORD:<6} ({role.label})")
 
     # purge (and its old name prune), backup and restore: portal/cli_data.py.
-    from portal import cli_data
+    from portal import cli_data, cli_setup
 
     cli_data.init_app(app)
+    cli_setup.init_app(app)  # flask setup: the first run
 
     @app.cli.command("publish-scheduled")
     def publish_scheduled_command():
