@@ -101,6 +101,7 @@ class School(TimestampMixin, TranslatableMixin, db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     level: Mapped[str] = mapped_column(String(16), default=SchoolLevel.ELEMENTARY.value)
     address: Mapped[str] = mapped_column(String(300), default="")
+    grades: Mapped[str] = mapped_column(String(20), default="", server_default="")  # "K-5", "9-12"
     enrollment: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[dict] = mapped_column(TranslatedText, default=dict)
 

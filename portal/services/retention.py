@@ -89,7 +89,7 @@ KINDS: tuple[Kind, ...] = (
                 "in but keeps its name on what it did."
             )
         ),
-        tables=("user", "role_grant"),
+        tables=("user", "role_grant", "district_import"),
     ),
     Kind(
         "two_factor",
