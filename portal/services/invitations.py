@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.formatting import day
 from portal.models import OutboxMessage, User
 from portal.models.account_tokens import LinkPurpose
 from portal.services import account_links, mail
@@ -44,6 +45,7 @@ def invite_user(user: User, actor, now: datetime | None = None) -> OutboxMessage
             url=url,
             district=district,
             days=round(account_links.lifetime(LinkPurpose.INVITATION).total_seconds() / 86400),
+            until=day(row.expires_at),
             inviter=getattr(actor, "name", None),
         )
     message = _queue(f"invitation:{row.id}", user.email, subject, body)
