@@ -465,3 +465,58 @@ def test_the_page_documents_the_columns_and_each_template_reads_back(admin, kind
 
 def test_the_workspace_links_the_imports_for_admins(admin):
     assert "/manage/imports" in admin.get("/manage/").get_data(as_text=True)
+
+
+def test_a_roster_short_of_the_composition_rules_is_flagged_in_the_preview(
+    admin, ctx, council_committee
+):
+    rows = [
+        ROSTER[0] + ["Parent of English learner"],
+        ["DELAC", "", "Mia Chen", "parent", "", "", "2026-09-01", "", "no"],
+        ["DELAC", "", "Ray Ortiz", "community", "", "", "2026-09-01", "", ""],
+    ]
+    preview = _upload(admin, "rosters", _csv(rows))
+    assert preview.status_code == 200
+    text = visible_text(preview.get_data(as_text=True))
+    assert "will not meet the district's composition rules" in text
+    assert "Parents of English learners who are not district employees" in text
+    rows[1][8] = "yes"
+    rows[2][3] = "parent"
+    rows[2][8] = "yes"
+    text = visible_text(_upload(admin, "rosters", _csv(rows)).get_data(as_text=True))
+    assert "composition rules" not in text
+    rows[1][8] = "maybe"
+    assert "Row 2: Parent of an English learner: write yes or no" in _refused(
+        admin, ctx, "rosters", _csv(rows)
+    )
+
+
+def test_a_file_that_no_longer_passes_when_applied_saves_none_of_its_rows(admin, ctx):
+    preview = _upload(admin, "staff", _csv(STAFF))
+    with ctx() as session:  # between the preview and the confirmation, row 3's address is taken
+        other = User(email="ben@district.example", name="Someone Else", password_hash="!")
+        session.add(other)
+        session.commit()
+    before = _snapshot(ctx)
+    url = re.search(r'action="(/manage/imports/\d+/apply)"', preview.get_data(as_text=True)).group(
+        1
+    )
+    response = admin.post(url)
+    assert response.status_code == 409
+    assert "An account was added" in visible_text(response.get_data(as_text=True))
+    assert _snapshot(ctx) == before  # Ana (row 2) was not created either, and nothing was sent
+
+
+def test_a_file_previewed_and_never_confirmed_is_forgotten_a_day_later(admin, ctx):
+    from datetime import timedelta
+
+    from portal.models.base import utcnow
+
+    _upload(admin, "staff", _csv(STAFF))
+    with ctx() as session:
+        old = session.scalars(select(DistrictImport)).one()
+        old.created_at = utcnow() - timedelta(days=2)
+        session.commit()
+    _upload(admin, "schools", _csv(SCHOOLS))
+    with ctx() as session:  # the staff file (names, e-mails) is gone; today's file stays
+        assert [d.kind for d in session.scalars(select(DistrictImport))] == ["schools"]

@@ -8,16 +8,20 @@ and import_rosters.py; this module reads the file and stages it."""
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import delete
 
 from portal.extensions import db
+from portal.models.base import utcnow
 from portal.models.district_imports import DistrictImport
 from portal.services.audit import record_audit
 from portal.services.enrollment import MAX_IMPORT_ROWS, ImportProblem, _read_table
 from portal.services.errors import Rejected
 
 MAX_UPLOAD_BYTES = 1024 * 1024
+STAGED_FOR = timedelta(days=1)  # a previewed file not confirmed by then is deleted
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Preview:
     problems: list[ImportProblem]
     display: list[dict] = field(default_factory=list)
     staged: DistrictImport | None = None
+    # [(committee, composition rule codes)]: rosters the import leaves short of the rules
+    warnings: list = field(default_factory=list)
 
 
 class ImportRejected(Rejected):
@@ -137,6 +143,7 @@ def stage(district, actor, kind: str, data: bytes, filename: str) -> Preview:
         checked, display, problems = module.check(district, rows)
     if problems:
         raise ImportRejected(Preview(kind, filename, [], sorted(problems, key=_order)))
+    _forget_old_files(district)
     staged = DistrictImport(
         district_id=district.id,
         kind=kind,
@@ -147,7 +154,21 @@ def stage(district, actor, kind: str, data: bytes, filename: str) -> Preview:
     )
     db.session.add(staged)
     db.session.flush()
-    return Preview(kind, filename, checked, [], display, staged)
+    notes = module.warnings(district, checked) if hasattr(module, "warnings") else []
+    return Preview(kind, filename, checked, [], display, staged, notes)
+
+
+def _forget_old_files(district) -> None:
+    """Files previewed but never confirmed hold names and e-mail addresses: they are deleted
+    a day later (when the next file is read), not kept."""
+    cutoff = utcnow() - STAGED_FOR
+    db.session.execute(
+        delete(DistrictImport).where(
+            DistrictImport.district_id == district.id,
+            DistrictImport.applied.is_(False),
+            DistrictImport.created_at < cutoff,
+        )
+    )
 
 
 def _order(problem: ImportProblem):

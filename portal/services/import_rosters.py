@@ -4,7 +4,8 @@ term start and end. A row matches a member of the committee by e-mail, else by n
 service's rules apply (services/rosters.py): what it refuses, the file may not hold."""
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,8 @@ from portal.models import Committee, CommitteeMember, School
 from portal.models.committees import OFFICER_LABELS, SEAT_LABELS, CommitteeKind
 from portal.services import rosters
 from portal.services.audit import record_audit
+from portal.services.committee_record import english_learner_share
+from portal.services.committees import composition_problems
 from portal.services.district_imports import Column, ImportProblem
 from portal.services.errors import Rejected
 
@@ -32,7 +35,14 @@ COLUMNS = (
     Column("email", ("e-mail", "email address"), False, _l("The account they vote with.")),
     Column("term_start", ("start", "term start", "from"), True, _l("A date: 2026-09-01.")),
     Column("term_end", ("end", "term end", "until"), False, _l("A date, or empty.")),
+    Column(
+        "english_learner_parent",
+        ("parent of english learner", "parent of an english learner", "el parent"),
+        False,
+        _l("yes when the member is the parent of an English learner (ELAC, DELAC rules)."),
+    ),
 )
+YES, NO = {"yes", "y", "true", "1", "x", "sí", "si"}, {"no", "n", "false", "0"}
 EXAMPLE = (
     "School Site Council",
     "Maple Elementary",
@@ -42,6 +52,7 @@ EXAMPLE = (
     "",
     "2026-09-01",
     "2028-06-30",
+    "no",
 )
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 
@@ -130,6 +141,10 @@ def check(district, rows):
                 bad.append(_("Term end: enter a date such as 2028-06-30, or leave it empty."))
             elif start is not None and end < start:
                 bad.append(str(rosters.END_AFTER_START))
+        el_text = cells.get("english_learner_parent", "").lower()
+        el_parent = True if el_text in YES else False if el_text in NO else None
+        if el_text and el_parent is None:
+            bad.append(_("Parent of an English learner: write yes or no, or leave it empty."))
         account = rosters.account_by_email(email) if email else None
         if email and account is None:
             bad.append(str(rosters.NO_ACCOUNT))
@@ -162,6 +177,7 @@ def check(district, rows):
             "email": email,
             "term_start": start.isoformat(),
             "term_end": end.isoformat() if end else None,
+            "el_parent": el_parent,
         }
         checked.append(row)
         committee_name = committee.name.get(district.default_locale) or next(
@@ -202,7 +218,42 @@ def _changes(member: CommitteeMember, row) -> dict:
         "term_start": date.fromisoformat(row["term_start"]),
         "term_end": date.fromisoformat(row["term_end"]) if row["term_end"] else None,
     }
+    if row.get("el_parent") is not None:
+        wanted["parent_of_english_learner"] = row["el_parent"]
     return {key: value for key, value in wanted.items() if getattr(member, key) != value}
+
+
+def warnings(district, rows) -> list[tuple[Committee, list[str]]]:
+    """The committees whose roster would not meet the composition rules after the import, with
+    the rules' codes (shown as on the roster page: a warning, not a refusal, since the roster
+    service seats such members too)."""
+    today = datetime.now(ZoneInfo(district.timezone)).date()
+    found = []
+    for committee_id in sorted({row["committee_id"] for row in rows}):
+        committee = db.session.get(Committee, committee_id)
+        mine = [row for row in rows if row["committee_id"] == committee_id]
+        replaced = {row["member_id"] for row in mine if row["member_id"]}
+        by_id = {m.id: m for m in committee.members}
+        seats = [
+            (m.seat, m.parent_of_english_learner, m.district_employee)
+            for m in committee.members
+            if m.id not in replaced and m.seated_on(today)
+        ]
+        for row in mine:
+            start = date.fromisoformat(row["term_start"])
+            end = date.fromisoformat(row["term_end"]) if row["term_end"] else None
+            if start <= today and (end is None or today <= end):
+                old = by_id.get(row["member_id"])
+                el = row["el_parent"]
+                if el is None:
+                    el = old.parent_of_english_learner if old else False
+                seats.append((row["seat"], el, old.district_employee if old else False))
+        codes = composition_problems(
+            committee.kind, seats, english_learner_share(district.id, committee.school_id)
+        )
+        if codes:
+            found.append((committee, codes))
+    return found
 
 
 def apply(district, actor, rows) -> dict:
@@ -224,6 +275,7 @@ def apply(district, actor, rows) -> dict:
                 email=row["email"],
                 term_start=date.fromisoformat(row["term_start"]),
                 term_end=date.fromisoformat(row["term_end"]) if row["term_end"] else None,
+                parent_of_english_learner=bool(row.get("el_parent")),
             )
             counts["created"] += 1
             continue
