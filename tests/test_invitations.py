@@ -134,6 +134,8 @@ def test_an_invitation_in_spanish_over_smtp_whose_link_works_once(
     person = clean_app.test_client()
     page = person.get(path)
     assert page.status_code == 200 and "lucia@example.test" in page.get_data(as_text=True)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in page.headers["Cache-Control"]
     mismatch = person.post(path, data={"password": NEW_PASSWORD, "confirm": "something else"})
     assert mismatch.status_code == 422
     done = person.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})

@@ -1,7 +1,7 @@
 """One-time password links: choosing a password from an invitation, a reset or the first-run
 link, and "Forgot your password?"."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -17,6 +17,14 @@ from portal.services import account_links, invitations, two_factor
 def _expired():
     """One plain page for an unknown, used, replaced or expired link."""
     return render_template("auth/link_expired.html"), 410
+
+
+@bp.after_request
+def _no_referrer(response):
+    """The token is in the address of these pages: never send it on in a Referer header."""
+    if request.endpoint == "auth.set_password":
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
