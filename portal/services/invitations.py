@@ -22,7 +22,7 @@ from portal.services.throttle import normalize_email
 def _district_name() -> str:
     from portal.models import District
 
-    district = db.session.scalars(select(District).order_by(District.id)).first()
+    district = District.current()
     return district.name if district else "Common Ground"
 
 
