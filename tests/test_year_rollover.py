@@ -128,7 +128,7 @@ def _open(staff, **dates):
     form = {
         name: value
         for name, value in re.findall(r'name="([a-z_0-9]+)"[^>]*value="([^"]*)"', html)
-        if name.endswith(("_starts", "_ends")) or name.startswith("due_")
+        if name.endswith(("_starts", "_ends")) or name.startswith("due_") or name == "opening"
     }
     return staff.post("/manage/years/next", data={**form, **dates})
 
@@ -401,3 +401,20 @@ def test_two_requests_opening_the_same_year_at_once_open_it_once(one_year, clean
             rollover.open_next_year(district, actor, dict(stale.phases), due)
         db.session.rollback()
         db.session.remove()
+
+
+def test_a_second_click_does_not_open_the_year_after(login_as, one_year, ctx):
+    """The form names the year it offered: sent again after that year opened, it is refused,
+    rather than opening the year after that."""
+    staff = login_as(Role.DISTRICT)
+    page = staff.get("/manage/years").get_data(as_text=True)
+    assert 'name="opening" type="hidden" value="2027-28"' in page or 'value="2027-28"' in page
+    assert _open(staff).status_code == 303
+    again = staff.post(
+        "/manage/years/next",
+        data={"opening": "2027-28", **{f"{p}_starts": "2028-08-14" for p in PHASES}},
+    )
+    assert again.status_code == 409
+    assert "2027-28 is already open" in visible_text(again.get_data(as_text=True))
+    with ctx() as session:
+        assert session.scalar(select(func.count(SchoolYear.id))) == 2

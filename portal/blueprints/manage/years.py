@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField
+from wtforms import DateField, HiddenField
 from wtforms.validators import Optional
 
 from portal.blueprints.calendar.forms import DATE_MESSAGE, PhaseDatesForm
@@ -38,9 +38,13 @@ def rollover_form(plan, posted: bool):
         )
         for r, _due in plan.requirements
     }
+    # The year the page offered: a second click, sent after the first opened it, must not open
+    # the year after that.
+    fields["opening"] = HiddenField()
     form_class = type("RolloverForm", (PhaseDatesForm,), fields)
     form = form_class() if posted else form_class(formdata=None)
     if not (posted and form.is_submitted()):
+        form.opening.data = plan.label
         form.fill(plan.phases)
         for r, due in plan.requirements:
             form[f"due_{r.id}"].data = due
@@ -88,6 +92,13 @@ def open_next_year():
             "manage/years/index.html", plan=None, refusal=refusal, years=_years(), form=None
         ), 409
     form = rollover_form(plan, posted=True)
+    if form.opening.data != plan.label:
+        refusal = Rejected(
+            {}, _("The school year %(label)s is already open.", label=form.opening.data or "")
+        )
+        return render_template(
+            "manage/years/index.html", plan=None, refusal=refusal, years=_years(), form=None
+        ), 409
 
     def _open():
         due = {r.id: form[f"due_{r.id}"].data for r, _d in plan.requirements}
