@@ -365,6 +365,7 @@ def test_rosters_are_imported_and_the_same_file_again_changes_nothing(
     data = _csv(ROSTER) if fmt == "csv" else _xlsx(ROSTER)
     preview = _upload(admin, "rosters", data, f"roster.{fmt}")
     assert preview.status_code == 200, preview.get_data(as_text=True)
+    assert "Parent, Chair" in visible_text(preview.get_data(as_text=True))
     done = _apply(admin, preview)
     assert "4 added" in visible_text(done.get_data(as_text=True))
     with ctx() as session:

@@ -189,7 +189,9 @@ def check(district, rows):
                 "cells": [
                     committee_name + (f" · {school.name}" if school else ""),
                     name,
-                    SEAT_LABELS[seat] if not officer else f"{SEAT_LABELS[seat]}, {officer}",
+                    SEAT_LABELS[seat]
+                    if not officer
+                    else f"{SEAT_LABELS[seat]}, {OFFICER_LABELS[officer]}",
                     f"{row['term_start']} – {row['term_end'] or ''}",
                 ],
                 "action": "create"
