@@ -7,6 +7,7 @@ sets a password calls `set_password` here.
 """
 
 import gzip
+from contextlib import suppress
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -88,6 +89,9 @@ def verify_password(stored_hash: str, password: str) -> bool:
             return False
     if stored_hash.startswith(("scrypt:", "pbkdf2:")):
         return check_password_hash(stored_hash, password)
+    # No usable hash (an invited account that has not chosen a password yet): spend the time
+    # of a check all the same, so the answer's timing does not tell this account apart.
+    _dummy_check(password)
     return False
 
 
@@ -106,10 +110,15 @@ def _dummy_hash(cost: tuple[int, int, int]) -> str:
     return _hasher_for(cost).hash("no account has this password")
 
 
+def _dummy_check(password: str) -> None:
+    with suppress(VerifyMismatchError):
+        _hasher_for(_cost()).verify(_dummy_hash(_cost()), password)
+
+
 def verify_nothing(password: str) -> None:
     """Spend the time of one check when there is no account to check (an unknown or inactive
     address), so the answer's timing does not tell whether the address has an account."""
-    verify_password(_dummy_hash(_cost()), password)
+    _dummy_check(password)
 
 
 def change_password(user, new_password: str, keep_token: str | None) -> int:
