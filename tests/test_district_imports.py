@@ -252,10 +252,10 @@ def test_a_file_over_one_megabyte_is_refused_beside_the_field(admin, ctx):
 # --- staff ---------------------------------------------------------------------------------
 
 STAFF = [
-    ["Full name", "E-mail address", "Role", "School"],
-    ["Ana Ruiz", "Ana.Ruiz@District.example", "Principal", "Maple Elementary"],
-    ["Ben Cole", "ben@district.example", "district", ""],
-    ["Cy Park", "cy@district.example", "council", "cedar-middle; summit-high"],
+    ["Full name", "E-mail address", "Role", "School", "Language"],
+    ["Ana Ruiz", "Ana.Ruiz@District.example", "Principal", "Maple Elementary", "Español"],
+    ["Ben Cole", "ben@district.example", "district", "", ""],
+    ["Cy Park", "cy@district.example", "council", "cedar-middle; summit-high", "zh-hans"],
 ]
 
 
@@ -271,7 +271,9 @@ def test_staff_are_imported_invited_and_the_same_file_again_changes_nothing(admi
         ana = session.scalars(select(User).where(User.email == "ana.ruiz@district.example")).one()
         assert [(g.role, g.school.slug) for g in ana.grants] == [("principal", "maple-elementary")]
         assert not ana.check_password("")  # no password until the invitation is accepted
+        assert ana.preferred_locale == "es"  # invite_user writes in the account's language
         cy = session.scalars(select(User).where(User.email == "cy@district.example")).one()
+        assert cy.preferred_locale == "zh_Hans"
         assert sorted(g.school.slug for g in cy.grants) == ["cedar-middle", "summit-high"]
         sent = sorted(m.to_address for m in session.scalars(select(OutboxMessage)))
         assert sent == ["ana.ruiz@district.example", "ben@district.example", "cy@district.example"]
@@ -308,6 +310,9 @@ def test_bad_staff_rows_are_each_listed_and_nothing_is_saved(admin, ctx, make_us
         ["Lee", "lee@district.example", "principal", ""],
         ["Kim", "kim@district.example", "district", "Maple Elementary"],
     ]
+    rows = [[*row, ""] for row in rows]
+    rows[0][4] = "language"
+    rows.append(["Lou", "lou@district.example", "district", "", "Klingon"])
     text = _refused(admin, ctx, "staff", _csv(rows))
     assert "Row 3: This e-mail address is already on row 2." in text
     assert "Row 4: This e-mail address belongs to another person's account" in text
@@ -317,6 +322,7 @@ def test_bad_staff_rows_are_each_listed_and_nothing_is_saved(admin, ctx, make_us
     assert "Row 8: Unknown school: Nowhere High." in text
     assert "Row 9: A principal or committee member needs a school." in text
     assert "Row 10: This role is not for one school" in text
+    assert "Row 11: Unknown language: “Klingon”" in text
 
 
 # --- rosters -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n import LANGUAGES
 from portal.models import RoleGrant, School, User
 from portal.models.accounts import ROLE_LABELS, SCHOOL_SCOPED_ROLES, Role
 from portal.services.accounts import normalize_email, set_roles
@@ -31,8 +32,14 @@ COLUMNS = (
         False,
         _l("For a principal or committee member: the school (several: separate with ;)."),
     ),
+    Column(
+        "language",
+        ("preferred language", "locale"),
+        False,
+        _l("The language of their invitation and pages: en, es, zh-Hans, vi, ar (or its name)."),
+    ),
 )
-EXAMPLE = ("Ana Ruiz", "ana.ruiz@district.example", "principal", "Maple Elementary")
+EXAMPLE = ("Ana Ruiz", "ana.ruiz@district.example", "principal", "Maple Elementary", "es")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IMPORTABLE = [role for role in Role if role is not Role.ADMIN]
 # An account created by the import has no password until the invitation is accepted: this
@@ -45,6 +52,15 @@ def parse_role(text: str) -> Role | None:
     for role in Role:
         if wanted in (role.value, str(ROLE_LABELS[role]).lower()):
             return role
+    return None
+
+
+def parse_language(text: str) -> str | None:
+    """A language's code from its code, tag or own name, any case ("zh-hans", "Español")."""
+    wanted = (text or "").strip().lower()
+    for lang in LANGUAGES.values():
+        if wanted in (lang.code.lower(), lang.tag.lower(), lang.native_name.lower()):
+            return lang.code
     return None
 
 
@@ -87,6 +103,17 @@ def check(district, rows):
             bad.append(_("A principal or committee member needs a school."))
         if role is not None and role not in SCHOOL_SCOPED_ROLES and school_names:
             bad.append(_("This role is not for one school: leave the school empty."))
+        locale = district.default_locale
+        if cells.get("language"):
+            locale = parse_language(cells["language"])
+            if locale is None:
+                bad.append(
+                    _(
+                        "Unknown language: “%(value)s”. Use %(codes)s.",
+                        value=cells["language"],
+                        codes=", ".join(lang.tag for lang in LANGUAGES.values()),
+                    )
+                )
         account = db.session.scalars(select(User).where(User.email == email)).first()
         if account is not None and name and not _same_name(account.name, name):
             bad.append(
@@ -106,7 +133,7 @@ def check(district, rows):
             "email": email,
             "role": role.value,
             "school_ids": school_ids,
-            "locale": district.default_locale,
+            "locale": locale,
         }
         checked.append(row)
         display.append(
