@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models import RoleGrant, School, User
 from portal.models.accounts import ROLE_LABELS, SCHOOL_SCOPED_ROLES, Role
-from portal.services.accounts import normalize_email, set_roles
+from portal.services.accounts import normalize_email
 from portal.services.audit import record_audit
 from portal.services.district_imports import Column, ImportProblem
 from portal.services.errors import Rejected
@@ -42,9 +42,6 @@ COLUMNS = (
 EXAMPLE = ("Ana Ruiz", "ana.ruiz@district.example", "principal", "Maple Elementary", "es")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IMPORTABLE = [role for role in Role if role is not Role.ADMIN]
-# An account created by the import has no password until the invitation is accepted: this
-# value matches no password (passwords.verify_password is False for anything not a hash).
-NO_PASSWORD_YET = "!invited"  # noqa: S105 - not a password: the absence of one
 
 
 def parse_role(text: str) -> Role | None:
@@ -160,7 +157,7 @@ def _action(account: User, row) -> str:
 def apply(district, actor, rows) -> dict:
     """Create the new accounts (each sent an invitation) and add the file's roles to the
     existing ones (the caller commits)."""
-    from portal.services.invitations import invite_user
+    from portal.services.invitations import add_account
 
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for row in rows:
@@ -168,20 +165,16 @@ def apply(district, actor, rows) -> dict:
         if row["user_id"] is None and account is not None:
             raise Rejected({}, _("An account was added with an address in the file since."))
         if account is None:
-            user = User(
-                email=row["email"],
+            # The admin's own "add account": no password, set_roles, audited, then the
+            # invitation (invite_user) in the account's language.
+            add_account(
+                actor,
                 name=row["name"],
+                email=row["email"],
                 preferred_locale=row["locale"],
-                password_hash=NO_PASSWORD_YET,
-                is_active=True,
+                roles=[row["role"]],
+                school_ids=row["school_ids"],
             )
-            set_roles(user, [row["role"]], row["school_ids"])
-            db.session.add(user)
-            db.session.flush()
-            record_audit(
-                actor, "account.created", "user", user.id, {"roles": [row["role"]], "import": 1}
-            )
-            invite_user(user, actor)
             counts["created"] += 1
             continue
         missing = _wanted(row) - {(g.role, g.school_id) for g in account.grants}
