@@ -659,3 +659,19 @@ def test_district_phase_dates_need_all_four_phases(login_as, calendar_year, ctx)
             for w in session.query(PhaseWindow).filter(PhaseWindow.school_id.is_(None))
         }
     assert rows == dates
+
+
+def test_feeds_and_pages_link_to_the_site_address_never_the_request_host(
+    clean_app, calendar_year, monkeypatch
+):
+    """The feed address on the calendar page and each event's link in the .ics are built from
+    PUBLIC_BASE_URL, so a Host header (here the test client's "localhost") never reaches a page
+    or a feed."""
+    monkeypatch.setitem(clean_app.config, "PUBLIC_BASE_URL", "https://portal.example")
+    client = clean_app.test_client()
+    page = client.get(f"/schools/{SLUG}/calendar").get_data(as_text=True)
+    assert f"https://portal.example/schools/{SLUG}/calendar.ics" in page
+    feed = client.get(f"/schools/{SLUG}/calendar.ics").get_data(as_text=True)
+    assert f"https://portal.example/schools/{SLUG}/calendar" in feed.replace("\r\n ", "")
+    for body in (page, feed):
+        assert "//localhost" not in body

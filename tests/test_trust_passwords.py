@@ -99,9 +99,7 @@ def _weak_argon2(password):
 # --- one hash check whether or not the address has an account ------------------------------
 
 
-def test_sign_in_checks_exactly_one_hash_whatever_the_address(
-    client, make_user, ctx, monkeypatch
-):
+def test_sign_in_checks_exactly_one_hash_whatever_the_address(client, make_user, ctx, monkeypatch):
     from argon2 import PasswordHasher
 
     active = make_user(Role.COMMS)

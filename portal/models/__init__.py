@@ -1,7 +1,12 @@
 """All models, importable from one place so Alembic sees every table."""
 
-from portal.models import rate_limits, survey_guard, year_rollover  # noqa: F401 - their tables
-from portal.models import district_imports  # noqa: F401 - its table
+# Modules whose tables are read through their own services, imported so Alembic sees them.
+from portal.models import (  # noqa: F401
+    district_imports,
+    rate_limits,
+    survey_guard,
+    year_rollover,
+)
 from portal.models.account_tokens import AccountToken  # noqa: F401
 from portal.models.accounts import LoginSession, Role, RoleGrant, SignInAttempt, User
 from portal.models.allocation import (

@@ -2,21 +2,18 @@
 unsubscribing, and queueing a published bulletin for every subscriber it is for, in their
 language. Messages go through the outbox (portal.services.mail) in the caller's transaction."""
 
-from flask import current_app, render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.i18n import LANGUAGES
+from portal.links import public_url
 from portal.models import Bulletin, District, School, Subscriber
 from portal.models.base import utcnow
 from portal.services import mail
 from portal.services.bulletin_reading import bulletin_url, text
-
-
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
 
 
 def subscribe(district: District, email: str, locale: str, school: School | None) -> Subscriber:
@@ -31,7 +28,9 @@ def subscribe(district: District, email: str, locale: str, school: School | None
     db.session.add(subscriber)
     db.session.flush()
     if subscriber.confirmed_at is None:
-        confirm = _external("bulletins.confirm", token=mail.subscriber_token(subscriber, "confirm"))
+        confirm = public_url(
+            "bulletins.confirm", token=mail.subscriber_token(subscriber, "confirm")
+        )
         with force_locale(locale):
             body = render_template(
                 "bulletins/confirm_email.txt", confirm_url=confirm, district=district
@@ -72,7 +71,7 @@ def queue_bulletin_emails(bulletin: Bulletin, district: District) -> int:
 
 
 def _queue_one(bulletin: Bulletin, district: District, subscriber: Subscriber) -> bool:
-    unsubscribe_url = _external(
+    unsubscribe_url = public_url(
         "bulletins.unsubscribe", token=mail.subscriber_token(subscriber, "unsubscribe")
     )
     locale = subscriber.locale

@@ -1,12 +1,13 @@
 """Public calendar pages and feeds."""
 
-from flask import g, render_template, url_for
+from flask import g, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.blueprints.calendar import bp
 from portal.blueprints.school_access import school_or_404
 from portal.i18n import translated
+from portal.links import public_url
 from portal.models.calendar import Phase
 from portal.permissions import cacheable
 from portal.responses import download
@@ -38,9 +39,7 @@ def school_calendar(slug: str):
     school = school_or_404(slug)
     year = _year_or_none()
     view = cal.school_year_view(year, school, cal.local_now(g.district))
-    ics_url = url_for(
-        "calendar.school_ics", slug=school.slug, lang=str(get_locale()), _external=True
-    )
+    ics_url = public_url("calendar.school_ics", slug=school.slug, lang=str(get_locale()))
     return render_template(
         "calendar/school.html",
         school=school,
@@ -58,10 +57,10 @@ def school_calendar(slug: str):
 def _event_url(event) -> str:
     """Where an event is explained: a meeting's own page, else the school's calendar."""
     if event.is_meeting:
-        return url_for("committees.meeting", meeting_id=event.meeting.id, _external=True)
+        return public_url("committees.meeting", meeting_id=event.meeting.id)
     if event.school_id:
-        return url_for("calendar.school_calendar", slug=event.school.slug, _external=True)
-    return url_for("public.index", _external=True)
+        return public_url("calendar.school_calendar", slug=event.school.slug)
+    return public_url("public.index")
 
 
 def _ics_response(name: str, events: list, filename: str):
