@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import TextInput
 
 from portal.forms import ChoiceField, PortalForm, TimeOfDayField, WebAddressField, per_language
 from portal.i18n import LANGUAGES
 from portal.models.calendar import EventKind, Phase
 from portal.models.committees import CommitteeKind
+from portal.phase_forms import DATE_MESSAGE, PhaseDatesForm  # noqa: F401 - manage.py reads it here
 from portal.services.calendar_editing import (
     DESCRIPTION_LENGTH,
     PLACE_LENGTH,
@@ -23,7 +24,6 @@ from portal.services.calendar_editing import (
     EventDetails,
 )
 
-DATE_MESSAGE = _l("Enter a date such as 2026-12-03.")
 KIND_MESSAGE = _l("Choose what kind of event this is.")
 PHASE_MESSAGE = _l("Choose the phase of the year.")
 
@@ -155,47 +155,6 @@ def event_form(district, event=None, posted: bool = True) -> EventForm:
     if event is not None and not (posted and form.is_submitted()):
         form.fill(event, district.timezone)
     return form
-
-
-class PhaseDatesForm(PortalForm):
-    """The four phases' first and last days (`<phase>_starts`, `<phase>_ends`). Whether a
-    phase may be left empty is the service's rule (a school's may, the district's may not)."""
-
-    def dates(self) -> dict:
-        return {
-            phase: (self[f"{phase.value}_starts"].data, self[f"{phase.value}_ends"].data)
-            for phase in Phase
-        }
-
-    def fill(self, windows: dict) -> None:
-        """Show stored dates: {phase: (starts, ends)}."""
-        for phase, (starts, ends) in windows.items():
-            self[f"{Phase(phase).value}_starts"].data = starts
-            self[f"{Phase(phase).value}_ends"].data = ends
-
-    def phase_fields(self):
-        """(phase, its first-day field, its last-day field), in the year's order."""
-        return [
-            (phase, self[f"{phase.value}_starts"], self[f"{phase.value}_ends"]) for phase in Phase
-        ]
-
-
-for _phase in Phase:
-    setattr(
-        PhaseDatesForm,
-        f"{_phase.value}_starts",
-        DateField(
-            _l("From"),
-            validators=[Optional()],
-            invalid_value_message=DATE_MESSAGE,
-            description=_l("For example 2026-09-01."),
-        ),
-    )
-    setattr(
-        PhaseDatesForm,
-        f"{_phase.value}_ends",
-        DateField(_l("To"), validators=[Optional()], invalid_value_message=DATE_MESSAGE),
-    )
 
 
 def phase_form(windows: dict, posted: bool = True) -> PhaseDatesForm:

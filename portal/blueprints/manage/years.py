@@ -12,12 +12,12 @@ from sqlalchemy import select
 from wtforms import DateField, HiddenField
 from wtforms.validators import Optional
 
-from portal.blueprints.calendar.forms import DATE_MESSAGE, PhaseDatesForm
 from portal.blueprints.manage import bp
 from portal.extensions import db
 from portal.forms import saved
 from portal.models import SchoolYear
 from portal.permissions import DISTRICT_STAFF, role_required
+from portal.phase_forms import DATE_MESSAGE, PhaseDatesForm
 from portal.services import year_rollover as rollover
 from portal.services.errors import Rejected
 

@@ -2,12 +2,12 @@
 sheets that district staff ask for, made in the background (a POST form)."""
 
 from flask import current_app
-from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from portal.formatting import number
 from portal.forms import PortalForm
 from portal.i18n import LANGUAGES
 
@@ -72,13 +72,13 @@ class PacketForm(PortalForm):
             NumberRange(
                 min=1,
                 max=most,
-                message=_l("Enter a number from 1 to %(most)s.", most=format_number(most)),
+                message=_l("Enter a number from 1 to %(most)s.", most=number(most)),
             ),
         ]
         form.count.description = _l(
             "Up to %(most)s sheets. They are made in the background; this page shows when "
             "they are ready.",
-            most=format_number(most),
+            most=number(most),
         )
         if not form.is_submitted():
             asked = PaperSheetsForm(formdata=args)
