@@ -346,3 +346,39 @@ def test_staff_create_an_assessment(login_as, survey_id, ctx):
             session.query(ReadinessAssessment).filter_by(slug="r-2027").one().tier1_survey_id
             == survey_id
         )
+
+
+def test_public_summary_never_shows_an_area_average_the_results_page_withholds(
+    clean_app, assessment, client, ctx
+):
+    """An area's average pools its items. When one item was answered by fewer people than the
+    threshold, the results page withholds it (and the area); the readiness summary must not
+    print the area's average either, or it minus the shown items would give that item away."""
+    from portal.models import Survey
+    from portal.services import surveys as survey_service
+
+    with ctx() as session:
+        session.get(ReadinessAssessment, assessment["id"]).public_summary_published = True
+        survey = session.get(Survey, _survey(clean_app))
+        survey.results_public = True
+        by_area: dict[str, list[int]] = {}
+        for item in survey.items:
+            if item.kind == "agreement":
+                by_area.setdefault(item.area, []).append(item.id)
+        area, (everyone_item, few_item, *_rest) = next(
+            (a, ids) for a, ids in by_area.items() if len(ids) >= 2
+        )
+        for n in range(12):
+            answers = [{"item_id": everyone_item, "score": 1 + n % 4}]
+            if n < 3:  # three people answered the second item
+                answers.append({"item_id": few_item, "score": 4})
+            submission = survey_service.Submission("parent", None, "en", answers)
+            survey_service.record_response(survey, submission, survey_service.Channel.ONLINE)
+        session.commit()
+        label = str(next(a for a in survey_service.SurveyArea if a.value == area).label)
+    page = visible_text(client.get("/readiness/ready?lang=en").get_data(as_text=True))
+    others = [str(a.label) for a in survey_service.SurveyArea if str(a.label) != label]
+    card = page[page.index(label) :]
+    card = card[: min((card.find(o) for o in others if o in card), default=len(card))]
+    assert "Not shown, to protect the privacy" in card
+    assert "Average" not in card

@@ -34,7 +34,10 @@ from portal.services import interviews
 from portal.services import readiness as service
 from portal.services.errors import Rejected
 from portal.services.readiness_report import report as report_figures
-from portal.services.survey_results import area_means, response_counts
+from portal.services.survey_results import (
+    ResultFilter,
+    build_results,
+)
 from portal.services.surveys import district_surveys
 
 
@@ -244,13 +247,23 @@ def public_summary(slug: str):
     assessment = service.published_assessment(g.district.id, slug)
     if assessment is None:
         abort(404)
-    survey_id = assessment.tier1_survey_id
-    # Small groups are judged by people, not answers: a handful of people answer many items.
+    threshold = g.district.small_cell_threshold
+    tier1, people = {}, 0
+    if assessment.tier1_survey is not None:
+        # The same figures the public results page shows for everyone, never more: an area's
+        # average pools its items, so an area with a withheld item would give that item away
+        # next to the results page's other items (survey_disclosure).
+        view = build_results(assessment.tier1_survey, ResultFilter(), threshold)
+        people = view.counts.total or 0
+        tier1 = {
+            area.area.value: (area.summary.mean, area.summary.scored) if area.summary else None
+            for area in view.areas
+        }
     return render_template(
         "readiness/public.html",
         assessment=assessment,
-        tier1=area_means(survey_id) if survey_id else {},
-        people=response_counts(survey_id).total if survey_id else 0,
+        tier1=tier1,
+        people=people,
         survey_areas=list(SurveyArea),
-        threshold=g.district.small_cell_threshold,
+        threshold=threshold,
     )
