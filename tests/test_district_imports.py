@@ -148,7 +148,7 @@ def test_schools_are_previewed_saved_and_the_same_file_again_changes_nothing(adm
         assert entry.detail["updated"] == 1 and entry.user_id is not None
     after = _snapshot(ctx)
     again = _upload(admin, "schools", data, f"schools.{fmt}")
-    assert "Already so" in again.get_data(as_text=True)
+    assert "No change" in again.get_data(as_text=True)
     done = _apply(admin, again)
     assert "0 added, 0 changed, 3 already" in visible_text(done.get_data(as_text=True))
     assert _snapshot(ctx) == after

@@ -42,7 +42,7 @@ def problems(
     unknown = [code for code in languages if code not in LANGUAGES]
     if unknown:
         found["languages"] = _(
-            "Unknown language %(code)s: use some of %(known)s.",
+            "Unknown language %(code)s: choose from %(known)s.",
             code=", ".join(unknown),
             known=known,
         )

@@ -297,7 +297,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         _l("To stop automated floods from drowning real answers."),
         _l("No one: the server counts them."),
-        lambda days: str(_l("Deleted when their hour is over.")),
+        lambda days: str(_l("Deleted when their time window ends.")),
         purge=purges.rate_limit_counters,
         tables=("rate_limit_counter",),
     ),

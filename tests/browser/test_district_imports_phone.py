@@ -21,7 +21,7 @@ def test_an_admin_imports_schools_on_a_phone(page, live_server, make_user, tmp_p
     email = make_user(Role.ADMIN)
     sign_in(page, live_server, email, PASSWORD)
     page.goto(f"{live_server}/manage/imports?lang=en")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bring the district in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import schools, staff and committees")
     expect(page.locator("a[href$='/template.csv']")).to_have_count(3)
     assert_accessible(page)
     assert_fits_a_phone(page)
