@@ -38,6 +38,7 @@ NOT_PAGES = {
     "surveys.manage_export": "CSV",
     "readiness.report_pdf": "a PDF",
     "surveys.thanks": "shown only after answering (needs the receipt)",
+    "manage.import_template": "CSV",
 }
 
 
@@ -151,10 +152,8 @@ def pages_for(app, *, staff: bool) -> list[Page]:
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
             if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
                 continue
-            is_staff = rule.rule.startswith(("/manage", "/auth/sessions")) or rule.endpoint in (
-                "committees.vote",
-                "committees.review_minutes",
-            )
+            # A page is a staff page when its view is not declared public (portal/access.py).
+            is_staff = not getattr(app.view_functions[rule.endpoint], "is_public", False)
             if is_staff != staff:
                 continue
             combos = _values_for(rule, samples, users)
