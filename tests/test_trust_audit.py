@@ -141,7 +141,9 @@ def test_deleting_an_interview_is_recorded(app, world):
 
 
 def test_reading_actions_are_the_ones_the_services_write():
-    assert {DENIED, tier3.READ, tier3.QUOTED} == READ_ACTIONS
+    from portal.services import survey_export
+
+    assert {DENIED, tier3.READ, tier3.QUOTED, survey_export.EXPORTED} == READ_ACTIONS
 
 
 def test_publishing_a_survey_and_the_readiness_summary_is_recorded(app, world):
