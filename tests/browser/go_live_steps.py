@@ -32,6 +32,7 @@ STRATEGY = "Small reading groups every morning"
 ACTION = "Train two reading tutors"
 INVESTMENT = "Reading tutors"
 SURVEY = "family-survey"
+PER_PUPIL = "400 students × $4,000.00 = $1,600,000.00"  # Willow's line on its budget page
 PASSWORDS = {
     ADMIN: "river otter lantern",
     PRINCIPAL: "willow tree morning",
@@ -196,7 +197,7 @@ def read_the_school_pages(new_phone, base) -> str:
         expect(main).to_contain_text(text)
     check(public)
     public.goto(f"{base}/schools/{SLUG}/budget?lang=en")
-    expect(public.locator("main")).to_contain_text("400 students × $4,000.00 = $1,600,000.00")
+    expect(public.locator("main")).to_contain_text(PER_PUPIL)
     check(public)
     public.goto(f"{base}/schools/{SLUG}/calendar?lang=en")
     whole = public.locator("main").get_by_text(re.compile(r"The whole \d{4}-\d{2} school year"))
@@ -210,7 +211,7 @@ def read_the_school_pages(new_phone, base) -> str:
     check(public)
     nojs = new_phone(javascript=False)
     nojs.goto(f"{base}/schools/{SLUG}/budget?lang=en")
-    expect(nojs.locator("main")).to_contain_text("400 students × $4,000.00 = $1,600,000.00")
+    expect(nojs.locator("main")).to_contain_text(PER_PUPIL)
     nojs.goto(f"{base}/schools/{SLUG}/plan?lang=en")
     expect(nojs.locator("main")).to_contain_text(INVESTMENT)
     return year

@@ -33,6 +33,7 @@ from tests.browser.go_live_steps import (
     INVESTMENT,
     PASSWORDS,
     PEOPLE,
+    PER_PUPIL,
     PRINCIPAL,
     SCHOOLS,
     SLUG,
@@ -158,6 +159,16 @@ def test_the_go_live_guide_from_an_empty_database(browser, site, tmp_path):
     # The template's dates moved one year on (to the same weekdays) for the new year.
     expect(public.locator("main")).to_contain_text(re.compile(rf"Engage \w+ \d+, {first + 1}"))
     check(public)
+
+    # This year's plan is not public until shared; last year's budget stays under its year.
+    public.goto(f"{base}/schools/{SLUG}/plan?lang=en")
+    expect(public.locator("main")).to_contain_text("This year's plan is not published yet.")
+    expect(public.locator(".year-picker")).to_contain_text(this_year)
+    nojs = new_phone(javascript=False)
+    nojs.goto(f"{base}/schools/{SLUG}/budget?year={this_year}&lang=en")
+    expect(nojs.locator("main")).to_contain_text(PER_PUPIL)
+    nojs.goto(f"{base}/schools/{SLUG}/plan?year={this_year}&lang=en")
+    expect(nojs.locator("main")).to_contain_text(GOAL)
 
     # The principal's plan for the new year starts from last year's.
     principal.goto(f"{base}/manage/schools/{SLUG}/plan?lang=en")
