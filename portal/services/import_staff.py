@@ -163,7 +163,13 @@ def apply(district, actor, rows) -> dict:
     for row in rows:
         account = db.session.scalars(select(User).where(User.email == row["email"])).first()
         if row["user_id"] is None and account is not None:
-            raise Rejected({}, _("Since the preview, an account was added with an address in this file. Check the file again."))
+            raise Rejected(
+                {},
+                _(
+                    "Since the preview, an account was added with an address in this file. "
+                    "Check the file again."
+                ),
+            )
         if account is None:
             # The admin's own "add account": no password, set_roles, audited, then the
             # invitation (invite_user) in the account's language.
