@@ -39,6 +39,8 @@ NOT_PAGES = {
     "readiness.report_pdf": "a PDF",
     "surveys.thanks": "shown only after answering (needs the receipt)",
     "manage.import_template": "CSV",
+    "auth.two_step": "the second step of signing in, after a password (checked at 360 px by "
+    "tests/browser/test_trust_two_factor.py)",
 }
 
 

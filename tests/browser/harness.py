@@ -14,15 +14,20 @@ LANGUAGE_TAGS = ("en", "es", "zh-Hans", "vi", "ar")
 
 @contextmanager
 def serving(app):
-    """The app on a free loopback port, in a thread, for as long as the block runs."""
+    """The app on a free loopback port, in a thread, for as long as the block runs. The site's
+    address (PUBLIC_BASE_URL, which feeds, e-mails and QR codes link to) is that server's."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    configured = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = base
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        app.config["PUBLIC_BASE_URL"] = configured
 
 
 def sign_in(page, base: str, email: str, password: str) -> None:
