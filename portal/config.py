@@ -29,6 +29,10 @@ class Config:
         # Portals sharing one Redis keep their counters apart by a prefix of their own.
         self.RATELIMIT_KEY_PREFIX = env.get("RATELIMIT_KEY_PREFIX", "")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # When the counters cannot be reached (Redis down), a request goes on unlimited and the
+        # error is logged: a parent never gets a 500 for it. Receipts, the minimum fill time and
+        # the honeypot still hold, as they live in the database.
+        self.RATELIMIT_SWALLOW_ERRORS = True
         # Survey answers accepted per client address (flood protection, not identity). A parent
         # meeting on the school's Wi-Fi is many people behind one address: 150 an hour lets a
         # full meeting room answer together, while a flood from one address is still capped

@@ -206,3 +206,15 @@ def test_with_redis_the_app_counts_the_survey_flood_there(clean_app, survey_id, 
             client.delete(key)
         with app.app_context():
             db.engine.dispose()
+
+
+def test_unreachable_counters_never_give_a_parent_a_500(clean_app, survey_id, ctx, keep_limiter):
+    """With the counter store down (nothing listens on port 1), answers are still taken and
+    the error is logged, rather than a 500; the receipt still refuses a replay."""
+    down = "redis://127.0.0.1:1/0"
+    app = _second_app(clean_app, REDIS_URL=down, RATELIMIT_STORAGE_URI=down)
+    client = app.test_client()
+    form = answer_form(clean_app, survey_id, receipt="down")
+    assert client.post("/surveys/ssfr-test", data=form).status_code == 303
+    replay = app.test_client().post("/surveys/ssfr-test", data=form)
+    assert replay.status_code == 422
