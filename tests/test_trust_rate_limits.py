@@ -213,8 +213,11 @@ def test_unreachable_counters_never_give_a_parent_a_500(clean_app, survey_id, ct
     the error is logged, rather than a 500; the receipt still refuses a replay."""
     down = "redis://127.0.0.1:1/0"
     app = _second_app(clean_app, REDIS_URL=down, RATELIMIT_STORAGE_URI=down)
-    client = app.test_client()
-    form = answer_form(clean_app, survey_id, receipt="down")
-    assert client.post("/surveys/ssfr-test", data=form).status_code == 303
-    replay = app.test_client().post("/surveys/ssfr-test", data=form)
-    assert replay.status_code == 422
+    try:
+        form = answer_form(clean_app, survey_id, receipt="down")
+        assert app.test_client().post("/surveys/ssfr-test", data=form).status_code == 303
+        replay = app.test_client().post("/surveys/ssfr-test", data=form)
+        assert replay.status_code == 422
+    finally:
+        with app.app_context():
+            db.engine.dispose()  # its own pool: left open, a connection would warn later
