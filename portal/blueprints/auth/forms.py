@@ -3,10 +3,10 @@ go afterwards."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
+from portal.blueprints.auth.link_forms import new_password_fields
 from portal.forms import PortalForm, email_field
-from portal.services.passwords import ADVICE
 
 
 class SignInForm(PortalForm):
@@ -57,17 +57,4 @@ class PasswordChangeForm(PortalForm):
         validators=[DataRequired(message=_l("Enter your current password.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Enter a new password.")), Length(max=200)],
-        description=ADVICE,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[
-            DataRequired(message=_l("Type the new password again.")),
-            EqualTo("new_password", message=_l("The two new passwords are not the same.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password, confirm = new_password_fields("new_password")

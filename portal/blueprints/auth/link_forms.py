@@ -8,9 +8,9 @@ from portal.forms import PortalForm, email_field
 from portal.services.passwords import ADVICE
 
 
-class NewPasswordForm(PortalForm):
-    """A password chosen from a one-time link (invitation, reset, first run)."""
-
+def new_password_fields(name: str):
+    """A new password and the same again, checked to match: `name` is the first field's name
+    (the change-password form calls it `new_password`, the link forms `password`)."""
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(message=_l("Enter a new password.")), Length(max=200)],
@@ -21,10 +21,17 @@ class NewPasswordForm(PortalForm):
         _l("New password again"),
         validators=[
             DataRequired(message=_l("Type the new password again.")),
-            EqualTo("password", message=_l("The two new passwords are not the same.")),
+            EqualTo(name, message=_l("The two new passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
+    return password, confirm
+
+
+class NewPasswordForm(PortalForm):
+    """A password chosen from a one-time link (invitation, reset, first run)."""
+
+    password, confirm = new_password_fields("password")
 
 
 class ForgotForm(PortalForm):
