@@ -4,6 +4,7 @@
 from portal.models import (  # noqa: F401
     district_imports,
     rate_limits,
+    staffing,
     survey_guard,
     year_rollover,
 )
@@ -65,6 +66,7 @@ from portal.models.readiness import (
     ReadinessAssessment,
     RoundtableNote,
 )
+from portal.models.staffing import BaseProgramRule, SalaryRate, StaffRole
 from portal.models.surveys import (
     PaperSheetUse,
     Survey,
@@ -79,6 +81,9 @@ from portal.models.two_factor import RecoveryCode, TwoFactorSecret  # noqa: F401
 
 __all__ = [
     "AgendaItem",
+    "BaseProgramRule",
+    "SalaryRate",
+    "StaffRole",
     "AuditEntry",
     "Committee",
     "CommitteeMember",

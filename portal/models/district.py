@@ -73,6 +73,11 @@ class District(TimestampMixin, TranslatableMixin, db.Model):
     # signing in whatever happens (None: the configured SESSION_IDLE_MINUTES, SESSION_MAX_HOURS).
     session_idle_minutes: Mapped[int | None] = mapped_column(Integer)
     session_max_hours: Mapped[int | None] = mapped_column(Integer)
+    # How schools' positions are priced: "average" (the district's salary table per role and
+    # year) or "actual" (each position's own cost). A models.staffing.PositionCosting.
+    position_costing: Mapped[str] = mapped_column(
+        String(16), default="average", server_default="average"
+    )
     required_locales: Mapped[list] = mapped_column(
         JSON, default=lambda: ["en", "es"], server_default='["en", "es"]'
     )

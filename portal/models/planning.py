@@ -33,6 +33,7 @@ from portal.models.base import (
     UTCDateTime,
 )
 from portal.models.committees import MotionStatus, MotionSubject
+from portal.models.staffing import Recurrence
 
 
 class PlanStatus(StrEnum):
@@ -367,16 +368,26 @@ class InvestmentCategory(TranslatableMixin, db.Model):
 
 
 class Investment(TranslatableMixin, db.Model):
-    """Something the plan spends money on, with its priority: 1 is funded first."""
+    """Something the plan spends money on, with its priority: 1 is funded first. A position
+    (staff_role_id set) is people: `fte` hundredths of a full-time person in that role, costing
+    the district's average for the role and year or its actual cost (District.position_costing;
+    services/positions.py prices it). An investment without a goal is the base program: the
+    core staffing and running costs every school needs. Every dollar serves a goal or the base
+    program; what no investment uses is shown as unassigned."""
 
     __table_args__ = (
         CheckConstraint("cost_cents >= 0", name="cost_not_negative"),
         CheckConstraint("priority >= 1", name="priority_positive"),
+        CheckConstraint(
+            "(staff_role_id IS NULL AND fte IS NULL) OR (staff_role_id IS NOT NULL AND fte > 0)",
+            name="position_has_fte",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("school_plan.id", ondelete="CASCADE"))
-    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    # None: the base program (no goal of the plan's own).
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
     strategy_id: Mapped[int | None] = mapped_column(ForeignKey("strategy.id", ondelete="SET NULL"))
     category_id: Mapped[int | None] = mapped_column(
         ForeignKey("investment_category.id", ondelete="SET NULL")
@@ -384,11 +395,41 @@ class Investment(TranslatableMixin, db.Model):
     description: Mapped[dict] = mapped_column(TranslatedText, default=dict)
     cost_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     priority: Mapped[int] = mapped_column(Integer, default=1)
+    recurrence: Mapped[str] = mapped_column(
+        String(16), default=Recurrence.ONGOING.value, server_default=Recurrence.ONGOING.value
+    )
+    staff_role_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_role.id", ondelete="RESTRICT")
+    )
+    fte: Mapped[int | None] = mapped_column(Integer)  # hundredths of a full-time person
+    # The stream a position (or any investment) is paid from; the budget matrix can split it.
+    funding_stream_id: Mapped[int | None] = mapped_column(
+        ForeignKey("funding_stream.id", ondelete="SET NULL")
+    )
 
     plan: Mapped[SchoolPlan] = relationship(back_populates="investments")
     goal = relationship("Goal")
     strategy = relationship("Strategy")
     category = relationship("InvestmentCategory")
+    staff_role = relationship("StaffRole")
+    funding_stream = relationship("FundingStream")
+
+    @property
+    def is_position(self) -> bool:
+        return self.staff_role_id is not None
+
+    @property
+    def is_base_program(self) -> bool:
+        return self.goal_id is None
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.recurrence == Recurrence.ONGOING
+
+    @property
+    def recurrence_label(self):
+        return Recurrence(self.recurrence).label
+
     budget_lines: Mapped[list["BudgetLine"]] = relationship(
         back_populates="investment", cascade="all, delete-orphan"
     )

@@ -168,3 +168,74 @@ def check_matrix(
                 )
             )
     return MatrixTotals(dict(per_stream), dict(per_investment), sum(per_stream.values()), flags)
+
+
+# -- People: FTE arithmetic and the base program (pure) ---------------------------------------
+
+FULL_TIME = 100  # FTE in hundredths (models.staffing.FTE_ONE)
+
+
+def fte_cost(full_time_cents: int, fte: int) -> int:
+    """What `fte` hundredths of a full-time person cost when one full-time person costs
+    `full_time_cents`, rounded half up to the cent: integer arithmetic, no float."""
+    if full_time_cents < 0 or fte < 0:
+        raise ValueError("cost and FTE are never negative")
+    return (full_time_cents * fte * 2 + FULL_TIME) // (2 * FULL_TIME)
+
+
+def required_fte(minimum_fte: int, students_per_fte: int | None, pupils: int) -> int:
+    """The FTE (hundredths) a base-program rule asks of a school with `pupils` students: at
+    least `minimum_fte`, and one full-time person per `students_per_fte` students, rounded up
+    to the next hundredth (441 students at 1 per 24 need 18.38)."""
+    needed = minimum_fte
+    if students_per_fte:
+        needed = max(needed, -(-pupils * FULL_TIME // students_per_fte))
+    return needed
+
+
+@dataclass(frozen=True)
+class BaseRequirement:
+    """A base-program rule as the check sees it."""
+
+    rule_id: int
+    role_id: int
+    minimum_fte: int
+    students_per_fte: int | None = None
+
+
+@dataclass(frozen=True)
+class BaseFinding:
+    """One rule checked against a budget: what it asks, what the budget has and funds."""
+
+    requirement: BaseRequirement
+    required_fte: int
+    budgeted_fte: int  # every position in the role, funded or not
+    funded_fte: int  # only those the budget pays for in full
+
+    @property
+    def met(self) -> bool:
+        return self.funded_fte >= self.required_fte
+
+    @property
+    def short_fte(self) -> int:
+        return max(self.required_fte - self.funded_fte, 0)
+
+
+def check_base_program(
+    requirements: list[BaseRequirement],
+    pupils: int,
+    budgeted_fte: dict[int, int],
+    funded_fte: dict[int, int],
+) -> list[BaseFinding]:
+    """Each rule against the FTE the budget has per role (`budgeted_fte`) and pays for in full
+    (`funded_fte`). A position counts for its role whether it serves a goal or the base program:
+    a reading teacher hired for goal 1 still teaches."""
+    return [
+        BaseFinding(
+            r,
+            required_fte(r.minimum_fte, r.students_per_fte, pupils),
+            budgeted_fte.get(r.role_id, 0),
+            funded_fte.get(r.role_id, 0),
+        )
+        for r in requirements
+    ]

@@ -22,6 +22,7 @@ from portal.models import (
     Strategy,
 )
 from portal.models.allocation import StreamKind
+from portal.models.staffing import RoleGroup
 from portal.services.budget_rules import (
     Basis,
     Candidate,
@@ -76,7 +77,8 @@ def matrix_for(plan: SchoolPlan, sources) -> tuple[list[MatrixStream], MatrixTot
 
 
 def load_plan(school_id: int, year_id: int) -> SchoolPlan | None:
-    """A plan with its goals, strategies, actions, investments and budget lines: five queries."""
+    """A plan with its goals, strategies, actions, investments (with their category and staff
+    role) and budget lines: seven queries."""
     return db.session.scalars(
         select(SchoolPlan)
         .where(SchoolPlan.school_id == school_id, SchoolPlan.school_year_id == year_id)
@@ -87,6 +89,7 @@ def load_plan(school_id: int, year_id: int) -> SchoolPlan | None:
             selectinload(SchoolPlan.goals).selectinload(Goal.district_goal),
             selectinload(SchoolPlan.investments).selectinload(Investment.budget_lines),
             selectinload(SchoolPlan.investments).selectinload(Investment.category),
+            selectinload(SchoolPlan.investments).selectinload(Investment.staff_role),
         )
     ).first()
 
@@ -160,8 +163,9 @@ def ranked_investments(plan: SchoolPlan) -> list[Investment]:
     return sorted(plan.investments, key=lambda i: (i.priority, i.id))
 
 
-def investments_by_goal(ranked: list[Investment]) -> dict[int, list[Investment]]:
-    """Investments grouped under their goal, keeping the priority order."""
+def investments_by_goal(ranked: list[Investment]) -> dict[int | None, list[Investment]]:
+    """Investments grouped under their goal (None: the base program), keeping the priority
+    order."""
     grouped: dict[int, list[Investment]] = {}
     for investment in ranked:
         grouped.setdefault(investment.goal_id, []).append(investment)
@@ -208,9 +212,21 @@ class InvestmentTotals:
 
 @dataclass(frozen=True)
 class GoalTotals:
-    goal: Goal
-    number: int  # "Goal 1", counted from 1 in the plan's order
+    """One goal's investments, or the base program's (goal None, number 0): the core staffing
+    and running costs every school needs, which serve no single goal."""
+
+    goal: Goal | None
+    number: int  # "Goal 1", counted from 1 in the plan's order; 0 for the base program
     investments: list[InvestmentTotals]  # in priority order
+
+    @property
+    def is_base_program(self) -> bool:
+        return self.goal is None
+
+    @property
+    def key(self) -> str:
+        """A stable name for the group in markup and tests: "goal-12" or "base"."""
+        return "base" if self.goal is None else f"goal-{self.goal.id}"
 
     @property
     def cost_cents(self) -> int:
@@ -228,6 +244,65 @@ class GoalTotals:
     def unfunded(self) -> list[InvestmentTotals]:
         return [i for i in self.investments if i.status != Funding.FUNDED]
 
+    @property
+    def people_cents(self) -> int:
+        """What the group's positions cost."""
+        return sum(i.cost_cents for i in self.investments if i.investment.is_position)
+
+    @property
+    def fte(self) -> int:
+        return sum(i.investment.fte for i in self.investments if i.investment.is_position)
+
+
+@dataclass(frozen=True)
+class RoleTotals:
+    """The positions of one staff role across the budget (a drill-down row under "people")."""
+
+    role: object  # models.StaffRole
+    positions: list[InvestmentTotals]
+
+    @property
+    def fte(self) -> int:
+        """Hundredths of a full-time person."""
+        return sum(p.investment.fte for p in self.positions)
+
+    @property
+    def funded_fte(self) -> int:
+        return sum(p.investment.fte for p in self.positions if p.status == Funding.FUNDED)
+
+    @property
+    def cost_cents(self) -> int:
+        return sum(p.cost_cents for p in self.positions)
+
+    @property
+    def funded_cents(self) -> int:
+        return sum(p.funded_cents for p in self.positions)
+
+
+@dataclass(frozen=True)
+class PeopleGroupTotals:
+    """The positions of one models.staffing.RoleGroup ("Teachers", "Aides"), for the picture
+    at the top of the budget page; `roles` is its drill-down."""
+
+    group: str
+    roles: list[RoleTotals]
+
+    @property
+    def label(self):
+        return RoleGroup(self.group).label
+
+    @property
+    def fte(self) -> int:
+        return sum(r.fte for r in self.roles)
+
+    @property
+    def cost_cents(self) -> int:
+        return sum(r.cost_cents for r in self.roles)
+
+    @property
+    def funded_cents(self) -> int:
+        return sum(r.funded_cents for r in self.roles)
+
 
 @dataclass(frozen=True)
 class BudgetTotals:
@@ -240,6 +315,7 @@ class BudgetTotals:
     or None (no money known yet: only costs)."""
 
     goals: list[GoalTotals]
+    base: GoalTotals  # the base program (its investments may be empty)
     ranked: list[Investment]
     money: object  # funding.SchoolFunding | None
     available_cents: int | None
@@ -250,20 +326,78 @@ class BudgetTotals:
     basis: Basis | None
 
     @property
+    def groups(self) -> list[GoalTotals]:
+        """The base program (when it has anything) and then every goal: the rows that add up to
+        the budget's totals, in the order every page prints them."""
+        return ([self.base] if self.base.investments else []) + self.goals
+
+    @property
+    def items(self) -> list[InvestmentTotals]:
+        return [i for g in self.groups for i in g.investments]
+
+    @property
     def cost_cents(self) -> int:
-        return sum(g.cost_cents for g in self.goals)
+        return sum(g.cost_cents for g in self.groups)
 
     @property
     def funded_cents(self) -> int:
-        return sum(g.funded_cents for g in self.goals)
+        return sum(g.funded_cents for g in self.groups)
 
     @property
     def unfunded_cents(self) -> int:
-        return sum(g.unfunded_cents for g in self.goals)
+        return sum(g.unfunded_cents for g in self.groups)
 
     @property
     def excess_cents(self) -> int:
-        return sum(i.excess_cents for g in self.goals for i in g.investments)
+        return sum(i.excess_cents for i in self.items)
+
+    # -- People and everything else: the whole allocation, split the way a parent asks -------
+
+    @property
+    def positions(self) -> list[InvestmentTotals]:
+        return [i for i in self.items if i.investment.is_position]
+
+    @property
+    def people_cents(self) -> int:
+        """What the budget pays for people (funded cost of every position)."""
+        return sum(i.funded_cents for i in self.positions)
+
+    @property
+    def other_cents(self) -> int:
+        """What the budget pays for everything that is not a position."""
+        return self.funded_cents - self.people_cents
+
+    @property
+    def fte(self) -> int:
+        """Hundredths of full-time people the budget pays for in full."""
+        return sum(i.investment.fte for i in self.positions if i.status == Funding.FUNDED)
+
+    @property
+    def roles(self) -> list[RoleTotals]:
+        """Every staff role with positions, in the district's order of roles."""
+        by_role: dict[int, list[InvestmentTotals]] = {}
+        for item in self.positions:
+            by_role.setdefault(item.investment.staff_role_id, []).append(item)
+        found = [RoleTotals(items[0].investment.staff_role, items) for items in by_role.values()]
+        return sorted(found, key=lambda r: (r.role.position, r.role.id))
+
+    @property
+    def people_groups(self) -> list[PeopleGroupTotals]:
+        """The roles gathered into the groups a parent recognises, in RoleGroup's order."""
+        grouped: dict[str, list[RoleTotals]] = {}
+        for role in self.roles:
+            grouped.setdefault(role.role.group, []).append(role)
+        return [PeopleGroupTotals(g.value, grouped[g.value]) for g in RoleGroup if g in grouped]
+
+    @property
+    def ongoing_cents(self) -> int:
+        """What next year already owes: the funded cost of everything marked ongoing."""
+        return sum(i.funded_cents for i in self.items if i.investment.is_ongoing)
+
+    @property
+    def one_time_cents(self) -> int:
+        """Funded money spent once (start-up costs), not to be mistaken for what recurs."""
+        return self.funded_cents - self.ongoing_cents
 
     @property
     def assigned_cents(self) -> int:
@@ -272,18 +406,19 @@ class BudgetTotals:
 
     @property
     def left_cents(self) -> int | None:
-        """What the school has that no investment uses yet."""
+        """What the school has that no investment uses yet: the unassigned part of the whole
+        allocation (available = base program + goals' funded money + this)."""
         if self.available_cents is None or self.basis is None:
             return None
         return self.available_cents - self.funded_cents
 
     @property
     def unfunded(self) -> list[InvestmentTotals]:
-        return [i for g in self.goals for i in g.unfunded]
+        return [i for g in self.groups for i in g.unfunded]
 
     @property
     def by_investment(self) -> dict[int, InvestmentTotals]:
-        return {i.investment.id: i for g in self.goals for i in g.investments}
+        return {i.investment.id: i for i in self.items}
 
     def for_goal(self, goal_id: int) -> GoalTotals | None:
         return next((g for g in self.goals if g.goal.id == goal_id), None)
@@ -321,7 +456,8 @@ def budget_totals(plan: SchoolPlan, money=None, change_percent: int = 0) -> Budg
         GoalTotals(goal, number, [per_investment[i.id] for i in grouped.get(goal.id, [])])
         for number, goal in enumerate(plan.goals, start=1)
     ]
-    return BudgetTotals(goals, ranked, money, available, line, streams, matrix, cells, basis)
+    base = GoalTotals(None, 0, [per_investment[i.id] for i in grouped.get(None, [])])
+    return BudgetTotals(goals, base, ranked, money, available, line, streams, matrix, cells, basis)
 
 
 def set_budget_line(investment: Investment, stream_id: int, cents: int) -> None:
