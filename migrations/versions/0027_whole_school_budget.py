@@ -131,7 +131,22 @@ def upgrade():
         )
 
 
+    # The finance system's files: salary averages per role and year, and school positions.
+    with op.batch_alter_table("district_import") as batch_op:
+        batch_op.drop_constraint(op.f("ck_district_import_import_kind_known"), type_="check")
+        batch_op.create_check_constraint(
+            "import_kind_known",
+            "kind in ('schools', 'staff', 'rosters', 'salaries', 'positions')",
+        )
+
+
 def downgrade():
+    op.execute("DELETE FROM district_import WHERE kind IN ('salaries', 'positions')")
+    with op.batch_alter_table("district_import") as batch_op:
+        batch_op.drop_constraint(op.f("ck_district_import_import_kind_known"), type_="check")
+        batch_op.create_check_constraint(
+            "import_kind_known", "kind in ('schools', 'staff', 'rosters')"
+        )
     with op.batch_alter_table("investment", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_investment_position_has_fte"), type_="check")
         batch_op.drop_constraint(

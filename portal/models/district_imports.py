@@ -11,11 +11,15 @@ from portal.models.base import IllegalMove, TimestampMixin
 
 
 class DistrictImport(TimestampMixin, db.Model):
-    """An uploaded file of one kind (schools, staff or rosters), staged after its preview.
+    """An uploaded file of one kind (schools, staff, rosters, salary averages or positions),
+    staged after its preview.
     `rows` holds the checked rows until they are applied, then only the counts remain."""
 
     __table_args__ = (
-        CheckConstraint("kind in ('schools', 'staff', 'rosters')", name="import_kind_known"),
+        CheckConstraint(
+            "kind in ('schools', 'staff', 'rosters', 'salaries', 'positions')",
+            name="import_kind_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
