@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("allocation", __name__)
 
-from portal.blueprints.allocation import manage, prior, routes  # noqa: E402, F401
+from portal.blueprints.allocation import (  # noqa: E402, F401
+    budget_export,
+    manage,
+    people,
+    prior,
+    routes,
+)

@@ -14,4 +14,10 @@ def _signed_in_staff_only():
     return None
 
 
-from portal.blueprints.manage import audit, imports, routes, years  # noqa: E402, F401
+from portal.blueprints.manage import (  # noqa: E402, F401
+    audit,
+    imports,
+    routes,
+    staffing,
+    years,
+)

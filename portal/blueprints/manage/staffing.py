@@ -1,0 +1,1 @@
+"""Placeholder: filled in by the whole-school budget work (issue 16)."""
