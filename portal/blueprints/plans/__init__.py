@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("plans", __name__)
 
-from portal.blueprints.plans import district, editor, review, routes  # noqa: E402, F401
+from portal.blueprints.plans import compare, district, editor, review, routes  # noqa: E402, F401

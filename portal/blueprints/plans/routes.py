@@ -1,19 +1,15 @@
-"""Public pages: a school's plan (and its PDF), comparing schools, the glossary."""
+"""Public pages: a school's plan (and its PDF) and the glossary. Comparing schools is compare.py."""
 
 from flask import abort, g, render_template, request
-from sqlalchemy import select
 
 from portal.blueprints.plans import bp
 from portal.blueprints.school_access import school_or_404
-from portal.extensions import db
 from portal.models import School
 from portal.permissions import cacheable
 from portal.responses import pdf_download, public_pdf_limit
 from portal.services import funding, plan_versions, plan_years, plans
 from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
-
-MAX_COMPARED = 3
 
 
 def asked_year(school: School):
@@ -120,29 +116,6 @@ def school_plan_pdf(slug: str):
     # A past year's file says its year; this year's keeps its name.
     suffix = f"-{context['year'].label}" if context["year_arg"] else ""
     return pdf_download("plans/plan_pdf.html", f"{school.slug}-plan{suffix}.pdf", **context)
-
-
-@bp.get("/schools/compare")
-@cacheable
-def compare():
-    """Two or three schools side by side: goals, money per student, spending by goal."""
-    wanted = [s for s in (request.args.get("schools") or "").split(",") if s][:MAX_COMPARED]
-    wanted += request.args.getlist("school")[: MAX_COMPARED - len(wanted)]
-    all_schools = list(
-        db.session.scalars(
-            select(School).where(School.district_id == g.district.id).order_by(School.name)
-        )
-    )
-    by_slug = {school.slug: school for school in all_schools}
-    chosen = [by_slug[slug] for slug in dict.fromkeys(wanted) if slug in by_slug]
-    columns = []
-    if len(chosen) >= 2:
-        year = current_year(g.district.id)
-        run = funding.published_run(g.district.id, year.id) if year else None
-        columns = [plan_context(school, run) for school in chosen]
-    return render_template(
-        "plans/compare.html", schools=all_schools, chosen=chosen, columns=columns
-    )
 
 
 @bp.get("/glossary")
