@@ -98,6 +98,24 @@ def number(value, pattern: str | None = None) -> str:
     return babel_format_decimal(value, pattern, locale=_reader_number_locale())
 
 
+def fte(hundredths: int | None) -> str:
+    """Full-time equivalents stored in hundredths, in the district's regional style: 50 ->
+    "0.5", 1838 -> "18.38", 200 -> "2" (no float on the way)."""
+    if hundredths is None:
+        return ""
+    return number(Decimal(hundredths) / 100, "#,##0.##")
+
+
+def parse_fte(text: str) -> int | None:
+    """What a person typed as FTE ("0.5", "1", "18.25", "0,5") in hundredths, or None when it is
+    not a number with at most two decimals. Range checks are the caller's."""
+    cleaned = (text or "").strip().replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "").isdigit():
+        return None
+    value = Decimal(cleaned) * 100
+    return int(value) if value == value.to_integral_value() else None
+
+
 def day(value) -> str:
     """A date (or a UTC time, shown in the district's time zone) in full: "Thursday, December 3,
     2026" in the reader's language."""

@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
     # "خطة 2026-27: César Chávez Elementary" would otherwise come apart around the Latin name.
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
     app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["fte"] = formatting.fte
     app.jinja_env.filters["percent"] = formatting.percent
     app.jinja_env.filters["day"] = formatting.day
     app.jinja_env.filters["short_day"] = formatting.short_day
