@@ -49,6 +49,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     from portal.blueprints.committees import bp as committees_bp
     from portal.blueprints.feedback import bp as feedback_bp
     from portal.blueprints.manage import bp as manage_bp
+    from portal.blueprints.notices import bp as notices_bp
     from portal.blueprints.plans import bp as plans_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.readiness import bp as readiness_bp
@@ -65,12 +66,17 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.register_blueprint(bulletins_bp)
     app.register_blueprint(committees_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(notices_bp)
 
     errors.init_app(app)
     cli.init_app(app)
     from portal import cli_jobs  # flask work: documents made in the background
 
     cli_jobs.init_app(app)
+    from portal import cli_notices  # flask send-reminders, send-digests
+
+    if hasattr(cli_notices, "init_app"):
+        cli_notices.init_app(app)
     _init_audit(app)
     return app
 

@@ -1,0 +1,7 @@
+"""Following schools and hearing when something needs you: follows, notices, reminders."""
+
+from flask import Blueprint
+
+bp = Blueprint("notices", __name__)
+
+from portal.blueprints.notices import routes  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Placeholder: filled in by the notifications work (issue 17)."""
