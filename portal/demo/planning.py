@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from portal.demo.content.calendar import DISTRICT_EVENTS, PHASES, REQUIREMENTS, SCHOOL_EVENTS
 from portal.demo.content.planning import CATEGORIES, DISTRICT_GOALS, GLOSSARY, NEEDS, PROGRESS, T
 from portal.demo.content.plans import PLANS
+from portal.demo.staffing import budget_school, copy_positions, load_staffing_demo
 from portal.extensions import db
 from portal.models import (
     CalendarEvent,
@@ -203,17 +204,26 @@ def load_planning_demo(district) -> None:
             db.session.delete(event)
     db.session.flush()
 
-    # Plans and budgets.
+    # Plans and whole-school budgets: the plan's goals and investments, then the people and
+    # start-up costs that budget nearly all of the published allocation (demo/staffing.py).
+    roles = load_staffing_demo(district, categories)
+    run = funding.published_run(district.id, year.id)
     previous = _year(district.id, "2025-26")
     for slug, (status, plan_goals) in PLANS.items():
         school = schools.get(slug)
         if school is None:
             continue
-        _load_plan(school, year, status, plan_goals, goals, categories, stream_keys)
+        plan = _load_plan(school, year, status, plan_goals, goals, categories, stream_keys)
+        money = funding.school_funding(run, school.id)
+        if money is not None:
+            db.session.flush()
+            budget_school(plan, school, year, money, roles, categories, stream_keys)
         # Last year's plan was shared too; its site council approved it in the spring
         # (portal/demo/committees.py holds that meeting and its vote).
         if slug in PROGRESS and previous is not None:
-            _load_plan(school, previous, "shared", plan_goals, goals, categories, {})
+            past = _load_plan(school, previous, "shared", plan_goals, goals, categories, {})
+            db.session.flush()
+            copy_positions(plan, past, previous)
     db.session.flush()
     for slug, series in PROGRESS.items():
         for n, points in enumerate(series):
