@@ -44,9 +44,18 @@ def init_app(app: Flask) -> None:
         click.echo(f"Published {count} scheduled bulletins.")
 
     @app.cli.command("send-outbox")
-    def send_outbox_command():
-        """Send queued e-mail over SMTP; failures stay queued for the next run."""
-        from portal.services.mail import send_outbox
+    @click.option("--limit", default=10000, show_default=True, help="Most messages this run.")
+    @click.option("--batch", default=None, type=int, help="Messages per claim and connection.")
+    def send_outbox_command(limit, batch):
+        """Send queued e-mail over SMTP; failures stay queued for the next run, until they have
+        failed OUTBOX_MAX_ATTEMPTS times. Several may run at once; each sends different rows."""
+        from portal.services.mail import outbox_counts, send_outbox
 
-        sent, failed = send_outbox()
+        sent, failed = send_outbox(limit=limit, batch_size=batch)
+        counts = outbox_counts()
         click.echo(f"Sent {sent}; {failed} failed and stay queued.")
+        click.echo(
+            f"Outbox: {counts['queued']} queued, {counts['sending']} being sent, "
+            f"{counts['failed']} given up (failed {app.config.get('OUTBOX_MAX_ATTEMPTS', 8)} "
+            "times; see last_error)."
+        )

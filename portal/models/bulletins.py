@@ -223,11 +223,17 @@ class Subscriber(TimestampMixin, db.Model):
 
 
 class OutboxMessage(TimestampMixin, db.Model):
-    """An e-mail waiting to go out. `dedupe_key` is unique, so a message is queued once; the
-    sender claims a row before sending, so it is sent once."""
+    """An e-mail waiting to go out. `dedupe_key` is unique, so a message is queued once; a
+    sender claims rows in batches (status "sending", `claimed_at`) before sending, so each is
+    sent once. A claim older than the timeout is a crashed sender's and goes back to the queue;
+    a message that failed too often is "failed" and is not tried again.
+
+    `body_html`, when set, goes out as the second part of multipart/alternative; it is written
+    by our own templates with autoescape on, never by people. `attachments` is a list of small
+    text files, {"filename", "mimetype" ("text/..."), "text"}, e.g. a meeting's .ics."""
 
     __table_args__ = (
-        CheckConstraint("status in ('queued', 'sending', 'sent')", name="status_known"),
+        CheckConstraint("status in ('queued', 'sending', 'sent', 'failed')", name="status_known"),
         db.Index("ix_outbox_message_status", "status", "id"),
     )
 
@@ -236,10 +242,13 @@ class OutboxMessage(TimestampMixin, db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list | None] = mapped_column(JSON)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
