@@ -646,3 +646,169 @@ def test_with_many_funding_streams_the_budget_gets_a_landscape_page(client, plan
     assert len(columns) == 2 + 5
     squeezed = [re.sub(r"\s+", "", h) for h in headers]
     assert any("Fondodetutoría" in h for h in squeezed)
+
+
+# -- The whole-school budget: positions and the base program (issue 16) -------------------------
+
+# (role code, name, group, salary dollars, benefits dollars)
+ROLES = [
+    ("1100", "Principal", "administrator", 140_000, 42_000),
+    ("1200", "Teacher, grades K-5", "teacher", 88_000, 31_500),
+    ("2100", "Instructional aide", "aide", 36_000, 14_250),
+    ("3100", "Counselor", "counselor", 92_000, 30_500),
+]
+# (role code, FTE hundredths, goal index or None for the base program, stream key, recurrence)
+POSITIONS = [
+    ("1100", 100, None, "base", "ongoing"),
+    ("1200", 450, None, "base", "ongoing"),
+    ("1200", 50, 0, "title-i", "ongoing"),
+    ("2100", 200, 0, "supplemental", "ongoing"),
+    ("2100", 75, 1, None, "one_time"),  # no stream: not funded
+    ("3100", 100, None, "base", "ongoing"),
+]
+
+
+def add_positions(app, slug=SCHOOL, costing="average"):
+    """Real staff roles, the year's salary table and positions in `slug`'s plan (base program
+    and goals), priced by services.positions and paid through its stream line; plus a one-time
+    purchase in the base program."""
+    from portal.models import District, SalaryRate, StaffRole
+    from portal.services import positions
+
+    with app.app_context():
+        school = db.session.query(School).filter_by(slug=slug).one()
+        year = db.session.query(SchoolYear).filter_by(is_current=True).one()
+        district = db.session.get(District, school.district_id)
+        district.position_costing = costing
+        plan = db.session.query(SchoolPlan).filter_by(school_id=school.id).one()
+        streams = {
+            key: db.session.query(FundingStream).filter_by(school_year_id=year.id, position=n).one()
+            for n, key in enumerate(("base", "supplemental", "title-i"))
+        }
+        roles = {}
+        for n, (code, name, group, salary, benefits) in enumerate(ROLES):
+            roles[code] = StaffRole(
+                district_id=district.id, code=code, name={"en": name}, group=group, position=n
+            )
+            db.session.add(roles[code])
+            db.session.flush()
+            db.session.add(
+                SalaryRate(
+                    staff_role_id=roles[code].id,
+                    school_year_id=year.id,
+                    salary_cents=salary * 100,
+                    benefits_cents=benefits * 100,
+                )
+            )
+        db.session.flush()
+        rates = positions.salary_table(year.id)
+        goals = sorted(plan.goals, key=lambda g: g.position)
+        priority = len(plan.investments)
+        for code, fte, goal_index, stream, recurrence in POSITIONS:
+            priority += 1
+            cost = positions.average_cost(rates, roles[code].id, fte)
+            if costing == "actual":
+                cost += 1_234_56  # what the person actually costs, not the average
+            investment = Investment(
+                goal_id=None if goal_index is None else goals[goal_index].id,
+                staff_role_id=roles[code].id,
+                fte=fte,
+                cost_cents=cost,
+                priority=priority,
+                recurrence=recurrence,
+                funding_stream_id=streams[stream].id if stream else None,
+                description={},
+                source_locale="en",
+            )
+            plan.investments.append(investment)
+            db.session.flush()
+            positions.sync_stream_line(investment)
+        laptops = Investment(
+            goal_id=None,
+            description={"en": "Laptops for the office"},
+            cost_cents=6_500_00,
+            priority=priority + 1,
+            recurrence="one_time",
+            funding_stream_id=streams["base"].id,
+            source_locale="en",
+        )
+        plan.investments.append(laptops)
+        db.session.flush()
+        positions.sync_stream_line(laptops)
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def staffed(planned):
+    add_positions(planned)
+    return planned
+
+
+def whole_figures(html: str, where: str) -> dict:
+    """The whole allocation as one page prints it, checked: every printed sum adds up, the
+    base program is a row of the goal table, available = base + goals' funded + unassigned,
+    people + everything else = funded, in cents."""
+    m = assert_sums_add_up(html, where)
+    assert 'data-group="base"' in html, f"{where}: no base program row"
+    funded = cents(m.totals["funded"][0])
+    assert sum(cents(p) for p in m.parts["funded"]) == funded
+    assert cents(m.totals["people"][0]) + cents(m.totals["other"][0]) == funded, where
+    for people, other, row_funded in zip(
+        m.parts["people"], m.parts["other"], m.parts["funded"], strict=True
+    ):
+        assert cents(people) + cents(other) == cents(row_funded), where
+    available = cents(m.totals["allocation"][0])
+    groups_funded = sum(cents(p) for p in m.parts["funded"])
+    unassigned = available - groups_funded
+    assert [cents(p) for p in m.parts["allocation"]] == [funded, unassigned], where
+    return {
+        "m": m,
+        "available": available,
+        "funded": funded,
+        "people": cents(m.totals["people"][0]),
+        "other": cents(m.totals["other"][0]),
+        "groups": [cents(p) for p in m.parts["funded"]],
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_whole_allocation_reconciles_on_every_page(client, staffed, lang):
+    budget_html = client.get(f"/schools/{SCHOOL}/budget?lang={lang}").get_data(as_text=True)
+    budget = whole_figures(budget_html, f"budget {lang}")
+    m = budget["m"]
+    # The money the school has is the allocation the page reconciles.
+    assert budget["available"] == cents(m.totals["money"][0])
+    # The picture: people + everything else + not assigned yet = the whole allocation.
+    assert [cents(p) for p in m.parts["picture"]] == [
+        budget["people"],
+        budget["other"],
+        budget["available"] - budget["funded"],
+    ]
+    assert cents(m.totals["picture"][0]) == budget["available"]
+    assert cents(m.totals["people-groups"][0]) == budget["people"]
+    # In words: the base program and each goal, then what is not assigned, = the allocation.
+    words = [cents(p) for p in m.parts["words"]]
+    assert words == budget["groups"] + [budget["available"] - budget["funded"]]
+    assert cents(m.totals["words"][0]) == budget["available"]
+    assert cents(m.totals["recurs"][0]) == budget["funded"]
+    one_time = cents(m.parts["recurs"][1])
+    assert one_time == 6_500_00 + 0  # the laptops (the one-time aide is not funded)
+    if lang == "en":
+        assert "Base program" in visible(budget_html)
+    plan_html = client.get(f"/schools/{SCHOOL}/plan?lang={lang}").get_data(as_text=True)
+    plan = whole_figures(plan_html, f"plan {lang}")
+    assert plan["groups"] == budget["groups"] and plan["available"] == budget["available"]
+    # The plan's base program lists its investments, adding up to its cost.
+    assert "base" in marked(plan_html).totals
+    people_html = client.get(f"/schools/{SCHOOL}/budget/people?lang={lang}").get_data(as_text=True)
+    p = assert_sums_add_up(people_html, f"people {lang}")
+    assert cents(p.totals["people-funded"][0]) == budget["people"]
+    # The one-time aide is not funded: counted in what positions cost, not in what is paid.
+    assert cents(p.totals["people-cost"][0]) > budget["people"]
+    compare = client.get(
+        f"/schools/compare?schools={SCHOOL},oak-grove-elementary&lang={lang}"
+    ).get_data(as_text=True)
+    tables = re.findall(r"<table class=\"[^\"]*goal-money.*?</table>", compare, flags=re.S)
+    chavez = whole_figures(tables[0], f"compare {lang}")
+    assert chavez["groups"] == budget["groups"] and chavez["available"] == budget["available"]

@@ -51,9 +51,10 @@ def goal_bars(budget, rtl: bool | None = None) -> dict:
     ("Goal 1", its cost) is drawn above its bar: `start_x` and `end_x` are where it sits."""
     rtl = is_rtl() if rtl is None else rtl
     row, bar_height, top_pad = 46, 16, 4
-    top = max((g.cost_cents for g in budget.goals), default=0)
+    groups = budget.groups  # the base program (when it has anything), then every goal
+    top = max((g.cost_cents for g in groups), default=0)
     bars = []
-    for index, goal in enumerate(budget.goals):
+    for index, goal in enumerate(groups):
         y = top_pad + index * row
         funded = goal.funded_cents / top * BAR_WIDTH if top else 0
         unfunded = goal.unfunded_cents / top * BAR_WIDTH if top else 0
@@ -79,7 +80,56 @@ def goal_bars(budget, rtl: bool | None = None) -> dict:
         "bar_height": bar_height,
         "start_x": BAR_WIDTH if rtl else 0,
         "end_x": 0 if rtl else BAR_WIDTH,
-        "any_unfunded": any(g.unfunded_cents for g in budget.goals),
+        "any_unfunded": any(g.unfunded_cents for g in groups),
+    }
+
+
+# -- The whole allocation in one bar (the top of the budget page) -----------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str  # "people", "other", "unassigned" or "over"
+    cents: int
+    share: float  # of the whole allocation (or of what is funded, when that is more)
+    x: float
+    width: float
+
+
+def whole_bar(budget, rtl: bool | None = None) -> dict:
+    """The whole allocation as one bar of a services.plans.BudgetTotals: people, everything
+    else, and what is not assigned yet, end to end; when the funded investments use more than
+    the school has, the bar is what is funded and "over" marks the part past the allocation.
+    Widths come in SVG units of a BAR_WIDTH-wide drawing; in RTL the bar grows from the right."""
+    rtl = is_rtl() if rtl is None else rtl
+    available = budget.available_cents if budget.basis else None
+    funded = budget.funded_cents
+    whole = max(available or 0, funded)
+    parts = [("people", budget.people_cents), ("other", budget.other_cents)]
+    if available is not None and available > funded:
+        parts.append(("unassigned", available - funded))
+    segments, start = [], 0
+    for key, cents in parts:
+        width = cents / whole * BAR_WIDTH if whole else 0
+        x = BAR_WIDTH - start - width if rtl else start
+        segments.append(
+            Segment(key, cents, cents / whole if whole else 0, round(x, 1), round(width, 1))
+        )
+        start += width
+    over = None
+    if available is not None and funded > available:
+        width = (funded - available) / whole * BAR_WIDTH
+        x = 0 if rtl else BAR_WIDTH - width
+        over = Segment(
+            "over", funded - available, (funded - available) / whole, round(x, 1), round(width, 1)
+        )
+    return {
+        "segments": segments,
+        "drawn": [s for s in segments if s.width],
+        "over": over,
+        "whole_cents": whole,
+        "width": BAR_WIDTH,
+        "height": 28,
     }
 
 

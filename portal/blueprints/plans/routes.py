@@ -10,6 +10,7 @@ from portal.responses import pdf_download, public_pdf_limit
 from portal.services import funding, plan_versions, plan_years, plans
 from portal.services.feedback import visible_feedback
 from portal.services.school_year import current_year
+from portal.services.spending import money_context
 
 
 def asked_year(school: School):
@@ -48,11 +49,11 @@ def plan_context(school: School, run: "funding.PublishedRun | None" = None, year
     if plan is None:
         return context
     money = funding.school_funding(run or funding.published_run(g.district.id, year.id), school.id)
-    budget = plans.budget_totals(plan, money)
+    money_values = money_context(plan, money, g.district)
     context.update(
         money=money,
         sources=money.sources if money else [],
-        budget=budget,
+        **money_values,
         progress=plans.progress_charts(plan),
         needs_questions=plans.NEEDS_QUESTIONS,
         record=plan_versions.public_record(plan, money),
