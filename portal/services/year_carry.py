@@ -10,6 +10,7 @@ from portal.models import (
     Enrollment,
     EventRequirement,
     PriorAllocation,
+    SalaryRate,
 )
 from portal.models.allocation import ScenarioStatus
 from portal.services.funding import streams_for
@@ -97,3 +98,20 @@ def district_goals(district, old, new) -> None:
                 source_locale=goal.source_locale,
             )
         )
+
+
+def salary_table(old, new) -> int:
+    """The year's salary table (each role's average salary and benefits) as the new year's
+    starting point: a new row per role, the old year's left as it was. The base program's
+    rules are the district's, not a year's, so they need no copy. Returns how many rows."""
+    rates = list(db.session.scalars(select(SalaryRate).where(SalaryRate.school_year_id == old.id)))
+    for rate in rates:
+        db.session.add(
+            SalaryRate(
+                staff_role_id=rate.staff_role_id,
+                school_year_id=new.id,
+                salary_cents=rate.salary_cents,
+                benefits_cents=rate.benefits_cents,
+            )
+        )
+    return len(rates)

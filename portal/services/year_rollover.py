@@ -178,8 +178,9 @@ def open_next_year(district, actor, phases: dict, due_dates: dict[int, date | No
     """Open the year after the current one and make it current: the district template with
     the reviewed `phases` ({Phase: (starts, ends)}) and requirement `due_dates` ({id: date}),
     this year's adopted allocation as each school's "last year" figure, the funding streams,
-    need-group enrollment, adopted weights (as a draft) and district goals copied, and each
-    school's plan started from this year's (a draft; goals keep their history). Committees
+    need-group enrollment, adopted weights (as a draft), district goals and the salary table
+    copied, and each school's plan started from this year's (a draft; goals keep their
+    history). Committees
     keep their rosters. Rejected (nothing saved) when the year already exists or a date is
     missing. The caller commits."""
     plan = preview(district)
@@ -222,6 +223,7 @@ def open_next_year(district, actor, phases: dict, due_dates: dict[int, date | No
     carry.priors(new, plan.priors)
     carry.allocation_setup(district, old, new, plan.scenario)
     carry.district_goals(district, old, new)
+    rates = carry.salary_table(old, new)
     started = []
     for school in plan.schools:
         if school.id in plan.plans:
@@ -239,6 +241,7 @@ def open_next_year(district, actor, phases: dict, due_dates: dict[int, date | No
             "prior_allocations": len(plan.priors),
             "requirements": len(plan.requirements),
             "ended_terms": len(plan.ended_terms),
+            "salary_rates": rates,
         },
     )
     return new
@@ -250,6 +253,10 @@ def past_year_row(row) -> bool:
     year_id = getattr(row, "school_year_id", None)
     if year_id is None:
         return False
-    year = db.session.get(SchoolYear, year_id)
+    return past_year(db.session.get(SchoolYear, year_id))
+
+
+def past_year(year: SchoolYear | None) -> bool:
+    """Whether `year` started before the district's current one (its rows stay as they were)."""
     current = current_year(year.district_id) if year is not None else None
     return current is not None and year.starts_on < current.starts_on
