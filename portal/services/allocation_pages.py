@@ -10,10 +10,11 @@ from portal import formatting
 from portal.extensions import db
 from portal.models import AllocationScenario, FundingStream, InvestmentCategory, NeedGroup, School
 from portal.models.allocation import ScenarioStatus
-from portal.services import funding, plan_versions, plan_years
+from portal.services import equity, funding, plan_versions, plan_years
 from portal.services.allocation import ALL_STUDENTS, AllocationError, AllocationResult
 from portal.services.allocation_setup import LEVELS
 from portal.services.charts import scatter_chart
+from portal.services.equity_charts import decile_charts
 from portal.services.school_year import current_year
 from portal.services.spending import spending_context
 
@@ -62,7 +63,8 @@ def school_budget_context(school: School, district, year=None) -> dict:
 @dataclass(frozen=True)
 class DistrictPage:
     """/allocation: the published scenario's weights, what the district sends to schools and
-    holds centrally, and an equity chart per charted need group."""
+    holds centrally, an equity chart per charted need group, and the whole budget's equity
+    view (services/equity.py): deciles of poverty and staff per 100 students."""
 
     year: object
     scenario: object
@@ -72,6 +74,8 @@ class DistrictPage:
     charts: dict = field(default_factory=dict)
     what_if: bool = False
     levels: list[str] = field(default_factory=list)
+    equity_view: equity.EquityView | None = None
+    decile_charts: dict = field(default_factory=dict)
 
     def as_context(self) -> dict:
         """The fields as template values."""
@@ -91,6 +95,9 @@ def district_page(district) -> DistrictPage:
         s.id: s for s in db.session.scalars(select(School).where(School.district_id == district.id))
     }
     counts = {i.school_id: i.enrollment for i in funding.school_inputs(district.id, year.id)}
+    view = equity.equity_view(
+        district.id, year.id, money, schools, counts, has_poverty=equity.POVERTY in groups
+    )
     charts = {
         key: scatter_chart(equity_points(money, schools, counts, key), formatting.money, rtl=None)
         for key in EQUITY_GROUPS
@@ -105,6 +112,8 @@ def district_page(district) -> DistrictPage:
         charts=charts,
         what_if=run.scenario.status == ScenarioStatus.WHAT_IF,
         levels=[level for level in LEVELS if level in run.scenario.weights],
+        equity_view=view,
+        decile_charts=decile_charts(view),
     )
 
 
