@@ -1,1 +1,17 @@
-"""Placeholder: filled in by the notifications work (issue 17)."""
+"""`flask send-digests`: the weekly digest for followers who chose it (from cron, weekly;
+then `flask send-outbox` sends it)."""
+
+import click
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("send-digests")
+    def send_digests_command():
+        """Merge each follower's waiting notices into one message, queued in the outbox."""
+        from portal.extensions import db
+        from portal.services.digests import send_digests
+
+        count = send_digests()
+        db.session.commit()
+        click.echo(f"Queued {count} digests.")

@@ -43,6 +43,13 @@ from portal.models.committees import (
 from portal.models.district import District, School, SchoolLevel, SchoolYear
 from portal.models.documents import DocumentJob as DocumentJob
 from portal.models.feedback import Feedback
+from portal.models.notices import (  # noqa: F401
+    AnswerWatch,
+    Follow,
+    Notice,
+    NoticeDelivery,
+    NoticePreference,
+)
 from portal.models.plan_versions import PlanVersion
 from portal.models.planning import (
     BudgetLine,

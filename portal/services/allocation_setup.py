@@ -22,6 +22,7 @@ from portal.services import funding
 from portal.services.allocation import ALL_STUDENTS
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
+from portal.services.notices import announce
 
 # The school levels a scenario has weights for, in the order the matrix shows them.
 LEVELS = ("elementary", "middle", "high", "other")
@@ -218,6 +219,7 @@ def move_scenario(scenario: AllocationScenario, status: ScenarioStatus, actor) -
     """Adopt a scenario, publish it as "what you would receive", or take it back to draft
     (the model's transitions; IllegalMove when it already has that status)."""
     replaced = scenario.move_to(status)
+    announce("budget_published", scenario)  # adopted or what-if: published; draft: nothing
     record_audit(
         actor,
         f"scenario.{status.value}",

@@ -23,8 +23,8 @@ from portal.services.audit import record_audit
 from portal.services.bulletin_links import MAX_LINKS, parse_links
 from portal.services.bulletin_text import missing_required, record_revision, set_review, snapshot
 from portal.services.errors import Rejected
+from portal.services.notices import announce
 from portal.services.short_links import ensure_short_link
-from portal.services.subscriptions import queue_bulletin_emails
 
 # The longest text each translatable field takes, in characters.
 MAX_LENGTHS = {"title": 200, "summary": 500, "body": 20000, "sms": 480}
@@ -215,11 +215,11 @@ def change_status(
 
 def publish(bulletin: Bulletin, district: District, now: datetime, actor) -> None:
     """Put it online now: its short link is made if it has none, and the first time, every
-    confirmed subscriber it is for gets it by e-mail (queued in this transaction)."""
+    confirmed subscriber or follower it is for hears of it (queued in this transaction)."""
     first = bulletin.publish(now)
     ensure_short_link("bulletin", bulletin.id)
     if first:
-        queue_bulletin_emails(bulletin, district)
+        announce("bulletin_published", bulletin)  # followers, now or in their digest
     record_audit(actor, "bulletin.publish", "bulletin", bulletin.id, {"first": first})
 
 

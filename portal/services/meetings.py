@@ -17,6 +17,7 @@ from portal.services.audit import record_audit
 from portal.services.committee_record import posting_deadline, schedule_meeting
 from portal.services.errors import Rejected
 from portal.services.images import ImageRejected, process_image
+from portal.services.notices import announce
 
 TITLE_LENGTH, PLACE_LENGTH, ITEM_LENGTH, DOCUMENT_TITLE_LENGTH = 200, 300, 300, 200
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -88,6 +89,7 @@ def add_meeting(
         ]
     db.session.flush()
     schedule_meeting(meeting, district, agenda["phase"] if agenda else None)
+    announce("meeting_scheduled", meeting)  # followers of its school hear of it
     record_audit(
         actor, "meeting.added", "meeting", meeting.id, {"starts_at": meeting.starts_at.isoformat()}
     )
@@ -139,6 +141,7 @@ def post_agenda(meeting: Meeting, actor, at: datetime | None = None) -> bool:
     if meeting.agenda_posted_at is not None:
         return False
     meeting.post_agenda(at or utcnow())
+    announce("agenda_posted", meeting)
     record_audit(
         actor,
         "agenda.posted",

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.services import account_links
+from portal.services import account_links, follows
 from portal.services import retention_purge as purges
 
 
@@ -178,6 +178,76 @@ KINDS: tuple[Kind, ...] = (
         14,
         purges.unconfirmed_subscribers,
         tables=("subscriber",),
+    ),
+    Kind(
+        "followers",
+        _l("School followers"),
+        _l(
+            "Your e-mail address, language, the schools you follow (or the whole district) and "
+            "how often you want to hear: as it happens or once a week."
+        ),
+        _l("To tell you when something at those schools needs you."),
+        _l("No one on the site: only the program that sends the e-mail."),
+        lambda days: ngettext(
+            "Deleted as soon as you stop all messages. Following never confirmed is deleted "
+            "after %(num)d day.",
+            "Deleted as soon as you stop all messages. Following never confirmed is deleted "
+            "after %(num)d days.",
+            days or 0,
+        ),
+        "UNCONFIRMED_FOLLOWER_DAYS",
+        7,
+        follows.purge_unconfirmed,
+        tables=("follow",),
+    ),
+    Kind(
+        "notice_deliveries",
+        _l("Notices we sent"),
+        _l(
+            "Which notice (a meeting, a survey, a published plan...) went to which follower or "
+            "staff member, and when; a weekly digest's notices wait here until it is sent."
+        ),
+        _l("So no one is told the same thing twice."),
+        _l("No one on the site."),
+        lambda days: ngettext(
+            "Deleted %(num)d day after it was sent.",
+            "Deleted %(num)d days after it was sent.",
+            days or 0,
+        ),
+        "SENT_EMAIL_RETENTION_DAYS",
+        30,
+        follows.purge_sent_deliveries,
+        tables=("notice_delivery",),
+    ),
+    Kind(
+        "notice_preferences",
+        _l("Notice choices of staff and members"),
+        _l("Which notices a staff or committee member chose to get, and how often."),
+        _l("To send each person only what they asked for."),
+        _l("The person, in their workspace."),
+        lambda days: str(_l("Deleted with the account.")),
+        tables=("notice_preference",),
+    ),
+    Kind(
+        "answer_addresses",
+        _l('"Tell me when it\'s answered" addresses'),
+        _l(
+            "The e-mail address you gave with a comment to hear the answer, and its language. "
+            "Kept apart from the comment and never shown with it."
+        ),
+        _l("To send you the answer, once."),
+        _l("No one on the site: only the program that sends the e-mail."),
+        lambda days: ngettext(
+            "Deleted once the answer is sent, or %(num)d day after the comment if it is "
+            "never answered.",
+            "Deleted once the answer is sent, or %(num)d days after the comment if it is "
+            "never answered.",
+            days or 0,
+        ),
+        "ANSWER_ADDRESS_DAYS",
+        180,
+        follows.purge_answer_watches,
+        tables=("answer_watch",),
     ),
     Kind(
         "sent_email",
@@ -376,6 +446,7 @@ NOT_PERSONAL = frozenset(
         "minutes_version",
         "motion",
         "need_group",
+        "notice",
         "paper_sheet_use",
         "phase_window",
         "plan_action",

@@ -1,18 +1,21 @@
 """E-mail subscriptions to bulletins: signing up (confirmed by a signed link), confirming,
-unsubscribing, and queueing a published bulletin for every subscriber it is for, in their
-language. Messages go through the outbox (portal.services.mail) in the caller's transaction."""
+unsubscribing, and the bulletin's own message to one subscriber, in their language. A bulletin
+subscriber is a follower with no follow rows yet (portal/services/follows.py): a published
+bulletin reaches everyone who hears it through `notices.announce`, like every other notice.
+Messages go through the outbox (portal.services.mail) in the caller's transaction."""
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.links import public_url
 from portal.models import Bulletin, District, School, Subscriber
 from portal.models.base import utcnow
-from portal.services import mail
+from portal.models.notices import Notice, NoticeDelivery
+from portal.services import mail, notices
 from portal.services.bulletin_reading import bulletin_url, text
 
 
@@ -54,26 +57,27 @@ def unsubscribe(subscriber: Subscriber) -> None:
 
 
 def queue_bulletin_emails(bulletin: Bulletin, district: District) -> int:
-    """One message per confirmed subscriber who should get it, in their language. Returns how
-    many were queued (a subscriber who already has it is skipped)."""
-    school_ids = {school.id for school in bulletin.schools}
-    subscribers = db.session.scalars(
-        select(Subscriber).where(
-            Subscriber.district_id == bulletin.district_id, Subscriber.confirmed_at.is_not(None)
-        )
+    """Tell everyone who hears this bulletin (as it happens, or in their weekly digest).
+    Returns how many are told now or later; announcing it again tells no one twice."""
+    before = _deliveries(bulletin)
+    notices.announce("bulletin_published", bulletin)
+    return _deliveries(bulletin) - before
+
+
+def _deliveries(bulletin: Bulletin) -> int:
+    return db.session.scalar(
+        select(func.count(NoticeDelivery.id))
+        .join(Notice, Notice.id == NoticeDelivery.notice_id)
+        .where(Notice.key == f"bulletin:{bulletin.id}")
     )
-    count = 0
-    for subscriber in subscribers:
-        if school_ids and subscriber.school_id and subscriber.school_id not in school_ids:
-            continue
-        count += int(_queue_one(bulletin, district, subscriber))
-    return count
 
 
-def _queue_one(bulletin: Bulletin, district: District, subscriber: Subscriber) -> bool:
+def queue_bulletin_email(bulletin: Bulletin, district: District, subscriber: Subscriber) -> bool:
+    """The whole bulletin by e-mail to one subscriber, in their language, once."""
     unsubscribe_url = public_url(
         "bulletins.unsubscribe", token=mail.subscriber_token(subscriber, "unsubscribe")
     )
+    manage_url = public_url("notices.manage", token=mail.subscriber_token(subscriber, "manage"))
     locale = subscriber.locale
     with force_locale(locale):
         title, summary, content = (
@@ -89,6 +93,7 @@ def _queue_one(bulletin: Bulletin, district: District, subscriber: Subscriber) -
             body=content,
             url=bulletin_url(bulletin, locale),
             unsubscribe_url=unsubscribe_url,
+            manage_url=manage_url,
         )
     reader = LANGUAGES.get(locale, LANGUAGES["en"]).tag
     # The message's languages: the reader's (our words), then the text's if it is another.

@@ -15,6 +15,7 @@ from portal.models import School, Survey, SurveyAnswer, SurveyItem, SurveyRespon
 from portal.models.surveys import Channel, ItemKind
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
+from portal.services.notices import announce
 from portal.services.surveys import add_item, create_from_template
 
 
@@ -102,6 +103,9 @@ def save_settings(survey: Survey, actor, district, settings: SurveySettings) -> 
     survey.title, survey.intro = dict(settings.title), dict(settings.intro)
     survey.covers_all_schools = settings.covers_all_schools
     survey.schools = schools
+    if settings.results_public and not survey.results_public:
+        survey.results_public = True
+        announce("survey_results", survey)  # published surveys only (a draft tells no one)
     survey.results_public = settings.results_public
     survey.requires_access_code = settings.requires_access_code
     survey.baseline_id = settings.baseline_id
@@ -110,6 +114,7 @@ def save_settings(survey: Survey, actor, district, settings: SurveySettings) -> 
 def publish(survey: Survey, actor) -> None:
     """Publish a draft (SurveyStateError when it is not one, or has no question)."""
     survey.publish()
+    announce("survey_opened", survey)  # followers of the schools it covers hear of it
     record_audit(actor, "survey.published", "survey", survey.id)
 
 

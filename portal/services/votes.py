@@ -26,6 +26,7 @@ from portal.services.meetings import (
     seated_members,
     sniff_document,
 )
+from portal.services.notices import announce
 
 MOTION_LENGTH = 500
 MOTION_NEEDED = _l("Write the motion.")
@@ -148,6 +149,7 @@ def close_motion(
     )
     if outcome.passed and motion.approves_plan:
         _approve_plan(motion, district, actor)
+        announce("approval_recorded", motion)  # followers of the school hear of it
         plan_versions.freeze_passed(motion, district, at, actor)  # what was approved, frozen
 
 
