@@ -9,7 +9,7 @@ twice, with the same Message-ID, if the crash came between sending and recording
 import hashlib
 import smtplib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -145,17 +145,16 @@ def release_stale_claims() -> int:
     return result.rowcount
 
 
-def claim_batch(size: int) -> list[_Claimed]:
+def claim_batch(size: int, tried_before: datetime | None = None) -> list[_Claimed]:
     """Claim up to `size` queued rows for this sender, oldest first, in one statement, and
-    return what is needed to send them. Run it at the start of a transaction (SQLite then
-    takes its write lock at once instead of failing to upgrade a stale read)."""
+    return what is needed to send them; with `tried_before`, only rows not tried since then
+    (a run does not retry what failed in it). Runs at the start of a transaction, so SQLite
+    takes its write lock at once instead of failing to upgrade a stale read."""
     db.session.commit()
-    pick = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == "queued")
-        .order_by(OutboxMessage.id)
-        .limit(size)
-    )
+    untried = OutboxMessage.status == "queued"
+    if tried_before is not None:
+        untried &= OutboxMessage.claimed_at.is_(None) | (OutboxMessage.claimed_at < tried_before)
+    pick = select(OutboxMessage.id).where(untried).order_by(OutboxMessage.id).limit(size)
     if db.session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     rows = db.session.execute(
@@ -245,9 +244,9 @@ def _record(batch: list[_Claimed], errors: dict[int, str]) -> None:
             db.session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id, OutboxMessage.status == "sending")
+                # claimed_at stays: when it was last tried (this run does not take it again).
                 .values(
                     status="failed" if row.attempts >= max_attempts else "queued",
-                    claimed_at=None,
                     last_error=errors[row.id][:500],
                 )
                 .execution_options(synchronize_session=False)
@@ -261,9 +260,10 @@ def send_outbox(limit: int = 500, batch_size: int | None = None) -> tuple[int, i
     config = current_app.config
     size = batch_size or _setting("OUTBOX_BATCH_SIZE", 100)
     release_stale_claims()
+    started = utcnow()
     sent = failed = 0
     while sent + failed < limit:
-        batch = claim_batch(min(size, limit - sent - failed))
+        batch = claim_batch(min(size, limit - sent - failed), tried_before=started)
         if not batch:
             break
         errors = _deliver(batch, config)
