@@ -15,23 +15,34 @@ from sqlalchemy import inspect as inspect_model
 from portal.extensions import db
 from portal.models import (
     DistrictGoal,
+    FundingStream,
     Goal,
     GoalMeasurement,
     Investment,
     InvestmentCategory,
     PlanAction,
+    School,
     SchoolPlan,
     SchoolYear,
+    StaffRole,
     Strategy,
 )
 from portal.models.planning import ActionStatus, PlanStatus
-from portal.services import plans
+from portal.models.staffing import Recurrence
+from portal.services import plans, positions
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
 from portal.services.school_year import previous_year
 
 # The plan's rows by the name the editor's addresses use ("/plan/goal/12").
-ROWS = {"goal": Goal, "strategy": Strategy, "action": PlanAction, "investment": Investment}
+# A position is an investment with a staff role and an FTE.
+ROWS = {
+    "goal": Goal,
+    "strategy": Strategy,
+    "action": PlanAction,
+    "investment": Investment,
+    "position": Investment,
+}
 # A strategy is added to a goal, an action to a strategy.
 PARENTS = {"strategy": "goal", "action": "strategy"}
 # The columns that tie a row to its parent: set by where the copy goes, never copied.
@@ -46,11 +57,14 @@ def find_row(plan: SchoolPlan, kind: str, row_id):
         "strategy": strategies,
         "action": {a.id: a for s in strategies.values() for a in s.actions},
         "investment": {i.id: i for i in plan.investments},
+        "position": {i.id: i for i in plan.investments if i.is_position},
     }.get(kind, {})
     return rows.get(row_id)
 
 
 def _kind(row) -> str:
+    if isinstance(row, Investment) and row.is_position:
+        return "position"
     return next(kind for kind, model in ROWS.items() if isinstance(row, model))
 
 
@@ -93,8 +107,13 @@ def _copied(row, **changes):
 def copy_previous(school_id: int, year: SchoolYear) -> SchoolPlan | None:
     """This year's plan as a draft copy of last year's: the needs assessment and planning
     figure, goals (same lineage, so progress is one history; district goals are the year's, so
-    not carried), strategies, actions (not started, no date) and investments (without budget
-    lines, since the money is new). Last year's plan is left as it was. None if there is none."""
+    not carried), strategies, actions (not started, no date) and the **ongoing** investments
+    and positions only (one-time costs were spent last year). A position keeps its role, FTE
+    and base program, and is priced again at this year's average salary (its old cost when the
+    year has no rate yet, or under actual costing). Funding streams map to this year's stream
+    of the same place and name (services/year_carry.py copies them), else none; a carried item
+    paid from one stream gets its line there, and no other budget line, since the money is
+    new. Last year's plan is left as it was. None if there is none."""
     before = previous_year(year)
     old = plans.load_plan(school_id, before.id) if before else None
     if old is None:
@@ -121,16 +140,65 @@ def copy_previous(school_id: int, year: SchoolYear) -> SchoolPlan | None:
                     _copied(action, status=ActionStatus.NOT_STARTED.value, due_on=None)
                 )
     db.session.flush()
+    district = db.session.get(School, school_id).district
+    rates = {} if positions.costs_actual(district) else positions.salary_table(year.id)
+    streams = _stream_map(district.id, before.id, year.id)
     for investment in old.investments:
+        if not investment.is_ongoing:
+            continue
         strategy = strategies.get(investment.strategy_id)
-        plan.investments.append(
-            _copied(
-                investment,
-                goal_id=goals[investment.goal_id].id,
-                strategy_id=strategy.id if strategy else None,
-            )
+        cost = investment.cost_cents
+        if investment.is_position:
+            repriced = positions.average_cost(rates, investment.staff_role_id, investment.fte)
+            cost = cost if repriced is None else repriced
+        new = _copied(
+            investment,
+            goal_id=goals[investment.goal_id].id if investment.goal_id is not None else None,
+            strategy_id=strategy.id if strategy else None,
+            cost_cents=cost,
+            funding_stream_id=streams.get(investment.funding_stream_id),
         )
+        plan.investments.append(new)
+        positions.sync_stream_line(new)
     return plan
+
+
+def plan_streams(school, year_id: int, money) -> list[FundingStream]:
+    """The streams an item of the school's plan may be paid from: those of its published
+    allocation (funding.SchoolFunding), or before it is published, the year's streams the
+    school would receive (formula streams, and grants it is eligible for)."""
+    if money is not None:
+        return [source.stream for source in money.sources]
+    found = db.session.scalars(
+        select(FundingStream)
+        .where(
+            FundingStream.district_id == school.district_id,
+            FundingStream.school_year_id == year_id,
+        )
+        .order_by(FundingStream.position, FundingStream.id)
+    )
+    return [s for s in found if s.distribution != "grant" or school in s.eligible_schools]
+
+
+def _stream_map(district_id: int, old_year_id: int, new_year_id: int) -> dict[int, int]:
+    """{last year's stream id: this year's stream of the same position and name}."""
+    found = db.session.scalars(
+        select(FundingStream).where(
+            FundingStream.district_id == district_id,
+            FundingStream.school_year_id.in_((old_year_id, new_year_id)),
+        )
+    ).all()
+    new = {
+        (s.position, tuple(sorted((s.name or {}).items()))): s.id
+        for s in found
+        if s.school_year_id == new_year_id
+    }
+    return {
+        s.id: new[key]
+        for s in found
+        if s.school_year_id == old_year_id
+        and (key := (s.position, tuple(sorted((s.name or {}).items())))) in new
+    }
 
 
 # -- The plan as a whole -----------------------------------------------------------------------
@@ -184,21 +252,80 @@ def _check(plan: SchoolPlan, kind: str, values: dict) -> None:
             errors["district_goal_id"] = _("Choose a district goal from the list.")
     if kind == "action" and "status" in values and values["status"] not in set(ActionStatus):
         errors["status"] = _("Choose a status.")
-    if kind == "investment":
-        strategies = {s.id for goal in plan.goals for s in goal.strategies}
-        district_categories = select(InvestmentCategory.id).where(
-            InvestmentCategory.district_id == plan.school.district_id
-        )
-        if values.get("goal_id") not in {goal.id for goal in plan.goals}:
-            errors["goal_id"] = _("Choose the goal it serves.")
-        if values.get("strategy_id") is not None and values["strategy_id"] not in strategies:
-            errors["strategy_id"] = _("Choose a strategy of the plan, or none.")
-        if values.get("category_id") is not None and values["category_id"] not in set(
-            db.session.scalars(district_categories)
-        ):
-            errors["category_id"] = _("Choose a category from the district's list.")
+    if kind in ("investment", "position"):
+        errors.update(_spending_errors(plan, values))
+    if kind == "position":
+        errors.update(_position_errors(plan, values))
     if errors:
         raise Rejected(errors)
+
+
+def _spending_errors(plan: SchoolPlan, values: dict) -> dict:
+    """An investment's or position's goal is the plan's (or None: the base program, which has
+    no strategy), its strategy that goal's, its category and funding stream the district's
+    (the stream of the plan's year), and it is ongoing or one-time."""
+    errors = {}
+    goals = {goal.id: goal for goal in plan.goals}
+    goal_id, strategy_id = values.get("goal_id"), values.get("strategy_id")
+    if goal_id is not None and goal_id not in goals:
+        errors["goal_id"] = _("Choose the goal it serves, or the base program.")
+    elif strategy_id is not None and goal_id is None:
+        errors["strategy_id"] = _("The base program has no strategies: choose none.")
+    elif strategy_id is not None and strategy_id not in {s.id for s in goals[goal_id].strategies}:
+        errors["strategy_id"] = _("Choose a strategy of the goal it serves, or none.")
+    district_id = plan.school.district_id
+    if values.get("category_id") is not None and values["category_id"] not in set(
+        db.session.scalars(
+            select(InvestmentCategory.id).where(InvestmentCategory.district_id == district_id)
+        )
+    ):
+        errors["category_id"] = _("Choose a category from the district's list.")
+    if values.get("funding_stream_id") is not None and values["funding_stream_id"] not in set(
+        db.session.scalars(
+            select(FundingStream.id).where(
+                FundingStream.district_id == district_id,
+                FundingStream.school_year_id == plan.school_year_id,
+            )
+        )
+    ):
+        errors["funding_stream_id"] = _("Choose a funding stream of this year's budget, or none.")
+    if values.get("recurrence") not in set(Recurrence):
+        errors["recurrence"] = _("Say whether it comes back every year or is spent once.")
+    return errors
+
+
+def _position_errors(plan: SchoolPlan, values: dict) -> dict:
+    """A position's role is on the district's list and its FTE is 0.01 to 40."""
+    errors = {}
+    roles = select(StaffRole.id).where(StaffRole.district_id == plan.school.district_id)
+    if values.get("staff_role_id") not in set(db.session.scalars(roles)):
+        errors["staff_role_id"] = _("Choose a role from the district's list.")
+    fte = values.get("fte")
+    if not isinstance(fte, int) or not 1 <= fte <= 4000:
+        errors["fte"] = _(
+            "Enter the FTE as a number from 0.01 to 40 with at most two decimals, such as 0.5."
+        )
+    return errors
+
+
+def _priced(plan: SchoolPlan, values: dict) -> dict:
+    """A position's values with its cost: under average costing the year's average for the
+    role times its FTE (refused when the district has no rate for the role yet); under actual
+    costing the cost typed."""
+    if positions.costs_actual(plan.school.district):
+        return values
+    rates = positions.salary_table(plan.school_year_id)
+    cost = positions.average_cost(rates, values["staff_role_id"], values["fte"])
+    if cost is None:
+        raise Rejected(
+            {
+                "staff_role_id": _(
+                    "The district has not set an average salary for this role for %(year)s yet.",
+                    year=plan.year.label,
+                )
+            }
+        )
+    return {**values, "cost_cents": cost}
 
 
 def _apply(row, values: dict, locale: str) -> None:
@@ -218,9 +345,12 @@ def _apply(row, values: dict, locale: str) -> None:
 
 
 def add_row(plan: SchoolPlan, kind: str, values: dict, locale: str, actor, parent=None):
-    """Add a goal or investment to the plan, a strategy to a goal (`parent`) or an action to a
-    strategy, last in its list; its text is written in `locale`."""
+    """Add a goal, investment or position to the plan, a strategy to a goal (`parent`) or an
+    action to a strategy, last in its list; its text is written in `locale`. A position is
+    priced (_priced), and an item paid from one stream gets its matrix line there."""
     _check(plan, kind, values)
+    if kind == "position":
+        values = _priced(plan, values)
     row = ROWS[kind](source_locale=locale)
     _apply(row, values, locale)
     siblings = {
@@ -228,10 +358,13 @@ def add_row(plan: SchoolPlan, kind: str, values: dict, locale: str, actor, paren
         "strategy": lambda: parent.strategies,
         "action": lambda: parent.actions,
         "investment": lambda: plan.investments,
+        "position": lambda: plan.investments,
     }[kind]()
-    if kind != "investment":
+    if kind not in ("investment", "position"):
         row.position = len(siblings)
     siblings.append(row)
+    if kind in ("investment", "position"):
+        positions.sync_stream_line(row)
     db.session.flush()
     _audit(actor, plan, f"{kind}_added", id=row.id)
     return row
@@ -242,7 +375,11 @@ def update_row(plan: SchoolPlan, row, values: dict, locale: str, actor) -> None:
     was written in another language)."""
     kind = _kind(row)
     _check(plan, kind, values)
+    if kind == "position":
+        values = _priced(plan, values)
     _apply(row, values, locale)
+    if kind in ("investment", "position"):
+        positions.sync_stream_line(row)
     _audit(actor, plan, f"{kind}_saved", id=row.id, locale=locale)
 
 

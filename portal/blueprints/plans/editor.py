@@ -24,6 +24,7 @@ from portal.blueprints.plans.forms import (
     StartPlanForm,
     budget_form,
     field_ids,
+    row_form,
     settings_form,
 )
 from portal.blueprints.school_access import current_year_or_404, editable_school_or_404
@@ -31,7 +32,7 @@ from portal.extensions import db
 from portal.forms import saved
 from portal.htmx import render, wants_fragment
 from portal.permissions import SCHOOL_EDITORS, role_required
-from portal.services import funding, plan_editing, plans
+from portal.services import funding, plan_editing, plans, positions
 from portal.services.errors import Rejected
 from portal.services.readability import reading_hint
 
@@ -40,7 +41,18 @@ ADDED = {
     "strategy": _l("Strategy added."),
     "action": _l("Action added."),
     "investment": _l("Investment added."),
+    "position": _l("Position added."),
 }
+
+
+def _row_form(kind: str):
+    """The posted form of a row kind (a position's has a cost field only under actual costing)."""
+    return row_form(kind, positions.costs_actual(g.district))
+
+
+def _focus(kind: str, row_id) -> str:
+    """A position is shown in the investments list, under the investment's ids."""
+    return f"{'investment' if kind == 'position' else kind}-{row_id}"
 
 
 def _row_or_404(plan, kind: str, row_id):
@@ -116,11 +128,11 @@ def plan_needs(slug: str):
 @bp.post("/manage/schools/<slug>/plan/<kind>/add")
 @role_required(*SCHOOL_EDITORS)
 def add_row(slug: str, kind: str):
-    """Add a goal, strategy (to a goal), action (to a strategy) or investment."""
+    """Add a goal, strategy (to a goal), action (to a strategy), investment or position."""
     if kind not in ROW_FORMS:
         abort(404)
     school, _year, plan = editable_plan(slug)
-    form = ROW_FORMS[kind]()
+    form = _row_form(kind)
     parent = None
     if kind in plan_editing.PARENTS:
         parent = _row_or_404(plan, plan_editing.PARENTS[kind], form.parent)
@@ -132,7 +144,7 @@ def add_row(slug: str, kind: str):
             plan_editing.add_row(plan, kind, form.values(), editing_locale(), current_user, parent)
         ),
     ):
-        return done(school, section_of(kind), ADDED[kind], f"{kind}-{added[0].id}")
+        return done(school, section_of(kind), ADDED[kind], _focus(kind, added[0].id))
     return refused(school, section_of(kind), form, at)
 
 
@@ -144,13 +156,15 @@ def update_row(slug: str, kind: str, row_id: int):
         abort(404)
     school, _year, plan = editable_plan(slug)
     row = _row_or_404(plan, kind, row_id)
-    form = ROW_FORMS[kind]()
+    if kind == "investment" and row.is_position:
+        abort(404)  # a position is saved through its own form (/plan/position/<id>)
+    form = _row_form(kind)
     at = (kind, row_id, None)
     if saved(
         form,
         lambda: plan_editing.update_row(plan, row, form.values(), editing_locale(), current_user),
     ):
-        return done(school, section_of(kind), _("Saved."), f"{kind}-{row_id}")
+        return done(school, section_of(kind), _("Saved."), _focus(kind, row_id))
     return refused(school, section_of(kind), form, at)
 
 
@@ -231,5 +245,6 @@ def edit_budget(slug: str):
         money=money,
         sources=sources,
         budget=budget,
+        base_checks=positions.school_base_checks(school, budget),
         form=form,
     )

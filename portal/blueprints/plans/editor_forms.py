@@ -7,16 +7,18 @@ import json
 from flask import url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
+from wtforms.fields.choices import SelectChoice
 
 from portal.blueprints.plans.forms import (
-    ROW_FORMS,
     NeedsForm,
     ProgressForm,
     field_ids,
     options,
+    row_form,
     settings_form,
 )
 from portal.i18n import translated
+from portal.models.staffing import Recurrence
 from portal.services.plans import NEEDS_QUESTIONS
 
 
@@ -25,7 +27,7 @@ def form_prefix(kind: str, row_id, parent=None) -> str:
     "inv-new", "progress-12", "settings", "need"."""
     if kind in ("settings", "needs"):
         return {"settings": "settings", "needs": "need"}[kind]
-    short = "inv" if kind == "investment" else kind
+    short = {"investment": "inv", "position": "pos"}.get(kind, kind)
     if row_id == "new" and parent is not None:
         return f"{short}-new-{parent}"
     return f"{short}-{row_id}"
@@ -38,25 +40,41 @@ def _short(text: str, length: int = 60) -> str:
     return text[: length - 3].rsplit(" ", 1)[0] + "..."
 
 
-def editor_choices(plan, district_goals, categories) -> dict[str, list]:
-    """The lists the row forms choose from, in the reader's language."""
-    lists = {
-        "district_goal_id": [("", _("None"))]
-        + [(str(d.id), translated(d, "title").text) for d in district_goals],
-        "goal_id": [
-            (str(goal.id), f"{_('Goal %(n)s', n=n)}: {_short(translated(goal, 'statement').text)}")
-            for n, goal in enumerate(plan.goals, start=1)
-        ],
-        "strategy_id": [("", _("None"))]
+def editor_choices(plan, district_goals, categories, roles=(), streams=()) -> dict[str, list]:
+    """The lists the row forms choose from, in the reader's language: roles grouped by their
+    group and strategies by their goal (<optgroup>), the base program first among the goals."""
+    goal_names = {goal.id: _("Goal %(n)s", n=n) for n, goal in enumerate(plan.goals, start=1)}
+    grouped = {
+        "staff_role_id": [SelectChoice("", _("Choose a role"))]
         + [
-            (str(s.id), _short(translated(s, "description").text))
+            SelectChoice(str(r.id), translated(r, "name").text, optgroup=str(r.group_label))
+            for r in roles
+        ],
+        "strategy_id": [SelectChoice("", _("None"))]
+        + [
+            SelectChoice(
+                str(s.id),
+                _short(translated(s, "description").text),
+                optgroup=goal_names[goal.id],
+            )
             for goal in plan.goals
             for s in goal.strategies
         ],
+    }
+    lists = {
+        "district_goal_id": [("", _("None"))]
+        + [(str(d.id), translated(d, "title").text) for d in district_goals],
+        "goal_id": [("", _("Base program (the core staffing every school needs)"))]
+        + [
+            (str(goal.id), f"{goal_names[goal.id]}: {_short(translated(goal, 'statement').text)}")
+            for goal in plan.goals
+        ],
         "category_id": [("", _("None"))]
         + [(str(c.id), f"{c.code} · {translated(c, 'name').text}") for c in categories],
+        "funding_stream_id": [("", _("Not chosen yet"))]
+        + [(str(s.id), translated(s, "name").text) for s in streams],
     }
-    return {name: options(pairs) for name, pairs in lists.items()}
+    return {name: options(pairs) for name, pairs in lists.items()} | grouped
 
 
 class InLanguage:
@@ -75,8 +93,11 @@ class EditorForms:
     editing language, or, for the one form that was refused (`at` says whose: kind, row id or
     "new", parent), that form as it was sent, with its errors."""
 
-    def __init__(self, plan, choices: dict, locale: str, refused=None, at=None):
+    def __init__(
+        self, plan, choices: dict, locale: str, refused=None, at=None, actual_costing=False
+    ):
         self.plan, self.choices, self.locale = plan, choices, locale
+        self.actual_costing = actual_costing
         self.refused, self.at = refused, at
         if refused is not None:
             self._dress(refused, *at)
@@ -89,7 +110,10 @@ class EditorForms:
         if self.refused is not None and self.at == (kind, row_id, parent):
             return self.refused
         shown = InLanguage(row, self.locale) if row is not None else None
-        form = (form_class or ROW_FORMS[kind])(formdata=None, obj=shown, data=data)
+        if form_class is not None:
+            form = form_class(formdata=None, obj=shown, data=data)
+        else:
+            form = row_form(kind, self.actual_costing, formdata=None, obj=shown, data=data)
         return self._dress(form, kind, row_id, parent)
 
     def _dress(self, form, kind: str, row_id, parent):
@@ -132,6 +156,17 @@ class EditorForms:
         if investment is None:
             return self._form("investment", "new", None, priority=len(self.plan.investments) + 1)
         return self._form("investment", investment.id, None, investment)
+
+    def position(self, investment=None):
+        if investment is None:
+            return self._form(
+                "position",
+                "new",
+                None,
+                priority=len(self.plan.investments) + 1,
+                recurrence=Recurrence.ONGOING.value,
+            )
+        return self._form("position", investment.id, None, investment)
 
     def progress(self, goal, measurements=()):
         last = measurements[-1].value if measurements else None

@@ -10,7 +10,7 @@ from portal.blueprints.plans.editor_forms import EditorForms, editor_choices
 from portal.blueprints.school_access import current_year_or_404, editable_school_or_404
 from portal.forms import parse_int
 from portal.htmx import render, wants_fragment
-from portal.services import funding, plans
+from portal.services import funding, plan_editing, plans, positions
 from portal.services.readability import reading_hint
 from portal.services.school_year import previous_year
 
@@ -37,7 +37,7 @@ def editable_plan(slug: str):
 
 
 def section_of(kind: str) -> str:
-    return "investments" if kind == "investment" else "goals"
+    return "investments" if kind in ("investment", "position") else "goals"
 
 
 def opened_for(plan, kind: str, row_id, parent=None) -> set[str]:
@@ -59,7 +59,9 @@ def opened_for(plan, kind: str, row_id, parent=None) -> set[str]:
                 f"strategy-{parent}",
                 f"add-action-{parent}",
             }
-        return {"add-investment"}
+        return {"add-position"} if kind == "position" else {"add-investment"}
+    if kind == "position":
+        return {f"investment-{row_id}"}
     if kind == "progress":
         return {f"goal-{row_id}", f"progress-{row_id}"}
     if kind == "strategy":
@@ -85,14 +87,19 @@ def focus_for(plan, wanted: str | None) -> tuple[str | None, set[str]]:
 
 def _context(school, plan, year, refused=None, at=None) -> dict:
     money = funding.school_funding(funding.published_run(g.district.id, year.id), school.id)
+    actual = positions.costs_actual(g.district)
     change = parse_int(request.args.get("change"), -90, 90) or 0
     budget = plans.budget_totals(plan, money, change) if plan else None
     editor = None
     if plan is not None:
         choices = editor_choices(
-            plan, plans.district_goals(year.id), plans.categories(g.district.id)
+            plan,
+            plans.district_goals(year.id),
+            plans.categories(g.district.id),
+            positions.staff_roles(g.district.id),
+            plan_editing.plan_streams(school, year.id, money),
         )
-        editor = EditorForms(plan, choices, editing_locale(), refused, at)
+        editor = EditorForms(plan, choices, editing_locale(), refused, at, actual)
     return {
         "school": school,
         "plan": plan,
@@ -110,6 +117,9 @@ def _context(school, plan, year, refused=None, at=None) -> dict:
         "needs_questions": plans.NEEDS_QUESTIONS,
         "previous": previous_year(year),
         "reading_hint": reading_hint,
+        # Under average costing a position's row shows its arithmetic at the year's rates.
+        "rates": {} if actual or plan is None else positions.salary_table(year.id),
+        "actual_costing": actual,
     }
 
 

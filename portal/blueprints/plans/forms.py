@@ -8,12 +8,15 @@ A row form's fields are named after the row's columns (`cost_cents`, sent as "co
 needs nothing in between: the editor draws a row form's fields in their declared order
 (editor_forms.py makes one form per row as the page draws it)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation
 from wtforms.widgets import DateInput
 
+from portal.formatting import fte as print_fte
+from portal.formatting import parse_fte
 from portal.forms import (
     DollarsField,
     PercentField,
@@ -26,6 +29,7 @@ from portal.forms import (
 )
 from portal.i18n import translated
 from portal.models.planning import ActionStatus, PlanStatus
+from portal.models.staffing import Recurrence
 from portal.services.plans import NEEDS_QUESTIONS
 
 # -- Fields ------------------------------------------------------------------------------------
@@ -84,6 +88,24 @@ class DayField(_Worded, _ParsedField):
 
     def format(self, value):
         return value.isoformat()
+
+
+class FteField(_Worded, _ParsedField):
+    """Full-time equivalents as typed ("0.5", "1", "0,5") -> hundredths, 0.01 to 40.00."""
+
+    message = _l(
+        "Enter the FTE as a number from 0.01 to 40 with at most two decimals, such as 0.5."
+    )
+
+    def parse(self, text):
+        value = parse_fte(text)
+        return value if value is not None and FTE_LEAST <= value <= FTE_MOST else None
+
+    def format(self, value):
+        return print_fte(value)
+
+
+FTE_LEAST, FTE_MOST = 1, 4000  # hundredths: 0.01 to 40 full-time people in one position
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -171,9 +193,8 @@ class PlanActionForm(RowForm):
     )
 
 
-class InvestmentForm(RowForm):
-    description = _text(_l("What the money buys"), _l("Describe what the money buys."), 500)
-    cost_cents = Dollars(
+def _cost():
+    return Dollars(
         _l("Cost (dollars)"),
         [Given(_l("Enter an amount in dollars, such as 25,000."))],
         name="cost",
@@ -181,16 +202,62 @@ class InvestmentForm(RowForm):
         description=_l("Dollars, such as 25,000 or 25000.50."),
         render_kw={"inputmode": "decimal"},
     )
-    priority = WholeNumberField(
+
+
+def _priority():
+    return WholeNumberField(
         _l("Priority (1 is funded first)"),
         [Given(_l("Enter a priority from 1 (first) to 999."))],
         message=_l("Enter a priority from 1 (first) to 999."),
         description=_l("A whole number from 1 to 999."),
         render_kw={"inputmode": "numeric"},
     )
+
+
+def _recurrence():
+    """Ongoing (it comes back next year) or one-time; drawn as two radio buttons."""
+    return RadioField(
+        _l("Does it come back next year?"),
+        choices=options((r.value, r.label) for r in Recurrence),
+        invalid_choice_message=_l("Say whether it comes back every year or is spent once."),
+    )
+
+
+class InvestmentForm(RowForm):
+    description = _text(_l("What the money buys"), _l("Describe what the money buys."), 500)
+    cost_cents = _cost()
+    recurrence = _recurrence()
+    priority = _priority()
     goal_id = _row_id(_l("Goal it serves"))
     strategy_id = _row_id(_l("Strategy"))
     category_id = _row_id(_l("Category"))
+    funding_stream_id = _row_id(_l("Funding stream it is paid from"))
+
+
+class PositionForm(RowForm):
+    """A position: a staff role and its FTE. Under average costing its cost is the district's
+    average for the role (the service prices it; `row_form` leaves the cost field out)."""
+
+    staff_role_id = _row_id(_l("Role"), validators=[Given(_l("Choose the role."))])
+    fte = FteField(
+        _l("FTE (1 is one full-time person)"),
+        [Given(_l("Enter the FTE, such as 1 or 0.5."))],
+        description=_l("A number from 0.01 to 40, such as 1 or 0.5."),
+        render_kw={"inputmode": "decimal"},
+    )
+    cost_cents = _cost()
+    description = StringField(
+        _l("What the person does (optional)"),
+        filters=[_strip],
+        validators=[Length(max=500)],
+        render_kw={"maxlength": 500},
+    )
+    goal_id = _row_id(_l("Goal it serves"))
+    strategy_id = _row_id(_l("Strategy"))
+    funding_stream_id = _row_id(_l("Funding stream it is paid from"))
+    category_id = _row_id(_l("Category"))
+    recurrence = _recurrence()
+    priority = _priority()
 
 
 ROW_FORMS = {
@@ -198,7 +265,17 @@ ROW_FORMS = {
     "strategy": StrategyForm,
     "action": PlanActionForm,
     "investment": InvestmentForm,
+    "position": PositionForm,
 }
+
+
+def row_form(kind: str, actual_costing: bool, **kwargs):
+    """A row's form; a position's has a cost field only when the district costs positions at
+    their actual salary (under average costing the cost is computed, never typed)."""
+    form = ROW_FORMS[kind](**kwargs)
+    if kind == "position" and not actual_costing:
+        del form.cost_cents
+    return form
 
 
 class MoveForm(PortalForm):
@@ -302,6 +379,17 @@ class BudgetForm(PortalForm):
         return {where: self._fields[name].data or 0 for name, where in self._cells.items()}
 
 
+def row_name(investment) -> str:
+    """What an investment is called in a label: a position is "Counselor, 1 FTE"."""
+    if investment.is_position:
+        return _(
+            "%(role)s, %(fte)s FTE",
+            role=translated(investment.staff_role, "name").text,
+            fte=print_fte(investment.fte),
+        )
+    return translated(investment, "description").text
+
+
 def budget_form(ranked, sources, cells: dict) -> BudgetForm:
     """The matrix's form for these investments and the school's funding sources, showing the
     money assigned now (`cells`: {(investment id, stream id): cents})."""
@@ -309,10 +397,7 @@ def budget_form(ranked, sources, cells: dict) -> BudgetForm:
     for investment in ranked:
         for source in sources:
             name = f"cell-{investment.id}-{source.stream.id}"
-            label = (
-                f"{translated(investment, 'description').text}: "
-                f"{translated(source.stream, 'name').text}"
-            )
+            label = f"{row_name(investment)}: {translated(source.stream, 'name').text}"
             fields[name] = Dollars(
                 label,
                 message=_l("Enter dollars, such as 12,000, or leave it empty."),
