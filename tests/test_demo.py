@@ -485,3 +485,91 @@ def test_the_demo_has_a_district_english_learner_advisory_committee(demo_loaded,
         current, problems = roster_now(delac, district)
         assert len(current) == 4 and problems == []
         assert len(delac.meetings) == 1 and delac.meetings[0].agenda_posted_at is not None
+
+
+def test_every_public_demo_plan_budgets_nearly_its_whole_allocation(demo_loaded, ctx):
+    """The whole-school budget: base program + goals use at least 95% of the published
+    allocation and never more; every stream pays only for what it may; the budget matrix has
+    no flag."""
+    from portal.models import SchoolPlan
+    from portal.services import funding, plans
+
+    problems = []
+    with ctx() as session:
+        district = session.query(District).one()
+        year = current_year(district.id)
+        run = funding.published_run(district.id, year.id)
+        public = [p for p in session.query(SchoolPlan).filter_by(school_year_id=year.id)]
+        public = [p for p in public if p.is_public]
+        assert len(public) >= 3
+        for row in public:
+            money = funding.school_funding(run, row.school_id)
+            budget = plans.budget_totals(plans.load_plan(row.school_id, year.id), money)
+            name = row.school.slug
+            if budget.funded_cents * 100 < money.total_cents * 95:
+                problems.append(f"{name}: {budget.funded_cents} of {money.total_cents} assigned")
+            if budget.funded_cents > money.total_cents or budget.left_cents < 0:
+                problems.append(f"{name}: more assigned than the allocation")
+            if budget.matrix.flags:
+                problems.append(f"{name}: {budget.matrix.flags}")
+            if not budget.base.investments or not budget.base.people_cents:
+                problems.append(f"{name}: no base program")
+            if budget.people_cents + budget.other_cents != budget.funded_cents:
+                problems.append(f"{name}: people and everything else do not add up")
+            goal_positions = [i for g in budget.goals for i in g.investments if i.investment.fte]
+            if not goal_positions or not all(
+                i.investment.funding_stream_id and i.investment.is_ongoing for i in goal_positions
+            ):
+                problems.append(f"{name}: goal positions without a stream or not ongoing")
+            if not any(i.investment.recurrence == "one_time" for i in budget.items):
+                problems.append(f"{name}: no one-time start-up cost")
+    assert problems == [], "\n".join(problems)
+
+
+def test_demo_base_program_is_met_at_most_schools_and_short_at_one(demo_loaded, ctx):
+    from portal.models import SchoolPlan
+    from portal.services import funding, plans, positions
+
+    with ctx() as session:
+        district = session.query(District).one()
+        year = current_year(district.id)
+        run = funding.published_run(district.id, year.id)
+        failing = {}
+        for row in session.query(SchoolPlan).filter_by(school_year_id=year.id):
+            plan = plans.load_plan(row.school_id, year.id)
+            totals = plans.budget_totals(plan, funding.school_funding(run, row.school_id))
+            checks = positions.school_base_checks(row.school, totals)
+            # a principal, teachers by the school's ratio, an office manager, a custodian
+            assert len(checks) == 4, row.school.slug
+            failing[row.school.slug] = [c.rule.role.code for c in checks if not c.met]
+        short = {slug: codes for slug, codes in failing.items() if codes}
+        assert short == {"oak-grove-elementary": ["1210"]}
+
+
+def test_demo_roles_rates_and_position_costs(demo_loaded, ctx):
+    """Every role is named in every language the demo fills; every year has a rate for every
+    role, a little higher each year; each position costs FTE x its year's rate, in cents."""
+    from portal.models import Investment, SalaryRate, StaffRole
+    from portal.services.budget_rules import fte_cost
+
+    with ctx() as session:
+        district = session.query(District).one()
+        roles = session.query(StaffRole).filter_by(district_id=district.id).all()
+        assert {r.group for r in roles} >= {
+            "administrator", "teacher", "special_education", "aide", "counselor", "nurse",
+            "librarian", "coordinator", "office", "custodial", "other",
+        }  # fmt: skip
+        assert all(set(r.name) == set(LANGUAGES) and r.code for r in roles)
+        years = sorted(session.query(SchoolYear).all(), key=lambda y: y.starts_on)
+        rates = {(r.staff_role_id, r.school_year_id): r for r in session.query(SalaryRate)}
+        for role in roles:
+            costs = [rates[(role.id, y.id)].full_time_cents for y in years]
+            assert costs == sorted(set(costs)), role.code  # rises every year
+            assert 40_000_00 < costs[-1] < 250_000_00
+        positions = session.query(Investment).filter(Investment.staff_role_id.is_not(None)).all()
+        assert {p.plan.school_year_id for p in positions} == {y.id for y in years}
+        for p in positions:
+            rate = rates[(p.staff_role_id, p.plan.school_year_id)]
+            assert isinstance(p.cost_cents, int)
+            assert p.cost_cents == fte_cost(rate.full_time_cents, p.fte)
+            assert sum(b.cents for b in p.budget_lines) in (0, p.cost_cents)
