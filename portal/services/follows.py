@@ -143,7 +143,8 @@ def _send(subscriber: Subscriber, district: District, purpose: str) -> bool:
         else:
             subject = _("Please confirm: follow schools on %(district)s", district=district.name)
     key = f"follow-{purpose}:{subscriber.id}:{utcnow():%Y-%m-%d}"
-    return mail.queue(key, subscriber.email, subject, body)
+    # With List-Unsubscribe too: "it was not me" is one click in the mail program.
+    return mail.queue(key, subscriber.email, subject, body, unsubscribe_headers(subscriber))
 
 
 def confirm_url(subscriber: Subscriber) -> str:

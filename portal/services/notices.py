@@ -216,10 +216,10 @@ def outbox_extras(html: str | None, attachments: list | None) -> dict:
     return extra
 
 
-def meeting_ics(meeting) -> dict | None:
+def meeting_ics(meeting) -> dict:
     """A meeting's calendar entry as a small .ics attachment, in the reader's language."""
     text = meeting_calendar(meeting, _tag(str(get_locale())))
-    return {"filename": "meeting.ics", "mimetype": "text/calendar", "text": text} if text else None
+    return {"filename": "meeting.ics", "mimetype": "text/calendar", "text": text}
 
 
 @dataclass(frozen=True)

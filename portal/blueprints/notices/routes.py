@@ -129,8 +129,6 @@ def meeting_ics(meeting_id: int):
     if meeting is None or g.district is None or meeting.committee.district_id != g.district.id:
         abort(404)
     text = meeting_calendar(meeting, str(get_locale()))
-    if text is None:
-        abort(404)
     return download(
         text.encode("utf-8"),
         f"meeting-{meeting.id}.ics",
