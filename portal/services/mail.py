@@ -156,7 +156,10 @@ def claim_batch(size: int, tried_before: datetime | None = None) -> list[_Claime
         untried &= OutboxMessage.claimed_at.is_(None) | (OutboxMessage.claimed_at < tried_before)
     pick = select(OutboxMessage.id).where(untried).order_by(OutboxMessage.id).limit(size)
     if db.session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+        # A CTE, materialized: as a plain IN (subquery) PostgreSQL may rescan the locking
+        # subquery per row and claim more than `size` rows.
+        picked = pick.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        pick = select(picked.c.id)
     rows = db.session.execute(
         update(OutboxMessage)
         # status is checked again on the row itself: only one sender's UPDATE can match it.
