@@ -12,6 +12,8 @@ def init_app(app: Flask) -> None:
         from portal.extensions import db
         from portal.services.digests import send_digests
 
-        count = send_digests()
-        db.session.commit()
+        # A request context, for the messages' addresses (url_for) and languages.
+        with app.test_request_context():
+            count = send_digests()
+            db.session.commit()
         click.echo(f"Queued {count} digests.")
