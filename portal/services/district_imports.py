@@ -1,10 +1,12 @@
-"""Bringing a district in from its spreadsheets: schools, staff accounts and committee rosters,
-read from a CSV or XLSX file with the same preview-then-apply pattern as enrollment
-(services/enrollment.py). Every problem row is listed with its row number, nothing is staged
-while any row is wrong, the staged rows are applied in one transaction, and applying the same
-file again changes nothing (schools match by code or name, staff by e-mail, roster members by
-committee and e-mail or name). The kinds' own rules are in import_schools.py, import_staff.py
-and import_rosters.py; this module reads the file and stages it."""
+"""Bringing a district in from its spreadsheets: schools, staff accounts, committee rosters, and
+from the finance system the salary averages and each school's positions, read from a CSV or
+XLSX file with the same preview-then-apply pattern as enrollment (services/enrollment.py).
+Every problem row is listed with its row number, nothing is staged while any row is wrong, the
+staged rows are applied in one transaction, and applying the same file again changes nothing
+(schools match by code or name, staff by e-mail, roster members by committee and e-mail or
+name, salary rows by job code and year, positions by plan, role, goal and description). The
+kinds' own rules are in import_schools.py, import_staff.py, import_rosters.py,
+import_salaries.py and import_positions.py; this module reads the file and stages it."""
 
 import re
 from dataclasses import dataclass, field
@@ -64,9 +66,21 @@ class ImportRejected(Rejected):
 
 
 def _kinds():
-    from portal.services import import_rosters, import_schools, import_staff
+    from portal.services import (
+        import_positions,
+        import_rosters,
+        import_salaries,
+        import_schools,
+        import_staff,
+    )
 
-    return {"schools": import_schools, "staff": import_staff, "rosters": import_rosters}
+    return {
+        "schools": import_schools,
+        "staff": import_staff,
+        "rosters": import_rosters,
+        "salaries": import_salaries,
+        "positions": import_positions,
+    }
 
 
 def kind_module(kind: str):
@@ -74,7 +88,7 @@ def kind_module(kind: str):
     return _kinds().get(kind)
 
 
-KINDS = ("schools", "staff", "rosters")
+KINDS = ("schools", "staff", "rosters", "salaries", "positions")
 
 
 def read_rows(data: bytes, filename: str, columns: tuple[Column, ...]):
@@ -178,7 +192,8 @@ def _order(problem: ImportProblem):
 def apply(staged: DistrictImport, district, actor) -> dict:
     """Save a previewed file's rows, all in the caller's one transaction. The rows are checked
     again (the district may have changed since the preview): a file that no longer passes is
-    refused whole. Returns {"created": n, "updated": n, "unchanged": n}."""
+    refused whole. Returns {"created": n, "updated": n, "unchanged": n} (salaries also
+    {"repriced": n}, the positions priced again)."""
     if staged.applied:
         raise Rejected({}, _("This file was already imported."))
     module = kind_module(staged.kind)

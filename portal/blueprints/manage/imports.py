@@ -1,5 +1,6 @@
 """Administrators: bring the district in from its spreadsheets (schools, staff accounts,
-committee rosters): choose the kind, upload, see every row or every problem, then confirm."""
+committee rosters, and the finance system's salary averages and positions): choose the kind,
+upload, see every row or every problem, then confirm."""
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,6 +24,8 @@ KIND_LABELS = {
     "schools": _l("Schools"),
     "staff": _l("Staff accounts"),
     "rosters": _l("Committee rosters"),
+    "salaries": _l("Salary averages (finance system)"),
+    "positions": _l("Positions in school budgets (finance system)"),
 }
 
 
