@@ -288,3 +288,14 @@ def test_the_district_page_does_not_query_per_school(clean_app, client):
 
     five, twenty = statements(5), statements(20)
     assert five == twenty, (five, twenty)
+
+
+def test_a_draft_plan_is_not_counted(client, staffed):
+    with staffed.app_context():
+        school = db.session.scalars(select(School).filter_by(slug="school-2")).one()
+        year = db.session.scalars(select(SchoolYear)).one()
+        plans.load_plan(school.id, year.id).withdraw()  # back to draft: the office's only
+        db.session.commit()
+    html = client.get("/allocation?lang=en").get_data(as_text=True)
+    assert 'id="staff-school-1"' in html and 'id="staff-school-2"' not in html
+    assert "1 school has not published this year's plan yet" in visible_text(html)
