@@ -1,19 +1,24 @@
 """What changed in a school plan since the site council approved a version: goals, investments,
-budget lines and the allocation, added, removed or before → after (`changes_since`). The public
-plan, budget and PDF list these beside the working plan (services/plan_versions.py)."""
+positions (their role, FTE, whether they recur, the goal or base program they serve), budget
+lines and the allocation, added, removed or before → after (`changes_since`). The public plan,
+budget and PDF list these beside the working plan (services/plan_versions.py)."""
 
 from dataclasses import dataclass
 
 from portal.models import PlanVersion, SchoolPlan
+from portal.models.staffing import Recurrence
 from portal.services.plan_snapshots import goal_snapshot, investment_snapshot, texts
 
 
 @dataclass(frozen=True)
 class Change:
     """One difference between an approved version and the working plan. `kind`: "added",
-    "removed", "amount" (before → after, in cents) or "changed" (text). `what`: "goal",
-    "investment", "budget_line" or "allocation". `text` is the thing's own text in every
-    language ({"en": ...}); `stream_name` names the funding stream of a budget line."""
+    "removed", "amount" (before → after, in cents), "changed" (text), "fte" (before → after,
+    in hundredths), "role" (`before_role_name` → `role_name`; None: not a position),
+    "recurrence" (now `recurrence`) or "moved" (to the goal `goal_text`, or to the base
+    program when None). `what`: "goal", "investment", "position", "budget_line" or
+    "allocation". `text` is the thing's own text in every language ({"en": ...});
+    `stream_name` names the funding stream of a budget line, `role_name` a position's role."""
 
     kind: str
     what: str
@@ -22,10 +27,90 @@ class Change:
     after_cents: int | None = None
     stream_name: dict | None = None
     source_locale: str = "en"
+    before_fte: int | None = None
+    after_fte: int | None = None
+    role_name: dict | None = None
+    before_role_name: dict | None = None
+    recurrence: str | None = None
+    goal_text: dict | None = None
 
 
 def _lines(investment: dict) -> dict[int, int]:
     return {b["funding_stream_id"]: b["cents"] for b in investment["budget_lines"] if b["cents"]}
+
+
+def _role_of(investment: dict) -> dict | None:
+    return investment.get("staff_role")  # absent from snapshots taken before positions
+
+
+def _recurrence(investment: dict) -> str:
+    return investment.get("recurrence") or Recurrence.ONGOING.value
+
+
+def _people_changes(old: dict, inv: dict, goals: dict) -> list[Change]:
+    """A kept investment's changes as a position or in what it serves, in plain words."""
+    text, locale = inv["description"], inv["source_locale"]
+    found = []
+    old_role, new_role = _role_of(old), _role_of(inv)
+    if (old_role or {}).get("id") != (new_role or {}).get("id"):
+        found.append(
+            Change(
+                "role",
+                "position",
+                text,
+                source_locale=locale,
+                role_name=(new_role or {}).get("name"),
+                before_role_name=(old_role or {}).get("name"),
+                after_fte=inv.get("fte"),
+            )
+        )
+    elif new_role and old.get("fte") != inv.get("fte"):
+        found.append(
+            Change(
+                "fte",
+                "position",
+                text,
+                source_locale=locale,
+                before_fte=old.get("fte"),
+                after_fte=inv.get("fte"),
+                role_name=new_role["name"],
+            )
+        )
+    if _recurrence(old) != _recurrence(inv):
+        found.append(
+            Change(
+                "recurrence", "investment", text, source_locale=locale, recurrence=_recurrence(inv)
+            )
+        )
+    if old["goal_id"] != inv["goal_id"]:
+        goal = goals.get(inv["goal_id"])
+        found.append(
+            Change(
+                "moved",
+                "investment",
+                text,
+                source_locale=locale,
+                goal_text=goal["statement"] if goal else None,
+            )
+        )
+    return found
+
+
+def _added_or_removed(kind: str, inv: dict) -> Change:
+    """An investment, or a position with its role and FTE, added or removed."""
+    role = _role_of(inv)
+    cents = inv["cost_cents"]
+    return Change(
+        kind,
+        "position" if role else "investment",
+        inv["description"],
+        cents if kind == "removed" else None,
+        cents if kind == "added" else None,
+        source_locale=inv["source_locale"],
+        role_name=role["name"] if role else None,
+        before_fte=inv.get("fte") if kind == "removed" else None,
+        after_fte=inv.get("fte") if kind == "added" else None,
+    )
 
 
 def changes_since(version: PlanVersion, plan: SchoolPlan, money=None) -> list[Change]:
@@ -70,16 +155,7 @@ def changes_since(version: PlanVersion, plan: SchoolPlan, money=None) -> list[Ch
         old = old_investments.get(iid)
         locale = inv["source_locale"]
         if old is None:
-            changes.append(
-                Change(
-                    "added",
-                    "investment",
-                    inv["description"],
-                    None,
-                    inv["cost_cents"],
-                    source_locale=locale,
-                )
-            )
+            changes.append(_added_or_removed("added", inv))
             continue
         if old["cost_cents"] != inv["cost_cents"]:
             changes.append(
@@ -96,6 +172,7 @@ def changes_since(version: PlanVersion, plan: SchoolPlan, money=None) -> list[Ch
             changes.append(
                 Change("changed", "investment", inv["description"], source_locale=locale)
             )
+        changes.extend(_people_changes(old, inv, new_goals))
         old_lines, new_lines = _lines(old), _lines(inv)
         for sid in sorted(old_lines.keys() | new_lines.keys()):
             a, b = old_lines.get(sid), new_lines.get(sid)
@@ -114,16 +191,7 @@ def changes_since(version: PlanVersion, plan: SchoolPlan, money=None) -> list[Ch
                 )
     for iid, inv in old_investments.items():
         if iid not in new_investments:
-            changes.append(
-                Change(
-                    "removed",
-                    "investment",
-                    inv["description"],
-                    inv["cost_cents"],
-                    None,
-                    source_locale=inv["source_locale"],
-                )
-            )
+            changes.append(_added_or_removed("removed", inv))
 
     old_total = (before["allocation"] or {}).get("total_cents")
     new_total = money.total_cents if money is not None else None

@@ -18,11 +18,14 @@ from portal.models import (
     PlanAction,
     PlanVersion,
     SchoolPlan,
+    StaffRole,
     Strategy,
 )
+from portal.models.staffing import Recurrence
 from portal.services.funding import SourceLine, per_pupil
 
-SNAPSHOT_FORMAT = 1
+# 2: investments carry recurrence, FTE, staff role and funding stream (format 1 still rebuilds).
+SNAPSHOT_FORMAT = 2
 
 
 def texts(value) -> dict:
@@ -81,8 +84,24 @@ def goal_snapshot(goal: Goal) -> dict:
     }
 
 
+def _role(role: StaffRole | None) -> dict | None:
+    """A position's staff role as the pages print it (its code, names, group and order)."""
+    if role is None:
+        return None
+    return {
+        "id": role.id,
+        "code": role.code,
+        "name": texts(role.name),
+        "group": role.group,
+        "position": role.position,
+        "source_locale": role.source_locale,
+    }
+
+
 def investment_snapshot(investment: Investment) -> dict:
-    """An investment with its category and its row of the budget matrix, as JSON."""
+    """An investment with its category, its position (staff role and FTE in hundredths) when
+    it is one, whether it recurs, its funding stream and its row of the budget matrix, as
+    JSON."""
     category = investment.category
     return {
         "id": investment.id,
@@ -92,6 +111,10 @@ def investment_snapshot(investment: Investment) -> dict:
         "cost_cents": investment.cost_cents,
         "priority": investment.priority,
         "source_locale": investment.source_locale,
+        "recurrence": investment.recurrence or Recurrence.ONGOING.value,
+        "fte": investment.fte,
+        "staff_role": _role(investment.staff_role),
+        "funding_stream_id": investment.funding_stream_id,
         "category": {
             "id": category.id,
             "code": category.code,
@@ -201,6 +224,20 @@ def _category(data: dict | None) -> InvestmentCategory | None:
     )
 
 
+def _staff_role(data: dict | None) -> StaffRole | None:
+    """A transient role: enough for budget_totals' roles and people groups, and the names."""
+    if data is None:
+        return None
+    return StaffRole(
+        id=data["id"],
+        code=data["code"],
+        name=data["name"],
+        group=data["group"],
+        position=data["position"],
+        source_locale=data.get("source_locale", "en"),
+    )
+
+
 def rebuild(version: PlanVersion) -> tuple[SchoolPlan, FrozenMoney | None]:
     """The version as unsaved objects: a SchoolPlan with its goals, strategies, actions,
     investments and budget lines, and the money it rested on. Never add them to a session."""
@@ -236,11 +273,16 @@ def rebuild(version: PlanVersion) -> tuple[SchoolPlan, FrozenMoney | None]:
             ]
             goal.strategies.append(strategy)
         plan.goals.append(goal)
-    categories = {}
+    categories, roles = {}, {}
     for i in data["investments"]:
         category = _category(i["category"])
         if category is not None:
             category = categories.setdefault(category.id, category)
+        # Snapshots taken before positions existed have no role, FTE or recurrence: they were
+        # ongoing costs that were not people.
+        role = _staff_role(i.get("staff_role"))
+        if role is not None:
+            role = roles.setdefault(role.id, role)
         plan.investments.append(
             Investment(
                 id=i["id"],
@@ -252,6 +294,11 @@ def rebuild(version: PlanVersion) -> tuple[SchoolPlan, FrozenMoney | None]:
                 cost_cents=i["cost_cents"],
                 priority=i["priority"],
                 source_locale=i["source_locale"],
+                recurrence=i.get("recurrence") or Recurrence.ONGOING.value,
+                staff_role_id=role.id if role else None,
+                staff_role=role,
+                fte=i.get("fte") if role else None,
+                funding_stream_id=i.get("funding_stream_id"),
                 budget_lines=[BudgetLine(investment_id=i["id"], **b) for b in i["budget_lines"]],
             )
         )
