@@ -299,3 +299,9 @@ def test_a_draft_plan_is_not_counted(client, staffed):
     html = client.get("/allocation?lang=en").get_data(as_text=True)
     assert 'id="staff-school-1"' in html and 'id="staff-school-2"' not in html
     assert "1 school has not published this year's plan yet" in visible_text(html)
+
+
+def test_without_positions_the_district_page_says_so(client, funded):
+    page = visible_text(client.get("/allocation?lang=en").get_data(as_text=True))
+    assert "No school has published a plan with its staff yet." in page
+    assert "so each group is one school instead of a tenth" in page  # three schools
