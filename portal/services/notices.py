@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -58,6 +58,11 @@ HEADLINES = {
 }
 
 
+def _path(endpoint: str, **values) -> str:
+    """A page's path, with or without a request (the demo loader and the CLI announce too)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def _plan(plan) -> Draft | None:
     school = plan.school
     return Draft(
@@ -65,7 +70,7 @@ def _plan(plan) -> Draft | None:
         f"plan-shared:{plan.id}",
         {"en": school.name},
         "en",
-        url_for("plans.school_plan", slug=school.slug),
+        _path("plans.school_plan", slug=school.slug),
         [school.id],
         short_kind="school",
         short_id=school.id,
@@ -80,7 +85,7 @@ def _scenario(scenario) -> Draft | None:
         f"allocation:{scenario.id}:{scenario.status}",
         {"en": scenario.name},
         "en",
-        url_for("allocation.district"),
+        _path("allocation.district"),
     )
 
 
@@ -91,10 +96,10 @@ def _meeting(meeting, kind: str) -> Draft:
         f"{kind}:{meeting.id}",
         dict(meeting.title or {}),
         meeting.source_locale or "en",
-        url_for("committees.meeting", meeting_id=meeting.id),
+        _path("committees.meeting", meeting_id=meeting.id),
         [committee.school_id] if committee.school_id else [],
         starts_at=meeting.starts_at,
-        ics_path=url_for("notices.meeting_ics", meeting_id=meeting.id),
+        ics_path=_path("notices.meeting_ics", meeting_id=meeting.id),
     )
 
 
@@ -107,7 +112,7 @@ def _survey(survey, kind: str) -> Draft | None:
         f"{kind}:{survey.id}",
         dict(survey.title or {}),
         survey.source_locale or "en",
-        url_for("surveys.results" if results else "surveys.take", slug=survey.slug),
+        _path("surveys.results" if results else "surveys.take", slug=survey.slug),
         [] if survey.covers_all_schools else [s.id for s in survey.schools],
         short_kind="" if results else "survey",
         short_id=None if results else survey.id,
@@ -131,7 +136,7 @@ def _bulletin(bulletin) -> Draft:
         f"bulletin:{bulletin.id}",
         dict(bulletin.title or {}),
         bulletin.source_locale or "en",
-        url_for("bulletins.show", slug=bulletin.slug),
+        _path("bulletins.show", slug=bulletin.slug),
         [school.id for school in bulletin.schools],
         short_kind="bulletin",
         short_id=bulletin.id,
