@@ -14,7 +14,7 @@ from portal.models import District, Subscriber
 from portal.models.base import utcnow
 from portal.models.notices import Notice, NoticeDelivery
 from portal.services import follows, mail
-from portal.services.notices import _tag, footer, render_line
+from portal.services.notices import _tag, footer, outbox_extras, render_line
 
 
 def period(now: datetime) -> str:
@@ -62,13 +62,14 @@ def _queue(subscriber: Subscriber, deliveries: list[NoticeDelivery], key: str) -
             len(lines),
             district=district.name,
         )
-        body = render_template(
-            "notices/digest_email.txt", lines=lines, **footer(subscriber, district)
-        )
+        context = {"lines": lines, **footer(subscriber, district)}
+        body = render_template("notices/digest_email.txt", **context)
+        html = render_template("notices/digest_email.html", **context)
     return mail.queue(
         key,
         subscriber.email,
         subject,
         body,
         {**follows.unsubscribe_headers(subscriber), "Content-Language": _tag(subscriber.locale)},
+        **outbox_extras(html, None),
     )
