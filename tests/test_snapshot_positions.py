@@ -4,6 +4,7 @@ the council approved, whatever the working plan does next; a change to a positio
 plain words in the public record; and a snapshot taken before positions existed still reads."""
 
 import copy
+import re
 
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from portal.services import plan_versions, plans
 from portal.services.plan_changes import changes_since
 from portal.services.plan_snapshots import rebuild
 from tests.committee_helpers import saving
+from tests.conftest import visible_text
 from tests.test_plan_versions import _approve, _text
 
 BUDGET = "/schools/maple-elementary/budget"
@@ -226,3 +228,67 @@ def test_an_old_snapshot_without_positions_still_rebuilds(council, login_as, ctx
         assert totals.other_cents == totals.funded_cents == 1_200_000
         plan = session.get(SchoolPlan, ids["plan"])
         assert changes_since(shaped, plan) == []
+
+
+def test_the_district_review_shows_the_whole_budget_and_the_base_program(council, login_as, ctx):
+    """A submitted plan on the review page: base program, goal, unassigned and the whole
+    allocation adding up, people and everything else, what next year owes, and each rule of
+    the base program met or short in words."""
+    from portal.models import BaseProgramRule, Role
+    from portal.services import plan_review
+
+    ids = _staffed_plan(ctx)
+    _approve(ctx, login_as, council["motion"], council["members"])
+    with saving(ctx) as session:
+        plan = session.get(SchoolPlan, ids["plan"])
+        district_id = plan.school.district_id
+        session.add(
+            BaseProgramRule(district_id=district_id, staff_role_id=ids["aide"], minimum_fte=100)
+        )
+        session.add(
+            BaseProgramRule(
+                district_id=district_id,
+                staff_role_id=ids["teacher"],
+                level="elementary",
+                minimum_fte=100,
+                students_per_fte=1000,
+            )
+        )
+        plan_review.submit_plan(plan, None)
+        totals = _working_totals(session, ids["plan"])
+        pupils = totals.money.pupils
+    response = login_as(Role.DISTRICT).get("/manage/plans/review")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    card = html[html.index('id="plan-maple-elementary"') :]
+    card = card[: card.index('<li class="card"', 1)] if '<li class="card"' in card[1:] else card
+    text = _text_of(card)
+    assert "The whole budget" in text
+    assert f"Not assigned yet {_dollars(totals.left_cents)}" in text
+    assert f"Our whole allocation {_dollars(totals.available_cents)}" in text
+    assert "People: $204,500 (2.5 full-time equivalent). Everything else: $12,000." in text
+    assert "Next year already owes $204,500 of this: it comes back every year." in text
+    assert "$12,000 is spent once." in text
+    assert "1 rule of the base program is not met." in text
+    assert (
+        "Short: Instructional aide: at least 1 full-time. The budget pays for 0.5: 0.5 short."
+        in text
+    )
+    assert (
+        "Met: Teacher, grades K-5: at least 1 full-time, one for every 1,000 of its "
+        f"{pupils} students. The budget pays for 2." in text
+    )
+    # The parts printed in the table add up to the whole allocation.
+    parts = [
+        int(re.sub(r"\D", "", v)) for v in re.findall(r'data-part="allocation">([^<]+)<', card)
+    ]
+    total = re.search(r'data-total="allocation">([^<]+)<', card).group(1)
+    assert sum(parts) == int(re.sub(r"\D", "", total)) == totals.available_cents // 100
+
+
+def _dollars(cents: int) -> str:
+    return f"${cents // 100:,}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
+
+
+def _text_of(html: str) -> str:
+    return re.sub(r" ([:,.)])", r"\1", visible_text(html)).replace("( ", "(")

@@ -22,6 +22,7 @@ from portal.models import PlanReviewComment, School, SchoolPlan
 from portal.models.base import utcnow
 from portal.models.calendar import Phase
 from portal.models.planning import PlanStatus, ReviewStatus
+from portal.services import funding, plans, positions
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
 
@@ -131,6 +132,38 @@ def review_rows(district, year) -> list[ReviewRow]:
         r for r in rows if r.plan is not None and r.plan.review_status == ReviewStatus.SUBMITTED
     ]
     return waiting + [r for r in rows if r not in waiting]
+
+
+@dataclass(frozen=True)
+class ReviewBudget:
+    """A plan with the district, as its reviewer reads it: the whole budget (plans.BudgetTotals:
+    base program, goals, people and everything else, unassigned, what next year owes) and the
+    base program's checks (positions.BaseCheck), the failing ones first."""
+
+    budget: object
+    checks: list
+
+    @property
+    def short(self) -> list:
+        return [c for c in self.checks if not c.met]
+
+
+def review_budgets(district, year, rows: list[ReviewRow]) -> dict[int, ReviewBudget]:
+    """The whole budget and base-program checks of each plan waiting for the district, by
+    school id. The published allocation is worked out once for all of them."""
+    waiting = [
+        r for r in rows if r.plan is not None and r.plan.review_status == ReviewStatus.SUBMITTED
+    ]
+    if not waiting:
+        return {}
+    run = funding.published_run(district.id, year.id)
+    found = {}
+    for row in waiting:
+        plan = plans.load_plan(row.school.id, year.id)
+        budget = plans.budget_totals(plan, funding.school_funding(run, row.school.id))
+        checks = positions.school_base_checks(row.school, budget)
+        found[row.school.id] = ReviewBudget(budget, sorted(checks, key=lambda c: c.met))
+    return found
 
 
 # -- Is the plan on time? ----------------------------------------------------------------------

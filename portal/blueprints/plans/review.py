@@ -36,6 +36,7 @@ def _page(status=200, refused=None, which=None, at=None):
         "plans/review.html",
         year=year,
         rows=[(row, _forms(row.school.slug, refused, which, at)) for row in rows],
+        budgets=plan_review.review_budgets(g.district, year, rows),
         refused=refused,
     ), status
 
