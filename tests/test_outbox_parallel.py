@@ -2,17 +2,64 @@
 messages and a real SMTP server on 127.0.0.1: every message is delivered exactly once (counted
 by Message-ID at the server), and on PostgreSQL a sender does not wait for rows another holds."""
 
+import multiprocessing
+import re
 import threading
 import time
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, insert, select, text
 
 from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.services import mail
-from tests.test_outbox import UNSUBSCRIBE, smtp  # noqa: F401 - the fixture
+from tests.test_outbox import UNSUBSCRIBE, free_port
 
 MESSAGES = 3000
+
+
+def _serve(port: int, path: str, ready) -> None:
+    """The SMTP server, in a process of its own (in the test's process it would share the GIL
+    with the senders): writes each message's Message-ID to `path`."""
+    from aiosmtpd.controller import Controller
+
+    out = open(path, "a", buffering=1)  # noqa: SIM115 - open for the process's lifetime
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            found = re.search(rb"^Message-ID: *(\S+)", envelope.content, re.M | re.I)
+            out.write((found.group(1).decode() if found else "-") + "\n")
+            return "250 OK"
+
+    Controller(Handler(), hostname="127.0.0.1", port=port).start()
+    ready.set()
+    while True:
+        time.sleep(3600)
+
+
+class Sink:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def message_ids(self) -> list[str]:
+        return self.path.read_text().split() if self.path.exists() else []
+
+
+@pytest.fixture
+def smtp(clean_app, monkeypatch, tmp_path):
+    """A real SMTP server on 127.0.0.1 in its own process, and the app pointed at it."""
+    spawn = multiprocessing.get_context("spawn")
+    ready, port, path = spawn.Event(), free_port(), tmp_path / "message-ids.txt"
+    server = spawn.Process(target=_serve, args=(port, str(path), ready), daemon=True)
+    server.start()
+    assert ready.wait(30)
+    monkeypatch.setitem(clean_app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(clean_app.config, "SMTP_PORT", port)
+    monkeypatch.setitem(clean_app.config, "SMTP_STARTTLS", False)
+    yield Sink(path)
+    server.terminate()
+    server.join(10)
 
 
 def _bulk_queue(app, count: int) -> None:
@@ -56,17 +103,17 @@ def _run_senders(app, senders: int, batch_size: int) -> list[tuple[int, int]]:
 
 def _wait_for(sink, count: int) -> None:
     deadline = time.monotonic() + 10
-    while len(sink.raw) < count and time.monotonic() < deadline:
+    while len(sink.message_ids()) < count and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.2)  # and anything extra would have arrived too
 
 
-def test_two_senders_in_parallel_deliver_every_message_exactly_once(clean_app, smtp):  # noqa: F811
+def test_two_senders_in_parallel_deliver_every_message_exactly_once(clean_app, smtp):
     _bulk_queue(clean_app, MESSAGES)
     results = _run_senders(clean_app, senders=2, batch_size=50)
     _wait_for(smtp, MESSAGES)
     ids = smtp.message_ids()
-    assert len(ids) == len(smtp.raw) == MESSAGES, "none lost, none twice"
+    assert len(ids) == MESSAGES, "none lost, none twice"
     assert len(set(ids)) == MESSAGES
     assert all(failed == 0 for _, failed in results)
     assert sum(sent for sent, _ in results) == MESSAGES
@@ -81,10 +128,7 @@ def test_two_senders_in_parallel_deliver_every_message_exactly_once(clean_app, s
     assert statuses == {"sent": MESSAGES}
 
 
-def test_on_postgresql_a_sender_skips_rows_another_holds_instead_of_waiting(
-    clean_app,
-    smtp,  # noqa: F811
-):
+def test_on_postgresql_a_sender_skips_rows_another_holds_instead_of_waiting(clean_app, smtp):
     if clean_app.backend != "postgresql":
         return  # SQLite has one writer at a time and no row locks; the test above covers it
     _bulk_queue(clean_app, 30)
