@@ -221,34 +221,38 @@ def test_the_district_page_in_spanish(client, staffed):
 
 def test_compare_prints_the_budget_totals_figures(client, staffed):
     slugs = ["school-1", "school-2"]
+    with staffed.app_context():
+        year = db.session.scalars(select(SchoolYear)).one()
+        run = funding.published_run(year.district_id, year.id)
+        expected = {}
+        for slug in slugs:
+            school = db.session.scalars(select(School).filter_by(slug=slug)).one()
+            money = funding.school_funding(run, school.id)
+            expected[slug] = (
+                plans.budget_totals(plans.load_plan(school.id, year.id), money),
+                money,
+            )
     for lang in ("en", "es"):
         response = client.get(f"/schools/compare?schools={','.join(slugs)}&lang={lang}")
         assert response.status_code == 200
         html = response.get_data(as_text=True)
-        m = marked(html)  # (each school's goal table reuses the names "cost", "funded")
-        for key in [k for k in m.totals if k.startswith(("whole-", "pp-"))]:
-            assert sum(cents(p) for p in m.parts[key]) == cents(m.totals[key][0]), key
-        with staffed.app_context():
-            for slug in slugs:
-                school = db.session.scalars(select(School).filter_by(slug=slug)).one()
-                year = db.session.scalars(select(SchoolYear)).one()
-                money = funding.school_funding(
-                    funding.published_run(school.district_id, year.id), school.id
-                )
-                totals = plans.budget_totals(plans.load_plan(school.id, year.id), money)
-                whole = [cents(p) for p in m.parts[f"whole-{slug}"]]
-                assert whole == [
-                    totals.base.funded_cents,
-                    sum(g.funded_cents for g in totals.goals),
-                    totals.left_cents,
-                ]
-                assert cents(m.totals[f"whole-{slug}"][0]) == totals.available_cents
-                people = [cents(p) for p in m.parts[f"pp-{slug}"]]
-                assert people == [
-                    funding.per_pupil(totals.people_cents, money.pupils),
-                    funding.per_pupil(totals.funded_cents, money.pupils)
-                    - funding.per_pupil(totals.people_cents, money.pupils),
-                ]
+        for slug, (totals, money) in expected.items():
+            start = html.index(f'id="compare-{slug}"')
+            section = html[start : html.find('id="compare-', start + 1)]
+            m = marked(section)
+            # The whole budget: base program + goals (funded) + not assigned = the allocation.
+            assert [cents(p) for p in m.parts["funded"]] == [g.funded_cents for g in totals.groups]
+            assert totals.groups[0].is_base_program and 'data-group="base"' in section
+            assert [cents(p) for p in m.parts["allocation"]] == [
+                totals.funded_cents,
+                totals.left_cents,
+            ]
+            assert cents(m.totals["allocation"][0]) == totals.available_cents
+            # Per student: people + everything else = funded, from the same totals.
+            people = funding.per_pupil(totals.people_cents, money.pupils)
+            funded = funding.per_pupil(totals.funded_cents, money.pupils)
+            assert [cents(p) for p in m.parts[f"pp-{slug}"]] == [people, funded - people]
+            assert cents(m.totals[f"pp-{slug}"][0]) == funded
     html = client.get(f"/schools/compare?schools={','.join(slugs)}&lang=en").get_data(as_text=True)
     section = html[html.index('id="compare-school-1"') : html.index('id="compare-school-2"')]
     groups = re.findall(

@@ -81,16 +81,6 @@ class PeopleView:
         return sum(g.fte for g in self.groups) - self.funded_fte
 
     @property
-    def base_cents(self) -> int:
-        """Funded money of the base program."""
-        return self.budget.base.funded_cents
-
-    @property
-    def goals_cents(self) -> int:
-        """Funded money of the plan's goals (base + goals = the budget's funded total)."""
-        return sum(g.funded_cents for g in self.budget.goals)
-
-    @property
     def funded_per_100(self) -> int:
         return per_100(self.budget.fte, self.pupils)
 
