@@ -7,6 +7,7 @@ positions and the base-program checks in words."""
 
 import pytest
 
+from portal.extensions import db
 from portal.models import (
     BaseProgramRule,
     BudgetLine,
@@ -91,6 +92,9 @@ def staffed(funded, ctx):
         other = factories.district(slug="elsewhere", name="Elsewhere Unified")
         foreign = StaffRole(district_id=other.id, code="CNS", name={"en": "Their counselor"})
         session.add(foreign)
+        session.flush()
+        # Even with a rate in this year's table (a crafted request), it is not this district's.
+        session.add(SalaryRate(staff_role_id=foreign.id, school_year_id=year.id, salary_cents=1))
         last_year = factories.school_year(district, "2025-26", current=False)
         old_stream = factories.stream(district, last_year, "Base (last year)", revenue=10)
         session.commit()
@@ -383,3 +387,36 @@ def test_the_matrix_shows_positions_and_the_base_program_in_words(staffed, login
         ) in text
     es = principal.get(f"/manage/schools/{SLUG}/budget?lang=es").get_data(as_text=True)
     assert "Counselor (es), 1 FTE" in visible_text(es)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("fte", 0), ("fte", 4001), ("fte", None), ("recurrence", "sometimes"), ("recurrence", None)],
+)
+def test_the_service_refuses_an_fte_or_recurrence_whatever_the_form_sent(
+    staffed, make_user, clean_app, field, value
+):
+    from portal.models import SchoolPlan, User
+    from portal.services import plan_editing
+    from portal.services.errors import Rejected
+
+    email = make_user(Role.PRINCIPAL, schools=[SLUG])
+    with clean_app.test_request_context():
+        plan = db.session.get(SchoolPlan, staffed["plan"])
+        actor = db.session.scalars(db.select(User).where(User.email == email)).one()
+        values = {
+            "staff_role_id": staffed["roles"]["CNS"],
+            "fte": 50,
+            "description": "",
+            "goal_id": None,
+            "strategy_id": None,
+            "funding_stream_id": None,
+            "category_id": None,
+            "recurrence": "ongoing",
+            "priority": 1,
+            field: value,
+        }
+        with pytest.raises(Rejected) as refused:
+            plan_editing.add_row(plan, "position", values, "en", actor)
+        assert list(refused.value.fields) == [field]
+        db.session.rollback()
