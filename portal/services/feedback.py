@@ -45,6 +45,7 @@ from portal.models import AgendaItem, Feedback, Goal, Investment, School
 from portal.models.base import utcnow
 from portal.models.feedback import FeedbackStatus, FeedbackVisibility
 from portal.models.planning import PlanStatus
+from portal.services import answer_watch
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
 
@@ -153,16 +154,31 @@ def target_label(target_type: str) -> str:
 
 
 def leave_feedback(
-    target_type: str, target_id: int, body: str, name: str, locale: str, district
+    target_type: str,
+    target_id: int,
+    body: str,
+    name: str,
+    locale: str,
+    district,
+    email: str = "",
 ) -> Feedback:
     """Add a comment from anyone. It waits for review where the district pre-moderates, else
-    it is published at once. Raises LookupError when the target is not open to feedback."""
+    it is published at once. `email`, if given, is kept apart from the comment to send its
+    answer once (services/answer_watch.py). Raises LookupError when the target is not open to
+    feedback."""
     found = find_target(district, target_type, target_id)
     if found is None:
         raise LookupError(f"{target_type} {target_id} is not open to feedback")
     body = (body or "").strip()[:BODY_MAX]
+    errors = {}
     if len(body) < BODY_MIN:
-        raise Rejected({"body": _("Write your comment before sending it.")})
+        errors["body"] = _("Write your comment before sending it.")
+    try:
+        email = answer_watch.clean_address(email)
+    except Rejected as error:
+        errors.update(error.fields)
+    if errors:
+        raise Rejected(errors)
     premoderated = district.feedback_premoderation
     row = Feedback(
         district_id=found.district_id,
@@ -177,6 +193,9 @@ def leave_feedback(
         ).value,
     )
     db.session.add(row)
+    if email:
+        db.session.flush()  # the address row names the comment by its id
+        answer_watch.watch(row, email, locale)
     return row
 
 
@@ -199,6 +218,7 @@ def approve(feedback: Feedback, actor) -> None:
     """Publish a comment (waiting for review, or hidden earlier)."""
     feedback.approve(actor)
     _audit(actor, "approve", feedback)
+    _tell_the_writer(feedback)
 
 
 def hide(feedback: Feedback, actor, reason: str) -> None:
@@ -222,6 +242,15 @@ def answer(feedback: Feedback, actor, status: str, answer: str, what_changed: st
         raise Rejected(errors)
     feedback.answer_with(status, answer, (what_changed or "").strip()[:CHANGED_MAX], utcnow())
     _audit(actor, "answer", feedback)
+    _tell_the_writer(feedback)
+
+
+def _tell_the_writer(feedback: Feedback) -> None:
+    """Once the answer is public (published and answered, in either order), the one message
+    to the writer who asked for it; its address is deleted with it."""
+    target = TARGETS.get(feedback.target_type)
+    row = db.session.get(target.model, feedback.target_id) if target else None
+    answer_watch.deliver(feedback, target.page(row) if row is not None else None)
 
 
 def moderation_queue(school: School, limit: int = 200) -> list[Feedback]:

@@ -3,13 +3,21 @@ hide with a reason, answer). A page shows many of each, so every form is made fo
 its comment with field ids of its own (the HTML names stay `body`, `reason`, `answer`...)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
 from portal.forms import ChoiceField, PortalForm
 from portal.models.feedback import Feedback, FeedbackStatus
+from portal.services import answer_watch
 from portal.services import feedback as service
 
 MODERATION_ACTIONS = ("approve", "hide", "answer")
@@ -35,6 +43,17 @@ class FeedbackForm(PortalForm):
         _l("Your name (optional)"),
         render_kw={"maxlength": service.NAME_MAX, "autocomplete": "name"},
     )
+    # "Tell me when it's answered": kept apart from the comment (services/answer_watch.py),
+    # checked there, so a bad address comes back beside this field with the comment kept.
+    email = EmailField(
+        _l("Your e-mail, to hear the answer (optional)"),
+        render_kw={
+            "maxlength": answer_watch.EMAIL_MAX,
+            "autocomplete": "email",
+            "inputmode": "email",
+            "spellcheck": "false",
+        },
+    )
     # The honeypot: people never see it, form-filling robots fill it in.
     website = StringField(_l("Leave this empty"))
 
@@ -43,7 +62,17 @@ def feedback_form(target_type: str, target_id: int) -> FeedbackForm:
     """An empty comment form for one target, its ids unique on the page (a Jinja global, for
     the feedback partial)."""
     form = FeedbackForm(formdata=None, data={"target_type": target_type, "target_id": target_id})
-    for field, prefix in ((form.body, "fb"), (form.name, "fbn"), (form.website, "fbw")):
+    return with_ids(form, target_type, target_id)
+
+
+def with_ids(form: FeedbackForm, target_type: str, target_id: int) -> FeedbackForm:
+    """Give a comment form's fields the ids of its target (a page holds many)."""
+    for field, prefix in (
+        (form.body, "fb"),
+        (form.name, "fbn"),
+        (form.email, "fbe"),
+        (form.website, "fbw"),
+    ):
         _set_id(field, f"{prefix}-{target_type}-{target_id}")
     return form
 

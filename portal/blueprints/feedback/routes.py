@@ -8,7 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.blueprints.feedback import bp
-from portal.blueprints.feedback.forms import FeedbackForm, feedback_form, moderation_form
+from portal.blueprints.feedback.forms import (
+    FeedbackForm,
+    feedback_form,
+    moderation_form,
+    with_ids,
+)
 from portal.blueprints.school_access import editable_school_or_404
 from portal.extensions import db, limiter
 from portal.models import Feedback, School
@@ -20,7 +25,7 @@ from portal.permissions import (
     public,
     role_required,
 )
-from portal.services import feedback
+from portal.services import answer_watch, feedback
 from portal.services.errors import Rejected
 
 bp.add_app_template_global(feedback_form, "feedback_form")
@@ -52,7 +57,10 @@ def leave_feedback():
         return redirect(back, code=303)
     try:
         if not form.validate():
-            raise Rejected({name: errors[0] for name, errors in form.errors.items()})
+            raise Rejected(
+                {name: errors[0] for name, errors in form.errors.items()}
+                | _address_errors(form.email.data)
+            )
         row = feedback.leave_feedback(
             found.target.type,
             found.row.id,
@@ -60,9 +68,24 @@ def leave_feedback():
             form.name.data,
             str(get_locale()),
             g.district,
+            email=form.email.data,
         )
     except Rejected as error:
         db.session.rollback()
+        if "email" in error.fields or (form.email.data or "").strip():
+            # What was typed would be lost on the way back: the form again, with the comment
+            # and the message beside the address (never cached: it answers a POST).
+            for field in form:
+                field.errors = []  # each message once: the service's, beside its field
+            form.reject(error)
+            with_ids(form, found.target.type, found.row.id)
+            return render_template(
+                "feedback/comment.html",
+                form=form,
+                back=back,
+                label=found.target.label,
+                place=found.school.name if found.school is not None else g.district.name,
+            ), 422
         flash(str(error), "error")
         return redirect(back, code=303)
     db.session.commit()
@@ -71,6 +94,15 @@ def leave_feedback():
     else:
         flash(_("Thank you. Your comment is published."), "success")
     return redirect(back, code=303)
+
+
+def _address_errors(email: str | None) -> dict:
+    """The address's error too, when the form fails before the service sees it."""
+    try:
+        answer_watch.clean_address(email)
+    except Rejected as error:
+        return error.fields
+    return {}
 
 
 @bp.post("/feedback/<int:feedback_id>/flag")
