@@ -24,7 +24,7 @@ from portal.i18n import LANGUAGES, pick_translation
 from portal.models import District, School, Subscriber
 from portal.models.base import utcnow
 from portal.models.notices import Frequency, Notice, NoticeDelivery, NoticeKind
-from portal.services import follows, mail
+from portal.services import follows, mail, staff_notices
 from portal.services.notice_ics import meeting_calendar
 from portal.services.short_links import ensure_short_link, short_url
 
@@ -155,10 +155,27 @@ DESCRIBERS: dict[str, Callable] = {
 }
 
 
+def describer(kind: str) -> Callable:
+    """The kind's describer: followers' kinds here, staff and members' in staff_notices."""
+    found = DESCRIBERS.get(kind) or staff_notices.DESCRIBERS.get(kind)
+    if found is None:
+        raise ValueError(f"{kind!r} is not a kind of notice")
+    return found
+
+
+def headline_of(kind: str):
+    return HEADLINES.get(kind) or staff_notices.HEADLINES[kind]
+
+
+# Kinds followers hear (a reminder of a meeting too, always as it happens).
+FOLLOWER_KINDS = frozenset(NoticeKind) | {staff_notices.StaffKind.MEETING_REMINDER}
+
+
 def announce(kind: str, target) -> Notice | None:
-    """Record that `kind` happened to `target` and tell everyone who follows it, once each.
-    Not committed: the caller's transaction keeps the notice with what it changed."""
-    draft = DESCRIBERS[NoticeKind(kind)](target)
+    """Record that `kind` happened to `target` and tell everyone who hears it, once each:
+    followers (their kinds), then staff and members (staff_notices.tell_users). Not
+    committed: the caller's transaction keeps the notice with what it changed."""
+    draft = describer(kind)(target)
     if draft is None:
         return None
     notice = db.session.scalars(select(Notice).where(Notice.key == draft.key)).first()
@@ -174,7 +191,14 @@ def announce(kind: str, target) -> Notice | None:
             select(NoticeDelivery.subscriber_id).where(NoticeDelivery.notice_id == notice.id)
         )
     )
-    for subscriber, frequency in follows.audience(notice.district_id, kind, notice.school_ids):
+    emails = []
+    followers = []
+    if kind in FOLLOWER_KINDS:
+        followers = follows.audience(notice.district_id, kind, notice.school_ids)
+    for subscriber, frequency in followers:
+        emails.append(subscriber.email)
+        if kind == staff_notices.StaffKind.MEETING_REMINDER:
+            frequency = Frequency.NOW.value  # a reminder in next week's digest is no reminder
         if subscriber.id in told:
             continue
         delivery = NoticeDelivery(notice=notice, subscriber_id=subscriber.id, frequency=frequency)
@@ -183,6 +207,7 @@ def announce(kind: str, target) -> Notice | None:
             queue_now(notice, district, subscriber, target)
             delivery.status, delivery.sent_at = "sent", utcnow()
     db.session.flush()
+    staff_notices.tell_users(notice, kind, target, district, skip_emails=emails)
     return notice
 
 
@@ -249,7 +274,7 @@ def render_line(notice: Notice, district: District, locale: str) -> Line:
     if notice.starts_at is not None:
         local = notice.starts_at.astimezone(ZoneInfo(district.timezone))
         when = format_datetime(local, "medium", locale=locale)
-    headline = str(HEADLINES[NoticeKind(notice.kind)] % {"title": title.text, "when": when})
+    headline = str(headline_of(notice.kind) % {"title": title.text, "when": when})
     place = (
         ", ".join(
             school.name

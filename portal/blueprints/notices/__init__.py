@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("notices", __name__)
 
-from portal.blueprints.notices import routes  # noqa: E402, F401
+from portal.blueprints.notices import preferences, routes  # noqa: E402, F401
