@@ -189,3 +189,42 @@ def test_an_unused_address_is_deleted_after_its_retention(council, ctx):
         assert dict(retention.purge(now=NOW))["answer addresses"] == 1
         assert [w.email for w in session.scalars(select(AnswerWatch))] == ["0@example.org"]
         db.session.commit()
+
+
+def test_the_moderators_hear_of_a_comment_waiting_and_of_one_reported_once(
+    council, make_user, ctx, client
+):
+    """The hooks for staff notices (the kinds are staff_notices'): a comment that needs review,
+    and a reader's report, each told once to the school's principal."""
+    ids = _targets(ctx)
+    principal = make_user(Role.PRINCIPAL, schools=["maple-elementary"])
+    _comment(client, ids["goal"], email="")
+    with ctx() as session:
+        (row,) = session.scalars(select(OutboxMessage)).all()
+        assert row.to_address == principal
+        assert row.subject == "A comment is waiting for your review: Maple Elementary"
+        feedback_id = session.scalars(select(Feedback.id)).one()
+    with saving(ctx) as session:
+        session.get(Feedback, feedback_id).visibility = "visible"
+    for _ in range(2):
+        assert client.post(f"/feedback/{feedback_id}/flag").status_code == 303
+    with ctx() as session:
+        reported = [
+            r.to_address
+            for r in session.scalars(select(OutboxMessage))
+            if r.subject == "A reader reported a comment: Maple Elementary"
+        ]
+        assert reported == [principal]
+        assert session.get(Feedback, feedback_id).flags == 2
+
+
+def test_without_premoderation_no_one_is_told_a_comment_waits(council, make_user, ctx, client):
+    from portal.models import District
+
+    ids = _targets(ctx)
+    make_user(Role.PRINCIPAL, schools=["maple-elementary"])
+    with saving(ctx) as session:
+        session.scalars(select(District)).one().feedback_premoderation = False
+    _comment(client, ids["goal"], email="")
+    with ctx() as session:
+        assert session.scalars(select(OutboxMessage)).all() == []

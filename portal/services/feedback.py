@@ -48,6 +48,7 @@ from portal.models.planning import PlanStatus
 from portal.services import answer_watch
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
+from portal.services.notices import announce
 
 BODY_MAX, NAME_MAX, REASON_MAX, ANSWER_MAX, CHANGED_MAX = 2000, 100, 300, 2000, 300
 BODY_MIN = 3  # shorter is a slip of the thumb, not a comment
@@ -193,15 +194,19 @@ def leave_feedback(
         ).value,
     )
     db.session.add(row)
-    if email:
-        db.session.flush()  # the address row names the comment by its id
-        answer_watch.watch(row, email, locale)
+    db.session.flush()  # the address and the notice name the comment by its id
+    answer_watch.watch(row, email, locale)
+    if premoderated:
+        announce("comment_waiting", row)  # its moderators hear, as each chose
     return row
 
 
 def flag(feedback: Feedback) -> None:
-    """Someone reported a published comment; it comes first in the moderators' queue."""
+    """Someone reported a published comment; it comes first in the moderators' queue, and
+    they hear of it (once per comment, however often it is reported)."""
     feedback.flag()
+    db.session.flush()
+    announce("comment_reported", feedback)
 
 
 def _audit(actor, action: str, feedback: Feedback) -> None:
