@@ -1,5 +1,6 @@
-"""`flask send-digests`: the weekly digest for followers who chose it (from cron, weekly;
-then `flask send-outbox` sends it)."""
+"""`flask send-digests` (daily: followers' weekly digest once a week, staff and members' daily
+digest) and `flask send-reminders` (hourly: meetings a day ahead, deadlines a week ahead,
+schools behind); then `flask send-outbox` sends what they queued."""
 
 import click
 from flask import Flask
@@ -8,7 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     @app.cli.command("send-digests")
     def send_digests_command():
-        """Merge each follower's waiting notices into one message, queued in the outbox."""
+        """Merge each person's waiting notices into one message, queued in the outbox."""
         from portal.extensions import db
         from portal.services.digests import send_digests
 
@@ -17,3 +18,15 @@ def init_app(app: Flask) -> None:
             count = send_digests()
             db.session.commit()
         click.echo(f"Queued {count} digests.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Queue the meeting and deadline reminders that are due (each once, ever)."""
+        from portal.services.reminders import send_reminders
+
+        with app.test_request_context():
+            counts = send_reminders()
+        click.echo(
+            "Queued {meeting_reminder} meeting reminders, {deadline_reminder} deadline "
+            "reminders, {school_behind} behind-schedule notices.".format(**counts)
+        )

@@ -13,6 +13,7 @@ from portal.models.base import IllegalMove, utcnow
 from portal.models.committees import MinutesStatus
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
+from portal.services.notices import announce
 
 TEXT_LENGTH, NOTE_LENGTH = 4000, 500
 NOTE_NEEDED = _l("Say what the correction changes.")
@@ -96,6 +97,8 @@ def save_minutes(
         }
     current.write(sections)
     record_audit(actor, "minutes.edited", "meeting", meeting.id, {"version": current.version})
+    db.session.flush()
+    announce("minutes_draft", current)  # members hear once per version: amendments are open
     return current
 
 
@@ -157,6 +160,7 @@ def approve_minutes(
         meeting.id,
         {"version": draft.version, "at": at_meeting.id},
     )
+    announce("minutes_approved", draft)  # the members hear the minutes are approved
     return draft
 
 

@@ -25,7 +25,6 @@ from portal.models import District, School, Subscriber
 from portal.models.base import utcnow
 from portal.models.notices import Frequency, Notice, NoticeDelivery, NoticeKind
 from portal.services import follows, mail, staff_notices
-from portal.services.notice_ics import meeting_calendar
 from portal.services.short_links import ensure_short_link, short_url
 
 
@@ -156,8 +155,13 @@ DESCRIBERS: dict[str, Callable] = {
 
 
 def describer(kind: str) -> Callable:
-    """The kind's describer: followers' kinds here, staff and members' in staff_notices."""
-    found = DESCRIBERS.get(kind) or staff_notices.DESCRIBERS.get(kind)
+    """The kind's describer: followers' kinds here, staff and members' in staff_notices,
+    reminders' in reminders."""
+    from portal.services import reminders  # it reads the calendar, which announces
+
+    found = (
+        DESCRIBERS.get(kind) or staff_notices.DESCRIBERS.get(kind) or reminders.DESCRIBERS.get(kind)
+    )
     if found is None:
         raise ValueError(f"{kind!r} is not a kind of notice")
     return found
@@ -248,6 +252,9 @@ def outbox_extras(html: str | None, attachments: list | None) -> dict:
 
 def meeting_ics(meeting) -> dict:
     """A meeting's calendar entry as a small .ics attachment, in the reader's language."""
+    # Imported here: notice_ics reads the calendar, whose services announce (plan_review).
+    from portal.services.notice_ics import meeting_calendar
+
     text = meeting_calendar(meeting, _tag(str(get_locale())))
     return {"filename": "meeting.ics", "mimetype": "text/calendar", "text": text}
 

@@ -25,6 +25,7 @@ from portal.models.planning import PlanStatus, ReviewStatus
 from portal.services import funding, plans, positions
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
+from portal.services.notices import announce
 
 COMMENT_MAX = 3000
 
@@ -53,6 +54,7 @@ def submit_plan(plan: SchoolPlan, actor, at: datetime | None = None) -> None:
     before = _statuses(plan)
     plan.submit(actor, at or utcnow())
     _moved(actor, plan, "submitted", before)
+    announce("plan_submitted", plan)  # district staff hear a plan waits for their review
 
 
 def return_plan(plan: SchoolPlan, comment: str, actor, at: datetime | None = None):
@@ -67,6 +69,7 @@ def return_plan(plan: SchoolPlan, comment: str, actor, at: datetime | None = Non
     before = _statuses(plan)
     note = plan.return_to_school(actor, at or utcnow(), text)
     _moved(actor, plan, "returned", before, comment=text)
+    announce("plan_returned", plan)  # the school's principals hear it came back
     return note
 
 

@@ -72,6 +72,10 @@ KIND_LABELS = {
     StaffKind.MEETING_REMINDER: _l("Meeting reminders, a day before"),
 }
 
+# A stop link for the daily digest itself: every kind chosen "daily" turns off.
+DAILY = "daily"
+KIND_LABELS[DAILY] = _l("The daily digest")
+
 # Reminders make no sense a day late: as it happens, or off.
 NO_DIGEST = frozenset({StaffKind.DEADLINE_REMINDER, StaffKind.MEETING_REMINDER})
 
@@ -195,10 +199,70 @@ def _comment(feedback, kind: str):
     )
 
 
+def _plan(plan, kind: str):
+    """A plan sent to the district, or returned to the school (each time it happens)."""
+    school = plan.school
+    if kind == StaffKind.PLAN_SUBMITTED:
+        at, path = plan.submitted_at, _path("plans.review_plans") + f"#plan-{school.slug}"
+    else:
+        at, path = plan.returned_at, _path("plans.edit_plan", slug=school.slug)
+    if at is None:
+        return None
+    return _draft(
+        district_id=school.district_id,
+        key=f"{kind}:{plan.id}:{at:%Y%m%dT%H%M%S}",
+        title={"en": school.name},
+        source_locale="en",
+        path=path,
+        school_ids=[school.id],
+    )
+
+
+def _committee_draft(meeting, key: str, title: dict, path: str):
+    committee = meeting.committee
+    return _draft(
+        district_id=committee.district_id,
+        key=key,
+        title=dict(title or {}) or dict(meeting.title or {}),
+        source_locale=meeting.source_locale or "en",
+        path=path,
+        school_ids=[committee.school_id] if committee.school_id else [],
+    )
+
+
+def _vote(motion):
+    """A motion open for the members' votes: the link is the vote page itself."""
+    if motion.status != "open":
+        return None
+    meeting = motion.meeting
+    path = _path("committees.vote", meeting_id=meeting.id) + f"#motion-{motion.id}"
+    return _committee_draft(meeting, f"vote_open:{motion.id}", motion.text, path)
+
+
+def _minutes(minutes, kind: str):
+    """A draft version of minutes (once per version), or its approval."""
+    meeting = minutes.meeting
+    if kind == StaffKind.MINUTES_DRAFT:
+        if not minutes.is_draft:
+            return None
+        path = _path("committees.review_minutes", meeting_id=meeting.id)
+    else:
+        if minutes.approved_at is None:
+            return None
+        path = _path("committees.meeting", meeting_id=meeting.id)
+    return _committee_draft(meeting, f"{kind}:{minutes.id}", meeting.title, path)
+
+
 # kind -> describer: the object into the notice (portal.services.notices.Draft), or None.
+# The reminder kinds' describers are in portal/services/reminders.py.
 DESCRIBERS: dict[str, Callable] = {
     StaffKind.COMMENT_WAITING: lambda f: _comment(f, StaffKind.COMMENT_WAITING),
     StaffKind.COMMENT_REPORTED: lambda f: _comment(f, StaffKind.COMMENT_REPORTED),
+    StaffKind.PLAN_SUBMITTED: lambda p: _plan(p, StaffKind.PLAN_SUBMITTED),
+    StaffKind.PLAN_RETURNED: lambda p: _plan(p, StaffKind.PLAN_RETURNED),
+    StaffKind.VOTE_OPEN: _vote,
+    StaffKind.MINUTES_DRAFT: lambda m: _minutes(m, StaffKind.MINUTES_DRAFT),
+    StaffKind.MINUTES_APPROVED: lambda m: _minutes(m, StaffKind.MINUTES_APPROVED),
 }
 
 
@@ -249,6 +313,16 @@ def frequency_of(user_id: int, kind: str) -> str:
     if chosen == Frequency.DAILY and kind in NO_DIGEST:
         return Frequency.NOW.value
     return chosen
+
+
+def stop(user: User, kind: str) -> None:
+    """The one-click stop: this kind off, or (the digest's link) every kind chosen daily."""
+    if kind != DAILY:
+        set_preference(user, kind, Frequency.OFF.value)
+        return
+    for chosen, frequency in preferences(user.id).items():
+        if frequency == Frequency.DAILY:
+            set_preference(user, chosen, Frequency.OFF.value)
 
 
 def set_preference(user: User, kind: str, frequency: str) -> None:

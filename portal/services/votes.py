@@ -63,6 +63,8 @@ def open_motion(
     record_audit(
         actor, "motion.opened", "meeting", meeting.id, {"text": dict(text), "subject": subject}
     )
+    db.session.flush()
+    announce("vote_open", motion)  # the members hear of it, with a link to the vote
     return motion
 
 

@@ -63,6 +63,6 @@ def stop_kind(token: str):
     if request.method == "GET":
         return render_template("notices/staff_stop.html", token=token, label=label)
     if UnsubscribeForm().validate_on_submit():
-        staff_notices.set_preference(user, kind, "off")
+        staff_notices.stop(user, kind)
         db.session.commit()
     return render_template("notices/staff_stopped.html", label=label)
