@@ -1,5 +1,7 @@
 """Communications staff: write a bulletin, translate it side by side, publish or schedule it."""
 
+from datetime import timedelta
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +21,7 @@ from portal.blueprints.school_access import district_row_or_404
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models import Bulletin
+from portal.models.base import utcnow
 from portal.models.bulletins import BULLETIN_FIELDS
 from portal.permissions import BULLETIN_EDITORS, role_required
 from portal.responses import csv_download
@@ -28,7 +31,14 @@ from portal.services import bulletins as service
 from portal.services.bulletin_links import LINK_KINDS, MAX_LINKS, link_text
 from portal.services.errors import Rejected
 from portal.services.schools import search_schools
-from portal.services.text_messages import SMS_HEADER, sms_length, sms_rows
+from portal.services.text_messages import (
+    SMS_DEFAULT_DAYS,
+    SMS_HEADER,
+    SMS_PERIODS,
+    notice_rows,
+    sms_length,
+    sms_rows,
+)
 
 DONE = {
     "publish": _l("Published."),
@@ -242,8 +252,15 @@ def sms_counter():
 @bp.get("/manage/bulletins/sms.csv")
 @role_required(*BULLETIN_EDITORS)
 def sms_csv():
-    """Text-message summaries with their short links, per language, for the district SMS tool."""
-    return csv_download(SMS_HEADER, sms_rows(g.district.id), "bulletin-text-messages.csv")
+    """Text messages for the district SMS tool, per language with their short links: the
+    bulletins' summaries, and the notices of the last `days` days (7, 30 or 90; 30 unless said)."""
+    days = request.args.get("days", str(SMS_DEFAULT_DAYS))
+    if days not in {str(n) for n in SMS_PERIODS}:
+        abort(400, description=_("Choose one of the periods offered."))
+    days = int(days)
+    until = utcnow()
+    rows = sms_rows(g.district.id) + notice_rows(g.district.id, until - timedelta(days=days), until)
+    return csv_download(SMS_HEADER, rows, "text-messages.csv")
 
 
 @bp.post("/manage/bulletins/<int:bulletin_id>/image")
