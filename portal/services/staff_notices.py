@@ -146,9 +146,7 @@ AUDIENCES: dict[str, Callable] = {
     StaffKind.PLAN_RETURNED: lambda plan: principals(plan.school_id),
     StaffKind.PLAN_SUBMITTED: lambda plan: district_staff(),
     StaffKind.SCHOOL_BEHIND: lambda _target: district_staff(),
-    StaffKind.DEADLINE_REMINDER: lambda schools: sorted(
-        {u.id: u for s in schools for u in principals(s.id)}.values(), key=lambda u: u.id
-    ),
+    StaffKind.DEADLINE_REMINDER: lambda deadline: principals(deadline.school.id),
     NoticeKind.MEETING_SCHEDULED: lambda m: members(_meeting_of(m).committee),
     NoticeKind.AGENDA_POSTED: lambda m: members(_meeting_of(m).committee),
     StaffKind.VOTE_OPEN: lambda m: members(_meeting_of(m).committee),
