@@ -121,9 +121,9 @@ def test_a_meeting_reminder_lands_on_the_day_before_and_goes_once(
 def test_the_march_change_too(district, clean_app, ctx, make_user):
     member = make_user(Role.COUNCIL, schools=["maple-elementary"])
     with clean_app.test_request_context("/"):
-        _meeting_with_member(member, date(2026, 3, 9))
-    due = datetime(2026, 3, 8, 18, tzinfo=LA).astimezone(UTC)
-    assert due == datetime(2026, 3, 9, 1, tzinfo=UTC)  # PDT already: UTC-7
+        _meeting_with_member(member, date(2026, 3, 8))  # the Sunday the clocks go forward
+    due = datetime(2026, 3, 7, 18, tzinfo=LA).astimezone(UTC)
+    assert due == datetime(2026, 3, 8, 2, tzinfo=UTC)  # still PST (UTC-8): 23 hours ahead
     assert _run(clean_app, due - timedelta(minutes=1))["meeting_reminder"] == 0
     assert _run(clean_app, due)["meeting_reminder"] == 1
     with ctx() as session:

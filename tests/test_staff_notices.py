@@ -87,6 +87,8 @@ def test_members_hear_the_committees_work_once_each_in_their_language(
     member = make_user(Role.COUNCIL, schools=["maple-elementary"])
     with clean_app.test_request_context("/"):
         _user(both).preferred_locale = "es"
+        # She follows her school too, with the same address: still one message per event.
+        h.follower(district["id"], both, "es", [("maple-elementary", "now")])
         committee = _committee()
         _seat(committee, both, member)
         meeting = _meeting(committee)
@@ -113,6 +115,7 @@ def test_members_hear_the_committees_work_once_each_in_their_language(
     mine = _by_address(smtp_sink.messages)
     # Two meetings scheduled, the agenda, the vote, the draft, the approval: six each, once.
     assert len(mine[both]) == 6 and len(mine[member]) == 6
+    assert "/follow/manage/" in _body(mine[both][0])  # the meetings came to her as a follower
     # Her account is in Spanish: the titles in Spanish, dates the Spanish way.
     subjects = [m["Subject"] for m in mine[both]]
     assert "Noche del presupuesto, 8 dic 2026" in subjects[0]
