@@ -98,6 +98,7 @@ def test_raising_an_investment_records_the_amounts_before_and_after_by_whom_and_
             "description": "Tutors",
             "cost": "195,000",
             "priority": "1",
+            "recurrence": "ongoing",
             "goal_id": str(record["goal"]),
             "strategy_id": "",
             "category_id": str(record["category"]),

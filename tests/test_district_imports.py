@@ -461,7 +461,7 @@ def test_someone_else_cannot_apply_a_staged_file(admin, login_as, ctx):
 def test_the_page_documents_the_columns_and_each_template_reads_back(admin, kind):
     page = visible_text(admin.get("/manage/imports").get_data(as_text=True))
     assert "Capitals, spaces and dashes" in page and "template.csv" not in page
-    assert admin.get("/manage/imports").get_data(as_text=True).count("template.csv") == 3
+    assert admin.get("/manage/imports").get_data(as_text=True).count("template.csv") == 5
     template = admin.get(f"/manage/imports/{kind}/template.csv")
     assert template.status_code == 200 and template.mimetype == "text/csv"
     from portal.services.district_imports import kind_module, read_rows

@@ -260,6 +260,7 @@ def test_after_add_without_javascript_the_new_goal_is_open_focused_and_announced
                 "description": "Books",
                 "cost": "1,000",
                 "priority": "2",
+                "recurrence": "ongoing",
                 "goal_id": p["goal"],
             },
             "investments",

@@ -315,6 +315,7 @@ def test_editing_a_plan_with_plain_forms(login_as, funded, ctx, client):
                 "description": description,
                 "cost": cost,
                 "priority": priority,
+                "recurrence": "ongoing",
                 "goal_id": goal_id,
             },
         )

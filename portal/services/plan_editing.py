@@ -32,6 +32,7 @@ from portal.models.staffing import Recurrence
 from portal.services import plans, positions
 from portal.services.audit import record_audit
 from portal.services.errors import Rejected
+from portal.services.notices import announce
 from portal.services.school_year import previous_year
 
 # The plan's rows by the name the editor's addresses use ("/plan/goal/12").
@@ -210,6 +211,7 @@ def save_settings(plan: SchoolPlan, status, planning_figure_cents: int | None, a
     if status is not None and status != plan.status:
         if status == PlanStatus.SHARED:
             plan.share()
+            announce("plan_shared", plan)  # the school's followers hear of it, once
         elif status == PlanStatus.DRAFT:
             plan.withdraw()
         else:

@@ -23,7 +23,7 @@ def test_an_admin_imports_schools_on_a_phone(page, live_server, make_user, tmp_p
     page.goto(f"{live_server}/manage/imports?lang=en")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text("Import schools, staff and committees")
-    expect(page.locator("a[href$='/template.csv']")).to_have_count(3)
+    expect(page.locator("a[href$='/template.csv']")).to_have_count(5)
     assert_accessible(page)
     assert_fits_a_phone(page)
 

@@ -131,6 +131,7 @@ def test_the_plan_editor_moves_the_focus_to_what_was_added(page, live_server, de
     form = page.locator("#add-investment form")
     form.get_by_label("What the money buys").fill("Monthly newsletter in four languages")
     form.get_by_label("Cost (dollars)").fill("4,000")
+    form.get_by_label("Ongoing: it comes back every year").check()
     form.get_by_role("button", name="Add investment").click()
     expect(page.locator("#plan-announce")).to_have_text("Investment added.")
     page.wait_for_function(FOCUSED_SUMMARY, arg="investment-")
