@@ -33,6 +33,8 @@ NOT_PAGES = {
     "plans.school_plan_pdf": "a PDF",
     "plans.plan_version_pdf": "a PDF",
     "allocation.calculator": "a spreadsheet",
+    "allocation.budget_export": "a spreadsheet (checked by tests/test_budget_sheet.py)",
+    "notices.meeting_ics": "iCalendar",
     "surveys.paper": "a PDF",
     "surveys.manage_packet_pdf": "a PDF (a packet of paper forms)",
     "surveys.manage_export": "CSV",
@@ -74,6 +76,7 @@ def _samples() -> dict[str, list]:
     from portal.models.calendar import CalendarEvent
     from portal.models.committees import Committee, Meeting, MinutesVersion, Motion
     from portal.models.readiness import Interview, ReadinessAssessment
+    from portal.models.staffing import BaseProgramRule, StaffRole
     from portal.models.surveys import Survey, SurveyItem
 
     now = datetime.now(UTC)
@@ -115,6 +118,10 @@ def _samples() -> dict[str, list]:
             if i and survey
         ],
         "token": ["not-a-real-token"],
+        "role_id": [r.id for r in [_first(select(StaffRole).order_by(StaffRole.id))] if r],
+        "rule_id": [
+            r.id for r in [_first(select(BaseProgramRule).order_by(BaseProgramRule.id))] if r
+        ],
         "number": [1],  # a plan's approved version (the demo approves Oak Grove's)
         "version_slug": [v for v in [_versioned_school()] if v],
     }
