@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.i18n import LANGUAGES
-from portal.links import public_url
 from portal.models import District, RoleGrant, User
 from portal.models.accounts import Role
 from portal.models.base import utcnow
@@ -393,15 +392,20 @@ def from_stop_token(token: str) -> tuple[User, str] | None:
     return user, kind
 
 
+def _public(endpoint: str, **values) -> str:
+    """A page's full address, with or without a request (the demo loader announces too)."""
+    return current_app.config["PUBLIC_BASE_URL"] + _path(endpoint, **values)
+
+
 def stop_url(user: User, kind: str) -> str:
-    return public_url("notices.stop_kind", token=stop_token(user, kind))
+    return _public("notices.stop_kind", token=stop_token(user, kind))
 
 
 def user_footer(user: User, district: District, kind: str | None) -> dict:
     """Why they get it, their choices, and (one kind's message) stop this kind."""
     return {
         "district": district,
-        "preferences_url": public_url("notices.preferences"),
+        "preferences_url": _public("notices.preferences"),
         "stop_url": stop_url(user, kind) if kind else "",
         "kind_label": KIND_LABELS.get(kind, "") if kind else "",
     }
