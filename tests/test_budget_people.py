@@ -79,3 +79,7 @@ def test_actual_costing_keeps_a_persons_pay_off_public_pages(client, planned):
     rows = re.findall(r'<tr class="position-row.*?</tr>', people, flags=re.S)
     assert rows and not any("$" in row for row in rows), "a position's own pay is printed"
     assert pay_text in people  # the role's total (one position: the lead decides, see report)
+    # The PDF keeps it off too: each position's row says "in the role's total".
+    pdf = client.get(f"/schools/{SCHOOL}/plan.pdf?lang=en")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "in the role's total" in " ".join(text.split())

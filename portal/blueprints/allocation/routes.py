@@ -56,6 +56,12 @@ def percent(value: float) -> str:
 
 
 @bp.app_template_filter()
+def share_percent(value: float) -> str:
+    """A share with one decimal when it has one: 0.4 %, not a misleading 0 %."""
+    return formatting.percent(value, "#,##0.#%")
+
+
+@bp.app_template_filter()
 def level_label(level: str) -> str:
     return str(SchoolLevel(level).label)
 
