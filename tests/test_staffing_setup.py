@@ -311,8 +311,8 @@ def test_base_rules_in_plain_words_added_changed_removed(login_as, staffed, ctx)
     for data in (principal, teacher):
         assert staff.post("/manage/staffing/base", data=data).status_code == 303
     text = visible_text(staff.get("/manage/staffing/base").get_data(as_text=True))
-    assert "Every elementary school keeps at least 1 full-time Principal." in text
-    assert "Every school keeps one Teacher, grades K-5 for every 24 students, and at least 2." in (
+    assert "Elementary schools: at least 1 full-time Principal." in text
+    assert "All schools: one Teacher, grades K-5 for every 24 students, and at least 2." in (
         text
     )
     with ctx() as session:
@@ -321,7 +321,7 @@ def test_base_rules_in_plain_words_added_changed_removed(login_as, staffed, ctx)
     half = {**teacher, "level": "middle", "minimum_fte": "0.5", "students_per_fte": ""}
     assert staff.post(f"/manage/staffing/base/{rule_id}", data=half).status_code == 303
     text = visible_text(staff.get("/manage/staffing/base").get_data(as_text=True))
-    assert "Every middle school keeps at least 0.5 full-time Teacher, grades K-5." in text
+    assert "Middle schools: at least 0.5 full-time Teacher, grades K-5." in text
     assert staff.post(f"/manage/staffing/base/{rule_id}/delete").status_code == 303
     with ctx() as session:
         assert [r.level for r in session.scalars(select(BaseProgramRule))] == ["elementary"]

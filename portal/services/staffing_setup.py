@@ -29,11 +29,11 @@ MAX_STUDENTS = 5_000
 
 # The schools a rule covers, as the start of its sentence.
 SCHOOLS_PHRASES = {
-    None: _l("Every school"),
-    SchoolLevel.ELEMENTARY: _l("Every elementary school"),
-    SchoolLevel.MIDDLE: _l("Every middle school"),
-    SchoolLevel.HIGH: _l("Every high school"),
-    SchoolLevel.OTHER: _l("Every school of another level"),
+    None: _l("All schools"),
+    SchoolLevel.ELEMENTARY: _l("Elementary schools"),
+    SchoolLevel.MIDDLE: _l("Middle schools"),
+    SchoolLevel.HIGH: _l("High schools"),
+    SchoolLevel.OTHER: _l("Schools of another level"),
 }
 
 
@@ -299,15 +299,16 @@ def base_rules(district_id: int) -> list[BaseProgramRule]:
 
 
 def rule_sentence(rule) -> str:
-    """A rule in plain words: "Every elementary school keeps at least 1 full-time Principal."
-    or "Every school keeps one Teacher, grades K-5 for every 24 students, and at least 2." """
+    """A rule in plain words: "Elementary schools: at least 1 full-time Principal." or "All
+    schools: one Teacher, grades K-5 for every 24 students, and at least 2." (a label and a
+    phrase, so no translation has to make a verb agree with a group of schools)."""
     level = SchoolLevel(rule.level) if rule.level else None
     schools = str(SCHOOLS_PHRASES[level])
     role = translated(rule.role, "name").text
     fte = fte_text(rule.minimum_fte)
     if rule.students_per_fte is None:
         return _(
-            "%(schools)s keeps at least %(fte)s full-time %(role)s.",
+            "%(schools)s: at least %(fte)s full-time %(role)s.",
             schools=schools,
             fte=fte,
             role=role,
@@ -315,15 +316,15 @@ def rule_sentence(rule) -> str:
     students = rule.students_per_fte
     if not rule.minimum_fte:
         return ngettext(
-            "%(schools)s keeps one %(role)s for every %(num)d student.",
-            "%(schools)s keeps one %(role)s for every %(num)d students.",
+            "%(schools)s: one %(role)s for every %(num)d student.",
+            "%(schools)s: one %(role)s for every %(num)d students.",
             students,
             schools=schools,
             role=role,
         )
     return ngettext(
-        "%(schools)s keeps one %(role)s for every %(num)d student, and at least %(fte)s.",
-        "%(schools)s keeps one %(role)s for every %(num)d students, and at least %(fte)s.",
+        "%(schools)s: one %(role)s for every %(num)d student, and at least %(fte)s.",
+        "%(schools)s: one %(role)s for every %(num)d students, and at least %(fte)s.",
         students,
         schools=schools,
         role=role,
