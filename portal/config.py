@@ -129,6 +129,15 @@ class Config:
         # Where links in e-mails and QR codes point (no request to read it from in a cron job).
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SUBSCRIBE_RATE_LIMIT = env.get("SUBSCRIBE_RATE_LIMIT", "10 per hour")
+        # The outbox: a message that failed this many times is given up ("failed"); a claim
+        # older than this is a crashed sender's and is queued again; messages per SMTP connection.
+        self.OUTBOX_MAX_ATTEMPTS = int(env.get("OUTBOX_MAX_ATTEMPTS", 8))
+        self.OUTBOX_CLAIM_TIMEOUT_SECONDS = int(env.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600))
+        self.OUTBOX_BATCH_SIZE = int(env.get("OUTBOX_BATCH_SIZE", 100))
+        # `flask send-reminders`: meetings this many hours before, on the district's clock;
+        # district-calendar deadlines this many days before (at 08:00 local).
+        self.MEETING_REMINDER_HOURS = int(env.get("MEETING_REMINDER_HOURS", 24))
+        self.DEADLINE_REMINDER_DAYS = int(env.get("DEADLINE_REMINDER_DAYS", 7))
         self.TESTING = False
         for key, value in overrides.items():
             setattr(self, key, value)

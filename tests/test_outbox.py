@@ -238,3 +238,25 @@ def test_a_refused_recipient_does_not_stop_the_rest_of_its_batch(clean_app, ctx,
         assert statuses == {"notice:0": "sent", "notice:1": "queued", "notice:2": "sent"}
         refused = session.scalars(select(OutboxMessage).where(OutboxMessage.status == "queued"))
         assert "No such mailbox" in refused.one().last_error
+
+
+@pytest.mark.parametrize("html", [None, "<p>Hola</p>"])
+def test_content_language_leaves_the_server_whatever_the_parts(html):
+    """set_content and the multipart steps drop Content-* headers set before them; the message
+    must still say its languages (a mail program picks fonts and reading by it)."""
+    from portal.services.mail import _Claimed, build_message
+
+    row = _Claimed(
+        id=7,
+        dedupe_key="notice:1:subscriber:2",
+        to_address="familia@example.org",
+        subject="Hola",
+        body_text="Hola",
+        body_html=html,
+        attachments=[{"filename": "m.ics", "mimetype": "text/calendar", "text": "BEGIN:VCALENDAR"}],
+        headers={"Content-Language": "es, en", "List-Unsubscribe": "<https://x.test/u>"},
+        attempts=0,
+    )
+    parsed = message_from_bytes(build_message(row, "portal@district.test").as_bytes())
+    assert parsed["Content-Language"] == "es, en"
+    assert parsed["List-Unsubscribe"] == "<https://x.test/u>"

@@ -181,14 +181,22 @@ def build_message(row: _Claimed, sender: str) -> EmailMessage:
     email["Subject"] = row.subject
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = message_id(row.id, row.dedupe_key, sender)
-    for name, value in (row.headers or {}).items():
-        email[name] = value
+    headers = row.headers or {}
+    for name, value in headers.items():
+        if not name.lower().startswith("content-"):
+            email[name] = value
     email.set_content(row.body_text)
     if row.body_html:
         email.add_alternative(row.body_html, subtype="html")
     for attachment in row.attachments or ():
         subtype = attachment["mimetype"].removeprefix("text/")
         email.add_attachment(attachment["text"], subtype=subtype, filename=attachment["filename"])
+    # Content-* headers last: set_content and the multipart steps drop or move any set before
+    # (a Content-Language would never leave the server).
+    for name, value in headers.items():
+        if name.lower().startswith("content-"):
+            del email[name]
+            email[name] = value
     return email
 
 
