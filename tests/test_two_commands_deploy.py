@@ -68,6 +68,8 @@ def test_every_scheduled_command_has_a_service_and_a_timer(app):
         "commonground-publish-scheduled.service": "publish-scheduled",
         "commonground-purge.service": "purge",
         "commonground-backup.service": "backup",
+        "commonground-send-reminders.service": "send-reminders",
+        "commonground-send-digests.service": "send-digests",
     }
     for name, command in expected.items():
         settings = unit(name)
@@ -81,7 +83,7 @@ def test_every_scheduled_command_has_a_service_and_a_timer(app):
             timer = unit(name.replace(".service", ".timer"))
             assert timer["Unit"] == [name] and timer["Persistent"] == ["true"]
     assert unit("commonground-work.service")["Restart"] == ["always"]
-    for daily in ("purge", "backup"):
+    for daily in ("purge", "backup", "send-digests"):
         (when,) = unit(f"commonground-{daily}.timer")["OnCalendar"]
         assert re.fullmatch(r"\*-\*-\* \d\d:\d\d:00", when), when
     assert unit("commonground.service")["EnvironmentFile"] == [ENV_FILE]
