@@ -64,6 +64,10 @@ def _path(endpoint: str, **values) -> str:
 
 def _plan(plan) -> Draft | None:
     school = plan.school
+    if school is None and plan.school_id is not None:
+        school = db.session.get(School, plan.school_id)
+    if school is None:
+        return None  # a plan of no school yet (the model's own tests): nobody to tell
     return Draft(
         school.district_id,
         f"plan-shared:{plan.id}",

@@ -8,7 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.manage import bp
-from portal.blueprints.manage.staffing_forms import CostingForm, role_form, rule_form, salary_form
+from portal.blueprints.manage.staffing_forms import (
+    CostingForm,
+    MoveRoleForm,
+    role_form,
+    rule_form,
+    salary_form,
+)
 from portal.blueprints.school_access import district_row_or_404
 from portal.extensions import db
 from portal.forms import ActionForm, saved
@@ -119,8 +125,8 @@ def edit_staff_role(role_id: int):
 def move_staff_role(role_id: int):
     """Move a role one place up or down the list."""
     role = district_row_or_404(StaffRole, role_id)
-    form = ActionForm()
-    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    form = MoveRoleForm()
+    step = {"up": -1, "down": 1}.get(form.direction.data or "")
     if step is None:
         abort(400)
     if saved(form, lambda: setup.move_role(role, current_user, step)):

@@ -180,3 +180,9 @@ def rule_form(roles, rule=None, **kwargs) -> RuleForm:
         form.minimum_fte.data = rule.minimum_fte
         form.students_per_fte.data = rule.students_per_fte
     return form
+
+
+class MoveRoleForm(PortalForm):
+    """A role moved one place: the button pressed says "up" or "down"."""
+
+    direction = StringField()
