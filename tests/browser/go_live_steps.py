@@ -106,6 +106,7 @@ def draft_and_share_the_plan(page, base) -> None:
     form = page.locator("#add-investment form")
     form.get_by_label("What the money buys").fill(INVESTMENT)
     form.get_by_label("Cost (dollars)").fill("95,000")
+    form.get_by_label("Ongoing: it comes back every year").check()
     form.get_by_role("button", name="Add investment").click()
     expect(page.locator("#plan-announce")).to_have_text("Investment added.")
     check(page)
