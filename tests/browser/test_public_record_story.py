@@ -157,6 +157,7 @@ def test_the_public_record_holds_from_draft_to_the_board(browser, live_server, s
     form = principal.locator("#add-investment form")
     form.get_by_label("What the money buys").fill("Reading tutors")
     form.get_by_label("Cost (dollars)").fill("95,000")
+    form.get_by_label("Ongoing: it comes back every year").check()
     form.get_by_role("button", name="Add investment").click()
     expect(principal.locator("#plan-announce")).to_have_text("Investment added.")
     _open(principal.locator("#settings"))
