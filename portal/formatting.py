@@ -110,10 +110,10 @@ def parse_fte(text: str) -> int | None:
     """What a person typed as FTE ("0.5", "1", "18.25", "0,5") in hundredths, or None when it is
     not a number with at most two decimals. Range checks are the caller's."""
     cleaned = (text or "").strip().replace(",", ".")
-    if not cleaned or cleaned.count(".") > 1 or not cleaned.replace(".", "").isdigit():
+    # Decimal digits of any script (an Arabic-Indic "٠.٥" too), never "²" or "½".
+    if not re.fullmatch(r"\d+(\.\d{0,2})?|\.\d{1,2}", cleaned):
         return None
-    value = Decimal(cleaned) * 100
-    return int(value) if value == value.to_integral_value() else None
+    return int(Decimal(cleaned) * 100)
 
 
 def day(value) -> str:
