@@ -73,19 +73,7 @@ def leave_feedback():
     except Rejected as error:
         db.session.rollback()
         if "email" in error.fields or (form.email.data or "").strip():
-            # What was typed would be lost on the way back: the form again, with the comment
-            # and the message beside the address (never cached: it answers a POST).
-            for field in form:
-                field.errors = []  # each message once: the service's, beside its field
-            form.reject(error)
-            with_ids(form, found.target.type, found.row.id)
-            return render_template(
-                "feedback/comment.html",
-                form=form,
-                back=back,
-                label=found.target.label,
-                place=found.school.name if found.school is not None else g.district.name,
-            ), 422
+            return _comment_again(form, found, back, error)
         flash(str(error), "error")
         return redirect(back, code=303)
     db.session.commit()
@@ -94,6 +82,22 @@ def leave_feedback():
     else:
         flash(_("Thank you. Your comment is published."), "success")
     return redirect(back, code=303)
+
+
+def _comment_again(form, found, back: str, error: Rejected):
+    """What was typed would be lost on the way back to a cached page: the form again, with the
+    comment and the message beside the address (never cached: it answers a POST)."""
+    for field in form:
+        field.errors = []  # each message once: the service's, beside its field
+    form.reject(error)
+    with_ids(form, found.target.type, found.row.id)
+    return render_template(
+        "feedback/comment.html",
+        form=form,
+        back=back,
+        label=found.target.label,
+        place=found.school.name if found.school is not None else g.district.name,
+    ), 422
 
 
 def _address_errors(email: str | None) -> dict:
