@@ -312,9 +312,7 @@ def test_base_rules_in_plain_words_added_changed_removed(login_as, staffed, ctx)
         assert staff.post("/manage/staffing/base", data=data).status_code == 303
     text = visible_text(staff.get("/manage/staffing/base").get_data(as_text=True))
     assert "Elementary schools: at least 1 full-time Principal." in text
-    assert "All schools: one Teacher, grades K-5 for every 24 students, and at least 2." in (
-        text
-    )
+    assert "All schools: one Teacher, grades K-5 for every 24 students, and at least 2." in (text)
     with ctx() as session:
         rule = session.scalars(select(BaseProgramRule).where(BaseProgramRule.level.is_(None))).one()
         rule_id = rule.id

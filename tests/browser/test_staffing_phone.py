@@ -89,8 +89,7 @@ def test_staffing_setup_on_a_phone(browser, live_server, staffed, make_user, jav
     page.locator("#students_per_fte").fill("24")
     page.get_by_role("button", name="Add rule").click()
     expect(page.locator("main")).to_contain_text(
-        "Elementary schools: one Teacher, grades K-5 for every 24 students, "
-        "and at least 1."
+        "Elementary schools: one Teacher, grades K-5 for every 24 students, and at least 1."
     )
     _check(page)
     context.close()
