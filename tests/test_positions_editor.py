@@ -386,7 +386,7 @@ def test_the_matrix_shows_positions_and_the_base_program_in_words(staffed, login
             "412 students). The budget pays for 0: 17.17 short."
         ) in text
     es = principal.get(f"/manage/schools/{SLUG}/budget?lang=es").get_data(as_text=True)
-    assert "Counselor (es), 1 FTE" in visible_text(es)
+    assert "Counselor (es), 1 ETC" in visible_text(es)  # ETC: equivalente a tiempo completo
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_a_parent_follows_the_school_year_in_chinese(page, live_server, clean_ap
     page.goto(f"{live_server}/schools/{SCHOOL}/budget")
     expect(page.locator("#comes-from")).to_be_visible()
     expect(page.locator("#spent-on")).to_be_visible()
-    expect(page.locator("svg.bar-chart")).to_have_attribute("role", "img")
+    expect(page.locator("svg.bar-chart.goal-bars")).to_have_attribute("role", "img")
     # A US district writes dollars the US way for Chinese readers too ("$", not "US$").
     spent = page.locator("section[aria-labelledby=spent-on] table")
     expect(spent).to_contain_text("$")
