@@ -60,6 +60,9 @@ def app(request, tmp_path_factory):
             # minimum time to fill a survey in (tests/test_trust_ballots.py tests it).
             "PDF_RATE_LIMIT": "100000 per hour",
             "SURVEY_MIN_FILL_SECONDS": 0,
+            # The whole-page cache is off here, so every test sees its own writes through any
+            # path (tests/test_page_cache.py and the two-process test turn it on).
+            "PAGE_CACHE_ENABLED": False,
         }
     )
     app.backend = request.param
