@@ -1,4 +1,4 @@
-"""Server time of the public pages, measured in-process (no network), and printed.
+"""Server time of the public pages, measured in-process (no network), and printed (`make bench`).
 
     make bench                          # SQLite file in a temporary folder, the demo district
     BENCH_DATABASE_URL=postgresql+psycopg://... make bench
