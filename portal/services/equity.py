@@ -7,15 +7,15 @@ is integer hundredths. Nothing here changes a row."""
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import Investment, School, SchoolPlan
+from portal.models import Goal, Investment, School, SchoolPlan, Strategy
 from portal.models.allocation import StreamKind
 from portal.models.planning import PlanStatus
 from portal.models.staffing import RoleGroup
-from portal.services import plans
+from portal.services import funding, plans
 from portal.services.funding import per_pupil
 
 POVERTY = "poverty"  # the need group deciles are cut by
@@ -302,3 +302,73 @@ def equity_view(
     when the district counts students in poverty (`has_poverty`)."""
     rows = school_rows(money, schools, counts, public_plans(district_id, year_id))
     return EquityView(rows, deciles(rows) if has_poverty else [], has_poverty)
+
+
+def compare_columns(district_id: int, year, chosen: list[School]) -> list[dict]:
+    """What /schools/compare prints for each chosen school: its public plan of `year` (goals
+    first), its published money, the plan's budget totals and its people per student. The
+    published run is worked out once and every chosen school's plan is loaded together (seven
+    queries), so comparing more schools runs no more statements."""
+    run = funding.published_run(district_id, year.id) if year else None
+    loaded = {}
+    if year is not None and chosen:
+        loaded = {
+            plan.school_id: plan
+            for plan in db.session.scalars(
+                select(SchoolPlan)
+                .where(
+                    SchoolPlan.school_id.in_([s.id for s in chosen]),
+                    SchoolPlan.school_year_id == year.id,
+                )
+                .options(
+                    selectinload(SchoolPlan.goals)
+                    .selectinload(Goal.strategies)
+                    .selectinload(Strategy.actions),
+                    selectinload(SchoolPlan.goals).selectinload(Goal.district_goal),
+                    selectinload(SchoolPlan.investments).selectinload(Investment.budget_lines),
+                    selectinload(SchoolPlan.investments).selectinload(Investment.category),
+                    selectinload(SchoolPlan.investments).selectinload(Investment.staff_role),
+                )
+            )
+            if plan.is_public
+        }
+    columns = []
+    for school in chosen:
+        plan = loaded.get(school.id)
+        column = {"school": school, "year": year, "plan": plan}
+        if plan is not None:
+            money = funding.school_funding(run, school.id)
+            budget = plans.budget_totals(plan, money)
+            pupils = money.pupils if money else school.enrollment
+            column.update(money=money, budget=budget, people=people_view(budget, pupils))
+        columns.append(column)
+    return columns
+
+
+def compare_choices(district_id: int, wanted: list[str], query: str, level: str | None, limit: int):
+    """The compare page's chooser: the schools asked for by slug (in that order, unknown ones
+    left out), the schools offered as check boxes (the chosen ones first, then at most `limit`
+    whose name or address contains `query`, of `level`), and whether more matched."""
+    by_slug = {
+        s.slug: s
+        for s in db.session.scalars(
+            select(School).where(School.district_id == district_id, School.slug.in_(wanted))
+        )
+    }
+    chosen = [by_slug[slug] for slug in dict.fromkeys(wanted) if slug in by_slug]
+    stmt = select(School).where(School.district_id == district_id)
+    if query:
+        # Escape LIKE wildcards so "%" and "_" typed by a visitor match themselves.
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(School.name).like(pattern, escape="\\"),
+                func.lower(School.address).like(pattern, escape="\\"),
+            )
+        )
+    if level:
+        stmt = stmt.where(School.level == level)
+    found = list(db.session.scalars(stmt.order_by(School.name, School.id).limit(limit + 1)))
+    offered = chosen + [s for s in found[:limit] if s not in chosen]
+    return chosen, offered, len(found) > limit

@@ -1,43 +1,42 @@
 """Comparing schools side by side: goals, money per student, spending by goal and people."""
 
 from flask import g, render_template, request
-from sqlalchemy import select
 
 from portal.blueprints.plans import bp
-from portal.blueprints.plans.routes import plan_context
-from portal.extensions import db
-from portal.models import School
+from portal.models import SchoolLevel
 from portal.permissions import cacheable
-from portal.services import equity, funding
+from portal.services import equity
 from portal.services.school_year import current_year
 
 MAX_COMPARED = 3
+# Schools offered as check boxes at once: a district of 1,000 schools is searched, not listed.
+MAX_OFFERED = 40
+LEVELS = [level.value for level in SchoolLevel]
 
 
 @bp.get("/schools/compare")
 @cacheable
 def compare():
     """Two or three schools side by side: goals, money per student, the base program and
-    spending by goal, and what each spends per student on people and on everything else."""
+    spending by goal, and what each spends per student on people and on everything else. The
+    chooser lists the schools matching `q` and `level` (at most MAX_OFFERED), the chosen ones
+    first."""
     wanted = [s for s in (request.args.get("schools") or "").split(",") if s][:MAX_COMPARED]
     wanted += request.args.getlist("school")[: MAX_COMPARED - len(wanted)]
-    all_schools = list(
-        db.session.scalars(
-            select(School).where(School.district_id == g.district.id).order_by(School.name)
-        )
-    )
-    by_slug = {school.slug: school for school in all_schools}
-    chosen = [by_slug[slug] for slug in dict.fromkeys(wanted) if slug in by_slug]
-    columns = []
-    if len(chosen) >= 2:
-        year = current_year(g.district.id)
-        run = funding.published_run(g.district.id, year.id) if year else None
-        columns = [plan_context(school, run) for school in chosen]
-        for column in columns:
-            if column.get("budget") is not None:
-                money = column["money"]
-                pupils = money.pupils if money else column["school"].enrollment
-                column["people"] = equity.people_view(column["budget"], pupils)
+    query = (request.args.get("q") or "").strip()[:100]
+    level = request.args.get("level")
+    level = level if level in LEVELS else None
+    chosen, offered, more = equity.compare_choices(g.district.id, wanted, query, level, MAX_OFFERED)
+    columns = equity.compare_columns(g.district.id, current_year(g.district.id), chosen)
+    if len(chosen) < 2:
+        columns = []
     return render_template(
-        "plans/compare.html", schools=all_schools, chosen=chosen, columns=columns
+        "plans/compare.html",
+        schools=offered,
+        more=more,
+        query=query,
+        level=level,
+        levels=LEVELS,
+        chosen=chosen,
+        columns=columns,
     )

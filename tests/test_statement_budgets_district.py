@@ -1,0 +1,164 @@
+"""Statement budgets of the district-wide and record pages (issue 18): no page's statement
+count grows with its rows. Each page is rendered in a district with few rows and in one with
+many (schools, meetings, items, motions, votes, documents, bulletins), after one warm-up
+request, and the two counts must be equal; a failure prints every statement of both runs."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portal.extensions import db
+from portal.models import (
+    AgendaItem,
+    Bulletin,
+    Meeting,
+    MeetingDocument,
+    Motion,
+    MotionVote,
+    Role,
+)
+from portal.services.short_links import ensure_short_link
+from tests import factories
+from tests.conftest import PASSWORD, _clean, sign_in
+from tests.statements import statements_for
+from tests.test_equity_people import build
+
+FEW = {"schools": 5, "meetings": 3, "items": 2, "bulletins": 3}
+MANY = {"schools": 80, "meetings": 60, "items": 12, "bulletins": 45}
+
+
+def _records(district, rows, meetings: int, items: int, bulletins: int) -> dict:
+    """A site council at the first school with `meetings` past meetings; the newest has
+    `items` agenda items, motions (each with a vote per member) and documents. `bulletins`
+    published bulletins, each naming the first two schools."""
+    committee = factories.committee(rows[0])
+    start = datetime(2026, 11, 20, 18, tzinfo=UTC)
+    newest = None
+    for n in range(meetings):
+        meeting = Meeting(
+            title={"en": f"Meeting {n}"},
+            starts_at=start - timedelta(days=30 * n),
+            place="Library",
+            source_locale="en",
+            present_member_ids=[m.id for m in committee.members],
+        )
+        committee.meetings.append(meeting)
+        newest = newest or meeting
+    db.session.flush()
+    for n in range(items):
+        newest.agenda.append(AgendaItem(title={"en": f"Item {n}"}, position=n, source_locale="en"))
+        motion = Motion(
+            text={"en": f"Motion {n}"}, subject="other", mover_id=committee.members[0].id
+        )
+        newest.motions.append(motion)
+        newest.documents.append(
+            MeetingDocument(
+                title=f"Document {n}",
+                mimetype="application/pdf",
+                data=b"%PDF-1.4",
+                uploaded_at=start,
+            )
+        )
+        db.session.flush()
+        for member in committee.members:
+            motion.votes.append(MotionVote(member_id=member.id, choice="yes", recorded_at=start))
+    for n in range(bulletins):
+        bulletin = Bulletin(
+            district_id=district.id,
+            slug=f"bulletin-{n}",
+            title={"en": f"News {n}", "es": f"Noticias {n}"},
+            summary={"en": "Short.", "es": "Corto."},
+            body={"en": "Read it.", "es": "Léalo."},
+            status="published",
+            published_at=start - timedelta(days=3 * n),
+            source_locale="en",
+        )
+        bulletin.schools = rows[:2]
+        db.session.add(bulletin)
+        db.session.flush()
+        ensure_short_link("bulletin", bulletin.id)
+    db.session.flush()
+    return {"committee": committee.id, "meeting": newest.id, "slugs": [s.slug for s in rows]}
+
+
+def _world(app, size: dict) -> dict:
+    _clean(app)
+    with app.app_context():
+        district, _year, rows = build(size["schools"])
+        ids = _records(district, rows, size["meetings"], size["items"], size["bulletins"])
+        user = factories.user(Role.DISTRICT)
+        ids["email"] = user.email
+        db.session.commit()
+        db.session.remove()
+    return ids
+
+
+def _path(page: str, ids: dict, size: dict) -> str:
+    slugs = ids["slugs"]
+    chosen = slugs[:2] if size is FEW else slugs[:8]
+    return page.format(
+        committee=ids["committee"],
+        meeting=ids["meeting"],
+        slug=slugs[0],
+        compare=",".join(chosen),
+    )
+
+
+PUBLIC = [
+    "/allocation",
+    "/schools/compare?schools={compare}",
+    "/bulletins",
+    "/bulletins/bulletin-0",
+    "/bulletins/feed.xml",
+    "/committees",
+    "/committees/{committee}/minutes",
+    "/meetings/{meeting}",
+    "/meetings/{meeting}/meeting.ics",
+    "/schools/{slug}/calendar.ics",
+    "/calendar.ics",
+]
+STAFF = ["/manage/", "/manage/calendar", "/manage/schools"]
+
+
+def _counts(app, pages, staff: bool) -> dict:
+    """{page: (few statements, many statements)}."""
+    seen = {}
+    for size in (FEW, MANY):
+        ids = _world(app, size)
+        client = app.test_client()
+        if staff:
+            assert sign_in(client, ids["email"], PASSWORD).status_code == 303
+        for page in pages:
+            seen.setdefault(page, []).append(statements_for(app, client, _path(page, ids, size)))
+    return seen
+
+
+def _report(page, few, many) -> str:
+    return (
+        f"{page}: {len(few)} statements with few rows, {len(many)} with many\n--- few:\n"
+        + "\n".join(few)
+        + "\n--- many:\n"
+        + "\n".join(many)
+    )
+
+
+@pytest.fixture(scope="module")
+def public_counts(app):
+    return _counts(app, PUBLIC, staff=False)
+
+
+@pytest.fixture(scope="module")
+def staff_counts(app):
+    return _counts(app, STAFF, staff=True)
+
+
+@pytest.mark.parametrize("page", PUBLIC)
+def test_public_page_statements_do_not_grow_with_rows(public_counts, page):
+    few, many = public_counts[page]
+    assert len(few) == len(many), _report(page, few, many)
+
+
+@pytest.mark.parametrize("page", STAFF)
+def test_staff_page_statements_do_not_grow_with_schools(staff_counts, page):
+    few, many = staff_counts[page]
+    assert len(few) == len(many), _report(page, few, many)
