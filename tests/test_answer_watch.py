@@ -160,14 +160,19 @@ def test_a_bad_address_comes_back_beside_the_field_with_the_comment_kept(council
 def test_the_form_offers_the_address_with_its_reason_and_the_privacy_page(council, ctx, client):
     ids = _targets(ctx)
     response = client.get("/schools/maple-elementary/plan")
+    form_url = f"/feedback/goal/{ids['goal']}/new"
+    # The page links to the form: it carries no visitor's token and stays publicly cacheable.
+    assert f'href="{form_url}"' in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"].startswith("public")
+    assert "Set-Cookie" not in response.headers
+    response = client.get(form_url)
     page = response.get_data(as_text=True)
     field = f"fbe-goal-{ids['goal']}"
     assert f'<label for="{field}">Your e-mail, to hear the answer (optional)</label>' in page
     assert re.search(rf'<input[^>]*aria-describedby="{field}-hint"[^>]*type="email"', page)
     assert "Used once, to send you the answer, then deleted" in page
     assert 'href="/privacy"' in page
-    # The form is the same for everyone: the page stays publicly cacheable.
-    assert response.headers["Cache-Control"].startswith("public")
+    assert response.headers["Cache-Control"] == "private, no-store"
 
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -16,6 +16,7 @@ from portal.blueprints.feedback.forms import (
 )
 from portal.blueprints.school_access import editable_school_or_404
 from portal.extensions import db, limiter
+from portal.htmx import render
 from portal.models import Feedback, School
 from portal.models.feedback import FeedbackStatus, FeedbackVisibility
 from portal.permissions import (
@@ -43,40 +44,35 @@ def _page_url(found: feedback.Found) -> str:
     return url_for(endpoint, **values)
 
 
-@bp.post("/feedback")
-@limiter.limit(lambda: current_app.config.get("FEEDBACK_RATE_LIMIT", "20 per hour"))
-@public
-def leave_feedback():
-    """Anyone can comment; it shows once approved (or at once without pre-moderation)."""
-    form = FeedbackForm()
-    found = feedback.find_target(g.district, form.target_type.data, form.target_id.data)
+def _open_target_or_404(kind: str, target_id: int | None) -> feedback.Found:
+    """What a comment would be about, if it is open to comments in this district; 404 if not."""
+    found = feedback.find_target(g.district, kind, target_id)
     if found is None:
         abort(404)
-    back = _page_url(found)
-    if form.website.data:  # the honeypot: a robot filled it in
-        return redirect(back, code=303)
-    try:
-        if not form.validate():
-            raise Rejected(
-                {name: errors[0] for name, errors in form.errors.items()}
-                | _address_errors(form.email.data)
-            )
-        row = feedback.leave_feedback(
-            found.target.type,
-            found.row.id,
-            form.body.data,
-            form.name.data,
-            str(get_locale()),
-            g.district,
-            email=form.email.data,
+    return found
+
+
+def _take_comment(form: FeedbackForm, found: feedback.Found):
+    """Store the comment `form` sent about `found` (uncommitted); raise Rejected, with each
+    field's message, when it cannot be taken."""
+    if not form.validate():
+        raise Rejected(
+            {name: errors[0] for name, errors in form.errors.items()}
+            | _address_errors(form.email.data)
         )
-    except Rejected as error:
-        db.session.rollback()
-        if "email" in error.fields or (form.email.data or "").strip():
-            return _comment_again(form, found, back, error)
-        flash(str(error), "error")
-        return redirect(back, code=303)
-    db.session.commit()
+    return feedback.leave_feedback(
+        found.target.type,
+        found.row.id,
+        form.body.data,
+        form.name.data,
+        str(get_locale()),
+        g.district,
+        email=form.email.data,
+    )
+
+
+def _thanks(row: Feedback, back: str):
+    """Back to the page the comment is about, saying what happens next."""
     if row.visibility == FeedbackVisibility.PENDING:
         flash(_("Thank you. Your comment will appear after a quick review."), "success")
     else:
@@ -84,20 +80,87 @@ def leave_feedback():
     return redirect(back, code=303)
 
 
+@bp.app_template_global("comment_form_id")
+def comment_form_id(kind: str, target_id: int) -> str:
+    """The id of the element a "Comment" link fills with the form (htmx's target)."""
+    return f"comment-form-{kind}-{target_id}"
+
+
+@bp.get("/feedback/<kind>/<int:target_id>/new")
+@public
+def new_comment(kind: str, target_id: int):
+    """The comment form of one thing, on a page of its own: never cached (its form token is
+    the visitor's), so the pages that link here can be. Inline for htmx's "Comment" link."""
+    found = _open_target_or_404(kind, target_id)
+    return _comment_page(feedback_form(kind, target_id), found)
+
+
+@bp.post("/feedback/<kind>/<int:target_id>/new")
+@limiter.limit(lambda: current_app.config.get("FEEDBACK_RATE_LIMIT", "20 per hour"))
+@public
+def send_comment(kind: str, target_id: int):
+    """Take a comment; a refused one comes back on this page with everything typed, each
+    message beside its field and in the summary."""
+    found = _open_target_or_404(kind, target_id)
+    form = with_ids(FeedbackForm(), kind, target_id)
+    form.target_type.data, form.target_id.data = kind, target_id  # the URL's, not the body's
+    back = _page_url(found)
+    if form.website.data:  # the honeypot: a robot filled it in
+        return redirect(back, code=303)
+    try:
+        row = _take_comment(form, found)
+    except Rejected as error:
+        db.session.rollback()
+        return _comment_again(form, found, back, error)
+    db.session.commit()
+    return _thanks(row, back)
+
+
+@bp.post("/feedback")
+@limiter.limit(lambda: current_app.config.get("FEEDBACK_RATE_LIMIT", "20 per hour"))
+@public
+def leave_feedback():
+    """The form's earlier address (target in hidden fields), kept for pages already in
+    visitors' browsers and caches; new pages post to `send_comment`."""
+    form = FeedbackForm()
+    found = _open_target_or_404(form.target_type.data, form.target_id.data)
+    back = _page_url(found)
+    if form.website.data:  # the honeypot: a robot filled it in
+        return redirect(back, code=303)
+    try:
+        row = _take_comment(form, found)
+    except Rejected as error:
+        db.session.rollback()
+        if "email" in error.fields or (form.email.data or "").strip():
+            return _comment_again(form, found, back, error)
+        flash(str(error), "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    return _thanks(row, back)
+
+
+def _comment_page(form: FeedbackForm, found: feedback.Found, status: int = 200):
+    """The comment form on its own page, or only the form for htmx's inline "Comment"."""
+    return render(
+        "feedback/comment.html",
+        "feedback/_partials/comment_form.html",
+        comment_form_id(found.target.type, found.row.id),
+        status,
+        form=form,
+        back=_page_url(found),
+        label=found.target.label,
+        place=found.school.name if found.school is not None else g.district.name,
+    )
+
+
 def _comment_again(form, found, back: str, error: Rejected):
-    """What was typed would be lost on the way back to a cached page: the form again, with the
-    comment and the message beside the address (never cached: it answers a POST)."""
+    """The form again, with the comment, the messages beside their fields and in the summary
+    (never cached: it answers a POST)."""
     for field in form:
         field.errors = []  # each message once: the service's, beside its field
     form.reject(error)
     with_ids(form, found.target.type, found.row.id)
-    return render_template(
-        "feedback/comment.html",
-        form=form,
-        back=back,
-        label=found.target.label,
-        place=found.school.name if found.school is not None else g.district.name,
-    ), 422
+    return _comment_page(form, found, 422)
 
 
 def _address_errors(email: str | None) -> dict:
@@ -109,15 +172,31 @@ def _address_errors(email: str | None) -> dict:
     return {}
 
 
+def _flaggable_or_404(feedback_id: int) -> tuple[Feedback, feedback.Found]:
+    row = db.session.get(Feedback, feedback_id)
+    found = feedback.target_of(row, g.district) if row else None
+    if found is None:
+        abort(404)
+    return row, found
+
+
+@bp.get("/feedback/<int:feedback_id>/flag")
+@public
+def confirm_flag(feedback_id: int):
+    """ "Report this comment" on a page of its own (the button's form token is the visitor's,
+    so it stays off the cached pages that list the comments)."""
+    row, found = _flaggable_or_404(feedback_id)
+    return render_template(
+        "feedback/flag.html", comment=row, back=_page_url(found), label=found.target.label
+    )
+
+
 @bp.post("/feedback/<int:feedback_id>/flag")
 @limiter.limit("30 per hour")
 @public
 def flag_feedback(feedback_id: int):
     """Anyone can flag a comment for the moderators to look at again."""
-    row = db.session.get(Feedback, feedback_id)
-    found = feedback.target_of(row, g.district) if row else None
-    if found is None:
-        abort(404)
+    row, found = _flaggable_or_404(feedback_id)
     feedback.flag(row)
     db.session.commit()
     flash(_("Thank you. A moderator will look at it."), "success")
