@@ -22,9 +22,6 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
     app.permanent_session_lifetime = timedelta(hours=config.SESSION_MAX_HOURS)
-    if config.TRUSTED_PROXIES:
-        n = config.TRUSTED_PROXIES
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
@@ -78,6 +75,13 @@ def create_app(config: Config | dict | None = None) -> Flask:
     if hasattr(cli_notices, "init_app"):
         cli_notices.init_app(app)
     _init_audit(app)
+    from portal import page_cache
+
+    page_cache.init_app(app)
+    if config.TRUSTED_PROXIES:
+        # Outermost, so the page cache and the app both see the client's real address and host.
+        n = config.TRUSTED_PROXIES
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 

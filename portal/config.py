@@ -97,6 +97,16 @@ class Config:
         ]
         # Anonymous public pages may be cached by browsers and shared caches this long.
         self.PUBLIC_CACHE_SECONDS = int(env.get("PUBLIC_CACHE_SECONDS", 60))
+        # The whole-page cache of anonymous public pages (portal/page_cache.py): in Redis when
+        # REDIS_URL is set (or PAGE_CACHE_URL names another Redis), else in the database. Pages
+        # are dropped when what they show changes, and in any case after PAGE_CACHE_SECONDS;
+        # results of an open survey (tallies move with every answer) after
+        # PAGE_CACHE_RESULTS_SECONDS.
+        self.PAGE_CACHE_ENABLED = env.get("PAGE_CACHE_ENABLED", "1") == "1"
+        self.PAGE_CACHE_URL = env.get("PAGE_CACHE_URL") or None
+        self.PAGE_CACHE_KEY_PREFIX = env.get("PAGE_CACHE_KEY_PREFIX", "cg:pc:")
+        self.PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", 300))
+        self.PAGE_CACHE_RESULTS_SECONDS = int(env.get("PAGE_CACHE_RESULTS_SECONDS", 60))
         # Sign-in throttling: failures allowed per e-mail address and per client within the window.
         self.SIGNIN_MAX_FAILURES_PER_EMAIL = 5
         self.SIGNIN_MAX_FAILURES_PER_CLIENT = 20

@@ -6,13 +6,14 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, g, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from portal import formatting, forms, i18n, permissions
+from portal import formatting, forms, i18n, page_cache, permissions
 from portal.extensions import db
 from portal.models import District, GlossaryTerm, Role
 from portal.models.calendar import EventKind, Phase
@@ -35,6 +36,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSafeSessions()
     app.before_request(_load_district)
     app.before_request(_choose_language)
     # Flask runs after_request hooks in reverse order: the cache decision must come last, when
@@ -189,9 +191,24 @@ def _cache_headers(response):
     if cacheable:
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age={seconds}"
+        if current_app.extensions.get("page_cache") is not None:
+            # The whole-page cache keeps it, unless a cookie is set after all (SessionGuard).
+            response.headers[page_cache.STORE_HEADER] = "1"
     else:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+class CookieSafeSessions(SecureCookieSessionInterface):
+    """Flask writes the session cookie after every `after_request` hook has run, so the cache
+    decision cannot see it coming. Here, the last step: a response that sets any cookie is never
+    shared (`private, no-store`, and the whole-page cache does not keep it)."""
+
+    def save_session(self, app, session, response):
+        super().save_session(app, session, response)
+        if "Set-Cookie" in response.headers and response.cache_control.public:
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers.pop(page_cache.STORE_HEADER, None)
 
 
 def _buffer_static_files(response):

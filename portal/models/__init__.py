@@ -50,6 +50,7 @@ from portal.models.notices import (  # noqa: F401
     NoticeDelivery,
     NoticePreference,
 )
+from portal.models.page_cache import PageCacheEntry, PageVersion  # noqa: F401
 from portal.models.plan_versions import PlanVersion
 from portal.models.planning import (
     BudgetLine,
