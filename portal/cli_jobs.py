@@ -1,12 +1,17 @@
-"""`flask work`: make the documents asked for in the background (packets of paper forms).
+"""`flask worker`: the task queue's consumer (portal/tasks.py): packets of paper forms, the
+outbox, and the safety net every minute. `flask work`: one pass over the document jobs without
+the queue (by hand, or from cron where no worker runs).
 
-Run it from cron every minute (`flask --app wsgi work`: it stops when the queue is empty) or as a
-service (`flask --app wsgi work --loop`). Several may run at once, on several hosts: each job is
-claimed by exactly one (services.documents.claim_next)."""
+`flask worker -w 2` runs Huey's consumer with worker *processes*: the PDF time limit is a
+SIGALRM, which only a process's main thread may set (portal/pdf.py). Several workers may run at
+once, on several hosts: each job is claimed by exactly one (services.documents.claim).
 
-import signal
-import sys
-import time
+Stopping: SIGTERM (systemd's stop) interrupts the job in hand; it goes back in the queue and on
+the task queue, so the next worker makes it at once. SIGINT (Ctrl-C) waits for the jobs in hand
+to finish. A worker killed outright (SIGKILL, a crash) leaves its job "running": the next worker
+to start on the same host, or the sweep, puts it back."""
+
+import logging
 from datetime import timedelta
 
 import click
@@ -17,40 +22,53 @@ from portal.extensions import db
 
 
 def init_app(app: Flask) -> None:
+    @app.cli.command("worker")
+    @click.option("-w", "--workers", default=2, show_default=True, help="Worker processes.")
+    @click.option(
+        "--periodic/--no-periodic",
+        default=True,
+        show_default=True,
+        help="Also run the safety net every minute (one host is enough; more do no harm).",
+    )
+    def worker_command(workers: int, periodic: bool):
+        """Run the task queue's consumer until stopped (SIGTERM: the job in hand goes back)."""
+        run_worker(app, workers, periodic)
+
     @app.cli.command("work")
-    @click.option("--loop", is_flag=True, help="Keep looking for new jobs instead of stopping.")
-    @click.option("--every", default=5.0, show_default=True, help="Seconds between looks.")
-    def work_command(loop: bool, every: float):
-        """Make queued documents until none is left (with --loop: keep going)."""
-        # Stopped by the service manager (SIGTERM): the job in hand goes back in the queue
-        # (services.documents.run), so the next worker makes it without waiting for it to go stale.
-        previous = signal.signal(signal.SIGTERM, _stop)
-        total_made = total_failed = 0
-        try:
-            while True:
-                made, failed = work_once(app)
-                total_made, total_failed = total_made + made, total_failed + failed
-                if not loop:
-                    break
-                time.sleep(every)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        click.echo(f"Made {total_made} documents; {total_failed} could not be made.")
+    def work_command():
+        """Make the queued documents now, in this process, until none is left."""
+        made, failed = work_once(app)
+        click.echo(f"Made {made} documents; {failed} could not be made.")
 
 
-def _stop(_signum, _frame):
-    sys.exit(143)
+def run_worker(app: Flask, workers: int, periodic: bool) -> None:
+    """Sweep once (a killed worker's job is made now, not in a minute), then consume."""
+    from portal import tasks
+
+    huey = tasks.huey_for(app)
+    if tasks.queue_url(app.config) == "memory://":
+        raise click.UsageError("set TASK_QUEUE_URL: a queue in memory is this process's only")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+        enqueued = tasks.sweep()
+        db.session.remove()
+        # Worker processes are forked: none may share the parent's database connections.
+        db.engine.dispose()
+    click.echo(f"{enqueued} queued documents put on the task queue.")
+    consumer = huey.create_consumer(
+        workers=workers, worker_type="process", periodic=periodic, check_worker_health=True
+    )
+    consumer.run()
 
 
 def work_once(app: Flask) -> tuple[int, int]:
-    """One pass over the queue: recover stale jobs, then run every queued one."""
+    """One pass over the document jobs without the task queue: recover stale jobs, then make
+    every queued one, each in its own language."""
     from portal.models import District
     from portal.services import documents
 
     config = app.config
     made = failed = 0
-    # A request context, as the makers render templates that build links (url_for) and read
-    # the district; each job in its own language.
     with app.test_request_context(base_url=config["PUBLIC_BASE_URL"]):
         documents.recover_stale(
             timedelta(minutes=config["DOCUMENT_JOB_STALE_MINUTES"]), config["DOCUMENT_JOB_ATTEMPTS"]
@@ -61,9 +79,5 @@ def work_once(app: Flask) -> tuple[int, int]:
             with force_locale(job.parameters.get("locale") or "en"):
                 ok = documents.run(job)
             made, failed = made + ok, failed + (not ok)
-            if ok:
-                app.logger.info("document job %s made (%s pages)", job.id, job.pages)
-            else:
-                app.logger.warning("document job %s failed: %s", job.id, job.error)
         db.session.remove()
     return made, failed

@@ -2,8 +2,9 @@
 safely when several workers run, make it, keep the PDF or the error.
 
 What a kind of document is made from lives with the pages that offer it: a blueprint registers a
-maker with `maker(kind)`, a function (job) -> (pdf bytes, pages). `flask work` (portal/cli_jobs.py)
-claims and runs jobs inside a request context, so makers render templates as routes do.
+maker with `maker(kind)`, a function (job) -> (pdf bytes, pages). The task `make_document`
+(portal/tasks.py, run by `flask worker`) claims and runs a job inside a request context, so makers
+render templates as routes do; the job row stays the record staff see (state, progress, the PDF).
 """
 
 import os
@@ -33,7 +34,10 @@ def maker(kind: str):
 def request_document(
     district_id: int, user, kind: str, parameters: dict, filename: str, subject_id=None
 ) -> DocumentJob:
-    """Queue a document for `user`; `flask work` makes it. The caller commits."""
+    """Queue a document for `user`. The caller commits; only then is the task that makes it
+    put on the task queue (nothing is enqueued if the transaction rolls back)."""
+    from portal import tasks
+
     if kind not in MAKERS:
         raise ValueError(f"no maker for documents of kind {kind!r}")
     job = DocumentJob(
@@ -46,6 +50,7 @@ def request_document(
     )
     db.session.add(job)
     db.session.flush()
+    tasks.after_commit(tasks.make_document, job.id)
     return job
 
 
@@ -70,6 +75,64 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
+def _claim_statement(worker: str, which):
+    return (
+        update(DocumentJob)
+        .where(DocumentJob.id == which, DocumentJob.state == JobState.QUEUED.value)
+        .values(
+            state=JobState.RUNNING.value,
+            started_at=utcnow(),
+            worker=worker,
+            attempts=DocumentJob.attempts + 1,
+        )
+        .returning(DocumentJob.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def claim(job_id: int, worker: str) -> DocumentJob | None:
+    """Take one queued job for `worker`; None when it is not queued (made, failed, or another
+    worker has it: a task that runs twice does nothing the second time). Committed. The claim is
+    one conditional UPDATE, as in claim_next."""
+    db.session.commit()  # no read may come before the claim in its transaction (SQLite)
+    claimed = db.session.scalar(_claim_statement(worker, job_id))
+    db.session.commit()
+    return None if claimed is None else db.session.get(DocumentJob, claimed, populate_existing=True)
+
+
+def queued_ids(limit: int = 1000) -> list[int]:
+    """The queued jobs, oldest first (the sweep puts any missing one on the task queue)."""
+    rows = select(DocumentJob.id).where(DocumentJob.state == JobState.QUEUED.value)
+    ids = list(db.session.scalars(rows.order_by(DocumentJob.id).limit(limit)))
+    db.session.commit()
+    return ids
+
+
+def recover_orphans(alive: Callable[[int], bool], attempts: int) -> int:
+    """Jobs "running" under a worker of this host whose process is gone (killed, or its
+    machine restarted): back to the queue now, without waiting for them to go stale (another
+    host's are left to recover_stale). Committed; returns how many."""
+    host = socket.gethostname()
+    running = db.session.scalars(
+        select(DocumentJob).where(
+            DocumentJob.state == JobState.RUNNING.value,
+            DocumentJob.worker.startswith(f"{host}:", autoescape=True),
+        )
+    )
+    orphans = []
+    for job in running:
+        pid = job.worker.rpartition(":")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
+            orphans.append(job)
+    for job in orphans:
+        if job.attempts < attempts:
+            job.retry()
+        else:
+            job.fail(f"stopped: the worker {job.worker} died after {job.attempts} tries")
+    db.session.commit()
+    return len(orphans)
+
+
 def claim_next(worker: str) -> DocumentJob | None:
     """Take the oldest queued job for `worker`, or None when none is left; committed.
 
@@ -86,19 +149,7 @@ def claim_next(worker: str) -> DocumentJob | None:
         oldest = oldest.order_by(DocumentJob.id).limit(1)
         if db.session.get_bind().dialect.name == "postgresql":
             oldest = oldest.with_for_update(skip_locked=True)
-        claimed = db.session.scalar(
-            update(DocumentJob)
-            .where(DocumentJob.id == oldest.scalar_subquery())
-            .where(DocumentJob.state == JobState.QUEUED.value)
-            .values(
-                state=JobState.RUNNING.value,
-                started_at=utcnow(),
-                worker=worker,
-                attempts=DocumentJob.attempts + 1,
-            )
-            .returning(DocumentJob.id)
-            .execution_options(synchronize_session=False)
-        )
+        claimed = db.session.scalar(_claim_statement(worker, oldest.scalar_subquery()))
         db.session.commit()
         if claimed is not None:
             return db.session.get(DocumentJob, claimed, populate_existing=True)

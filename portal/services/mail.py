@@ -1,5 +1,6 @@
 """E-mail through an outbox table: queued in the same transaction as what caused it, sent by
-`flask send-outbox`. Senders claim rows in batches with one conditional UPDATE (on PostgreSQL
+the `send_outbox` task once that transaction commits (portal/tasks.py; `flask send-outbox` by
+hand). Senders claim rows in batches with one conditional UPDATE (on PostgreSQL
 the rows are picked FOR UPDATE SKIP LOCKED), so several senders at once never send the same
 message and never wait for each other; each batch goes over one SMTP connection. A failed send
 goes back to the queue; after OUTBOX_MAX_ATTEMPTS it is "failed". A claim older than
@@ -85,6 +86,9 @@ def queue(
             headers=headers,
         )
     )
+    from portal import tasks  # here: tasks imports this module
+
+    tasks.after_commit(tasks.send_outbox)  # once per transaction, however many are queued
     return True
 
 
