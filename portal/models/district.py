@@ -107,6 +107,9 @@ class School(TimestampMixin, TranslatableMixin, db.Model):
     level: Mapped[str] = mapped_column(String(16), default=SchoolLevel.ELEMENTARY.value)
     address: Mapped[str] = mapped_column(String(300), default="")
     grades: Mapped[str] = mapped_column(String(20), default="", server_default="")  # "K-5", "9-12"
+    # The part of the district the school is in ("Northeast", "Region South"): parents browse
+    # a large district's schools by it. Optional; set on the school form or by the import.
+    area: Mapped[str | None] = mapped_column(String(80))
     enrollment: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[dict] = mapped_column(TranslatedText, default=dict)
 

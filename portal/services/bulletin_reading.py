@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from flask import current_app, render_template, url_for
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.i18n import LANGUAGES, TranslatedValue, pick_translation
@@ -22,11 +22,12 @@ PER_PAGE = 20
 FEED_LENGTH = 30
 
 
-def published_query(district_id: int, school: School | None = None):
-    """Published bulletins, newest first; for a school, those addressed to it or to everyone."""
+def published_query(district_id: int, school: School | None = None, schools_loader=selectinload):
+    """Published bulletins, newest first; for a school, those addressed to it or to everyone.
+    Each bulletin's schools come with `schools_loader` (a second statement by default)."""
     query = (
         select(Bulletin)
-        .options(selectinload(Bulletin.schools))
+        .options(schools_loader(Bulletin.schools))
         .where(Bulletin.district_id == district_id, Bulletin.status == BulletinStatus.PUBLISHED)
         .order_by(Bulletin.published_at.desc(), Bulletin.id.desc())
     )
@@ -47,7 +48,10 @@ def latest_for(district: District | None, school: School | None = None, limit: i
     """The newest published bulletins for the home page or a school page."""
     if district is None:
         return []
-    return list(db.session.scalars(published_query(district.id, school).limit(limit)))
+    # Joined: the few bulletins and their schools in one statement, for the pages with a
+    # statement budget (home and the school page).
+    query = published_query(district.id, school, schools_loader=joinedload).limit(limit)
+    return list(db.session.scalars(query).unique())
 
 
 def district_school(district_id: int, slug: str | None) -> School | None:

@@ -59,7 +59,11 @@ def short_url(kind: str, target_id: int, locale: str) -> str | None:
     row = _stored(kind, target_id)
     if row is None:
         return None
-    return f"{current_app.config['PUBLIC_BASE_URL']}/{PREFIXES[kind]}/{row.code}/{_tag(locale)}"
+    return _short(kind, row.code, locale)
+
+
+def _short(kind: str, code: str, locale: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/{PREFIXES[kind]}/{code}/{_tag(locale)}"
 
 
 def full_url(kind: str, slug: str, locale: str) -> str:
@@ -72,6 +76,12 @@ def share_url(kind: str, target, locale: str) -> str:
     """The address to print or text for `target` (a Bulletin, School or Survey): its short
     link, or its full address when it has none yet. Reads only."""
     return short_url(kind, target.id, locale) or full_url(kind, target.slug, locale)
+
+
+def share_url_for_code(kind: str, slug: str, code: str | None, locale: str) -> str:
+    """`share_url` for a page whose short code was already read (with the page's own row, so
+    the page costs no statement for it): the short link, or the full address without one."""
+    return full_url(kind, slug, locale) if code is None else _short(kind, code, locale)
 
 
 def follow(kind: str, code: str, lang: str | None) -> str | None:

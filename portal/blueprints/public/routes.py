@@ -8,68 +8,107 @@ from sqlalchemy import text
 
 from portal.blueprints.public import bp
 from portal.extensions import db
+from portal.forms import parse_int
 from portal.htmx import render
 from portal.models import SchoolLevel
 from portal.permissions import public
 from portal.services.bulletin_reading import latest_for
 from portal.services.feedback import feedback_counts
-from portal.services.school_year import current_year
-from portal.services.schools import school_by_slug, search_schools
-from portal.services.short_links import share_url, short_url
+from portal.services.plan_years import published_years
+from portal.services.schools import (
+    open_surveys_for_school,
+    school_areas,
+    school_for_page,
+    search_schools,
+)
+from portal.services.short_links import share_url_for_code
 from portal.services.surveys import open_surveys
+
+# Page numbers past this are not pages (a list of a few thousand schools has far fewer).
+MAX_PAGE = 10_000
 
 
 @bp.get("/")
 @public
 def index():
-    """The district's front page: who we are and a searchable list of schools."""
+    """The district's front page: who we are, open surveys, and one page of schools to search
+    and browse (the same list as /schools)."""
     if g.district is None:
         return render_template("public/not_set_up.html"), 503
-    query = request.args.get("q", "")
-    level = request.args.get("level") or None
-    if level is not None and level not in {lv.value for lv in SchoolLevel}:
-        level = None
-    schools = search_schools(g.district.id, query, level)
     return render(
         "public/index.html",
         "public/_school_list.html",
         "school-list",
-        schools=schools,
-        query=query,
-        level=level,
-        levels=list(SchoolLevel),
+        **_school_list("public.index"),
         open_surveys=open_surveys(g.district.id),
         bulletins=latest_for(g.district),
     )
 
 
-@bp.get("/schools/<slug>")
+@bp.get("/schools")
 @public
-def school(slug: str):
-    """A school's overview: the page a parent lands on from a text message."""
-    found = school_by_slug(slug)
-    if found is None or g.district is None or found.district_id != g.district.id:
+def schools():
+    """Every school of the district, searchable and paged, browseable by level and area."""
+    if g.district is None:
         abort(404)
-    locale = str(get_locale())
-    return render_template(
-        "public/school.html",
-        school=found,
-        open_surveys=open_surveys(g.district.id, found.id),
-        bulletins=latest_for(g.district, found),
-        # The short link is made with the school; until then, the page's full address.
-        share_link=share_url("school", found, locale),
-        short_link_made=short_url("school", found.id, locale) is not None,
-        feedback_counts=_feedback_counts(found),
+    return render(
+        "public/schools.html",
+        "public/_school_list.html",
+        "school-list",
+        **_school_list("public.schools"),
     )
 
 
-def _feedback_counts(school) -> tuple[int, int] | None:
+def _school_list(endpoint: str) -> dict:
+    """The search form's values and one page of the schools it finds (404 past the last page;
+    a page number that is not one is page 1)."""
+    query = request.args.get("q", "")[:100]
+    level = request.args.get("level") or None
+    if level is not None and level not in {lv.value for lv in SchoolLevel}:
+        level = None
+    area = (request.args.get("area") or "").strip()[:80] or None
+    page = parse_int(request.args.get("page"), 1, MAX_PAGE) or 1
+    results = search_schools(g.district.id, query, level, area, page)
+    if results is None:
+        abort(404)
+    return {
+        "results": results,
+        "query": query,
+        "level": level,
+        "area": area,
+        "levels": list(SchoolLevel),
+        "areas": school_areas(g.district.id),
+        "list_endpoint": endpoint,
+    }
+
+
+@bp.get("/schools/<slug>")
+@public
+def school(slug: str):
+    """A school's overview: the page a parent lands on from a text message. Six statements
+    whatever the school has (tests/test_statement_budgets_public.py), and it writes nothing:
+    the short link was made with the school."""
+    found = school_for_page(g.district.id, slug) if g.district is not None else None
+    if found is None:
+        abort(404)
+    school, code, year = found
+    return render_template(
+        "public/school.html",
+        school=school,
+        open_surveys=open_surveys_for_school(g.district.id, school.id),
+        bulletins=latest_for(g.district, school),
+        share_link=share_url_for_code("school", school.slug, code, str(get_locale())),
+        short_link_made=code is not None,
+        feedback_counts=_feedback_counts(school, year),
+        published_years=published_years(school.id),
+    )
+
+
+def _feedback_counts(school, year) -> tuple[int, int] | None:
     """Comments received and answered this school year, for the school page."""
-    year = current_year(g.district.id)
     if year is None:
         return None
-    since = datetime.combine(year.starts_on, time(), UTC)
-    return feedback_counts(school.id, since)
+    return feedback_counts(school.id, datetime.combine(year.starts_on, time(), UTC))
 
 
 @bp.get("/privacy")
