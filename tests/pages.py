@@ -68,6 +68,17 @@ def _versioned_school() -> str | None:
     )
 
 
+def _public_goal():
+    from portal.models.planning import Goal, PlanStatus, SchoolPlan
+
+    return _first(
+        select(Goal)
+        .join(SchoolPlan, Goal.plan_id == SchoolPlan.id)
+        .where(SchoolPlan.status != PlanStatus.DRAFT.value)
+        .order_by(Goal.id)
+    )
+
+
 def _samples() -> dict[str, list]:
     """Argument values by argument name, from the demo district (call in an app context)."""
     from portal.models import School
@@ -75,6 +86,7 @@ def _samples() -> dict[str, list]:
     from portal.models.bulletins import Bulletin
     from portal.models.calendar import CalendarEvent
     from portal.models.committees import Committee, Meeting, MinutesVersion, Motion
+    from portal.models.feedback import Feedback
     from portal.models.readiness import Interview, ReadinessAssessment
     from portal.models.staffing import BaseProgramRule, StaffRole
     from portal.models.surveys import Survey, SurveyItem
@@ -123,6 +135,12 @@ def _samples() -> dict[str, list]:
             r.id for r in [_first(select(BaseProgramRule).order_by(BaseProgramRule.id))] if r
         ],
         "number": [1],  # a plan's approved version (the demo approves Oak Grove's)
+        # A comment's own form page: on a goal of a public plan (feedback's registry of kinds).
+        "kind": ["goal"],
+        "target_id": [g.id for g in [_public_goal()] if g],
+        "feedback_id": [
+            f.id for f in [_first(select(Feedback).where(Feedback.visibility == "visible"))] if f
+        ],
         "version_slug": [v for v in [_versioned_school()] if v],
     }
 
