@@ -28,6 +28,18 @@ def init_app(app: Flask) -> None:
     cli_data.init_app(app)
     cli_setup.init_app(app)  # flask setup: the first run
 
+    @app.cli.command("clear-page-cache")
+    def clear_page_cache_command():
+        """Drop every stored anonymous page (after a deploy that changes templates: versions
+        only move with the data, so new code must not be served old pages)."""
+        from portal import page_cache
+
+        if app.extensions.get("page_cache") is None:
+            click.echo("The page cache is off (PAGE_CACHE_ENABLED=0).")
+            return
+        page_cache.clear(app)
+        click.echo("Page cache cleared.")
+
     @app.cli.command("publish-scheduled")
     def publish_scheduled_command():
         """Publish bulletins whose scheduled time has passed (run every few minutes from cron)."""
