@@ -30,8 +30,8 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("clear-page-cache")
     def clear_page_cache_command():
-        """Drop every stored anonymous page (after a deploy that changes templates: versions
-        only move with the data, so new code must not be served old pages)."""
+        """Drop every stored anonymous page (a deploy starts from an empty cache anyway, as the
+        key holds a fingerprint of the code; this frees the space at once)."""
         from portal import page_cache
 
         if app.extensions.get("page_cache") is None:

@@ -189,3 +189,15 @@ def test_a_page_that_sets_a_cookie_is_neither_shared_nor_kept(cached):
     assert how is None
     fresh = cached.test_client()
     assert _get(fresh, "/schools/maple-elementary?lang=es")[1] != "hit"
+
+
+def test_new_code_starts_from_an_empty_cache(tmp_path):
+    package = tmp_path / "portal"
+    (package / "templates").mkdir(parents=True)
+    (tmp_path / "translations").mkdir()
+    page = package / "templates" / "page.html"
+    page.write_text("<p>old</p>")
+    before = page_cache.build_id(package)
+    assert page_cache.build_id(package) == before
+    page.write_text("<p>new wording</p>")
+    assert page_cache.build_id(package) != before
