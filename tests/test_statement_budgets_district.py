@@ -3,14 +3,17 @@ count grows with its rows. Each page is rendered in a district with few rows and
 many (schools, meetings, items, motions, votes, documents, bulletins), after one warm-up
 request, and the two counts must be equal; a failure prints every statement of both runs."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from portal.extensions import db
 from portal.models import (
     AgendaItem,
     Bulletin,
+    District,
     Meeting,
     MeetingDocument,
     Motion,
@@ -162,3 +165,59 @@ def test_public_page_statements_do_not_grow_with_rows(public_counts, page):
 def test_staff_page_statements_do_not_grow_with_schools(staff_counts, page):
     few, many = staff_counts[page]
     assert len(few) == len(many), _report(page, few, many)
+
+
+# -- 1,000 schools: the per-school tables of /allocation come a page at a time ------------------
+
+
+@pytest.fixture
+def sixty(clean_app):
+    """60 elementary schools and 3 middle schools, each with a shared plan."""
+    with clean_app.app_context():
+        district, _year, rows = build(63)
+        for school in rows[60:]:
+            school.level = "middle"
+        db.session.commit()
+        db.session.remove()
+    return clean_app
+
+
+def _rows(html: str, prefix: str) -> list[str]:
+    return re.findall(rf'<tr id="{prefix}([a-z0-9-]+)"', html)
+
+
+def test_allocation_pages_its_school_tables_and_totals_every_school(sixty, client):
+    first = client.get("/allocation").get_data(as_text=True)
+    staff = _rows(first, "staff-")
+    assert len(staff) == 25
+    assert first.count('class="card"><a href="/schools/') == 25
+    assert "Page 1 of 3" in first and "staff_page=2" in first
+    total = re.search(r"Every school with a plan</th>\s*<td[^>]*>([^<]+)<", first).group(1)
+    assert total == f"{sum(200 + 20 * n for n in range(1, 64)):,}"
+
+    last = client.get("/allocation?staff_page=3&page=3").get_data(as_text=True)
+    assert len(_rows(last, "staff-")) == 13
+    assert last.count('class="card"><a href="/schools/') == 13
+    seen = staff + _rows(client.get("/allocation?staff_page=2").get_data(as_text=True), "staff-")
+    assert len(set(seen + _rows(last, "staff-"))) == 63  # every school once, none twice
+
+    middle = client.get("/allocation?level=middle").get_data(as_text=True)
+    assert sorted(_rows(middle, "staff-")) == ["school-61", "school-62", "school-63"]
+    assert "Page 1 of" not in middle
+    # The deciles still cover every school, whatever the table shows.
+    assert middle.count('id="deciles-money"') == first.count('id="deciles-money"')
+
+
+def test_allocation_prints_numbers_in_the_readers_locale(sixty, client):
+    """Numbers follow the reader's language in the district's region (formatting.number):
+    a Spanish reader in a district in Spain sees "52.920" and "Página"-style page numbers."""
+    with sixty.app_context():
+        db.session.execute(update(District).values(region="ES"))
+        db.session.commit()
+        db.session.remove()
+    html = client.get("/allocation?page=2", headers={"Accept-Language": "es"}).get_data(
+        as_text=True
+    )
+    total = sum(200 + 20 * n for n in range(1, 64))
+    assert f"{total:,}".replace(",", ".") in html
+    assert re.search(r"\b2\b[^<]*\b3\b", html)  # "page 2 of 3", in whatever words

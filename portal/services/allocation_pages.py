@@ -4,6 +4,7 @@ routes render these; nothing here changes a row."""
 
 from dataclasses import dataclass, field, fields
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from portal import formatting
@@ -20,6 +21,9 @@ from portal.services.spending import spending_context
 
 # The need groups the equity view charts, when the district has them.
 EQUITY_GROUPS = ("poverty", "el")
+# Rows of each per-school table on /allocation at once: 1,000 schools are paged and filtered
+# by level, while the district's totals and deciles are worked out over every school.
+SCHOOLS_PER_PAGE = 25
 
 
 def group_names(district_id: int) -> dict:
@@ -61,10 +65,44 @@ def school_budget_context(school: School, district, year=None) -> dict:
 
 
 @dataclass(frozen=True)
+class Paged:
+    """One page of a per-school table: its rows, its number, how many pages there are."""
+
+    rows: list
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def paged(rows: list, page: int, per_page: int = SCHOOLS_PER_PAGE) -> Paged:
+    """The `page`-th slice of `rows` (the last page when `page` is past the end)."""
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), pages)
+    return Paged(rows[(page - 1) * per_page : page * per_page], page, pages, len(rows))
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(value or 1), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+@dataclass(frozen=True)
 class DistrictPage:
     """/allocation: the published scenario's weights, what the district sends to schools and
     holds centrally, an equity chart per charted need group, and the whole budget's equity
-    view (services/equity.py): deciles of poverty and staff per 100 students."""
+    view (services/equity.py): deciles of poverty and staff per 100 students. The two
+    per-school tables come a page at a time (`staff_table`, `school_table`), of one `level`
+    when asked; totals, charts and deciles cover every school."""
 
     year: object
     scenario: object
@@ -76,15 +114,22 @@ class DistrictPage:
     levels: list[str] = field(default_factory=list)
     equity_view: equity.EquityView | None = None
     decile_charts: dict = field(default_factory=dict)
+    level: str | None = None
+    staff_table: Paged | None = None
+    school_table: Paged | None = None
+    school_levels: list[str] = field(default_factory=list)
 
     def as_context(self) -> dict:
         """The fields as template values."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def district_page(district) -> DistrictPage:
+def district_page(district, args=None) -> DistrictPage:
     """The district page's values; `scenario` is None while nothing is published (or before
-    the district itself is set up)."""
+    the district itself is set up). `args` (the request's query, by default) may name a
+    `level` and the `page` of the school list and `staff_page` of the staffing table."""
+    if args is None:
+        args = request.args if has_request_context() else {}
     year = current_year(district.id) if district else None
     run = funding.published_run(district.id, year.id) if year else None
     groups = group_names(district.id) if district else {}
@@ -103,6 +148,12 @@ def district_page(district) -> DistrictPage:
         for key in EQUITY_GROUPS
         if key in groups
     }
+    level = args.get("level") if args.get("level") in LEVELS else None
+    staff_rows = [s for s in view.planned if level in (None, s.school.level)]
+    school_rows = sorted(
+        (s for s in money.schools if level in (None, schools[s.allocation.school_id].level)),
+        key=lambda s: (-s.per_pupil_cents, schools[s.allocation.school_id].name),
+    )
     return DistrictPage(
         year,
         run.scenario,
@@ -114,6 +165,10 @@ def district_page(district) -> DistrictPage:
         levels=[level for level in LEVELS if level in run.scenario.weights],
         equity_view=view,
         decile_charts=decile_charts(view),
+        level=level,
+        staff_table=paged(staff_rows, _page_number(args.get("staff_page"))),
+        school_table=paged(school_rows, _page_number(args.get("page"))),
+        school_levels=sorted({s.level for s in schools.values()}, key=LEVELS.index),
     )
 
 

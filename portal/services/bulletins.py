@@ -244,3 +244,13 @@ def publish_due(district: District, now: datetime | None = None) -> list[Bulleti
     for bulletin in due:
         publish(bulletin, district, now, None)
     return due
+
+
+def district_schools(district_id: int) -> list[School]:
+    """Every school of the district, by name (one statement): what a bulletin may be about
+    and what a subscriber may follow."""
+    return list(
+        db.session.scalars(
+            select(School).where(School.district_id == district_id).order_by(School.name)
+        )
+    )

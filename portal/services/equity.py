@@ -7,7 +7,7 @@ is integer hundredths. Nothing here changes a row."""
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -17,6 +17,7 @@ from portal.models.planning import PlanStatus
 from portal.models.staffing import RoleGroup
 from portal.services import funding, plans
 from portal.services.funding import per_pupil
+from portal.services.schools import search_schools
 
 POVERTY = "poverty"  # the need group deciles are cut by
 DECILES = 10
@@ -356,19 +357,14 @@ def compare_choices(district_id: int, wanted: list[str], query: str, level: str 
         )
     }
     chosen = [by_slug[slug] for slug in dict.fromkeys(wanted) if slug in by_slug]
-    stmt = select(School).where(School.district_id == district_id)
-    if query:
-        # Escape LIKE wildcards so "%" and "_" typed by a visitor match themselves.
-        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(School.name).like(pattern, escape="\\"),
-                func.lower(School.address).like(pattern, escape="\\"),
-            )
-        )
-    if level:
-        stmt = stmt.where(School.level == level)
-    found = list(db.session.scalars(stmt.order_by(School.name, School.id).limit(limit + 1)))
-    offered = chosen + [s for s in found[:limit] if s not in chosen]
-    return chosen, offered, len(found) > limit
+    found, more = find_schools(district_id, query, level, limit)
+    return chosen, chosen + [s for s in found if s not in chosen], more
+
+
+def find_schools(district_id: int, query: str, level: str | None, limit: int):
+    """At most `limit` of the district's schools matching `query` (services/schools.py: each
+    word in the name, address, grades or area, whatever the case and accents), of `level`
+    when given, by name; and whether more matched. The choosers of district-wide pages list
+    these, never all of a district's 1,000 schools."""
+    found = search_schools(district_id, query, level, per_page=limit)
+    return found.schools, found.total > len(found.schools)

@@ -30,7 +30,6 @@ from portal.services import bulletin_text
 from portal.services import bulletins as service
 from portal.services.bulletin_links import LINK_KINDS, MAX_LINKS, link_text
 from portal.services.errors import Rejected
-from portal.services.schools import search_schools
 from portal.services.text_messages import (
     SMS_DEFAULT_DAYS,
     SMS_HEADER,
@@ -77,7 +76,9 @@ def _text_form(bulletin: Bulletin, posted: bool) -> BulletinForm:
             links=link_text(bulletin.links),
         )
         form = BulletinForm(formdata=None, data=stored)
-    form.school.choices = [SelectChoice(s.id, s.name) for s in search_schools(g.district.id)]
+    form.school.choices = [
+        SelectChoice(s.id, s.name) for s in service.district_schools(g.district.id)
+    ]
     return form
 
 

@@ -17,8 +17,11 @@ from portal.responses import pdf_download, public_pdf_limit
 from portal.services import bulletin_reading as reading
 from portal.services import short_links
 from portal.services.bulletin_links import link_cards, link_kind_label
+from portal.services.equity import find_schools
 from portal.services.sanitize import render_markdown
-from portal.services.schools import search_schools
+
+# Schools the list's chooser offers at once; a larger district types part of a name first.
+SCHOOL_CHOICES = 30
 
 
 def _locale() -> str:
@@ -49,11 +52,16 @@ def index():
     school = reading.district_school(g.district.id, request.args.get("school"))
     page = parse_int(request.args.get("page"), 1, 500) or 1
     months, has_more = reading.by_month(g.district.id, school, page)
+    # The school chooser: the matches of `find` (at most SCHOOL_CHOICES), not every school.
+    find = (request.args.get("find") or "").strip()[:100]
+    schools, more_schools = find_schools(g.district.id, find, None, SCHOOL_CHOICES)
     return render_template(
         "bulletins/index.html",
         months=months,
         school=school,
-        schools=search_schools(g.district.id),
+        schools=schools,
+        more_schools=more_schools,
+        find=find,
         page=page,
         has_more=has_more,
         month_name=_month_label,

@@ -10,7 +10,7 @@ from portal.blueprints.bulletins.forms import ConfirmForm, SubscribeForm, Unsubs
 from portal.extensions import csrf, db, limiter
 from portal.permissions import public
 from portal.services import mail, subscriptions
-from portal.services.schools import search_schools
+from portal.services.bulletins import district_schools
 
 
 @bp.route("/bulletins/subscribe", methods=["GET", "POST"])
@@ -18,7 +18,7 @@ from portal.services.schools import search_schools
 @public
 def subscribe():
     """Sign up with an e-mail address and a language; a signed link confirms it."""
-    schools = search_schools(g.district.id)
+    schools = district_schools(g.district.id)
     form = SubscribeForm(locale=str(get_locale()))
     form.offer_schools(schools)
     if form.website.data:  # the honeypot: answered as if fine, nothing stored

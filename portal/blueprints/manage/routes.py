@@ -14,9 +14,9 @@ from portal.blueprints.manage.forms import (
     show_texts,
 )
 from portal.extensions import db
-from portal.forms import PortalForm, saved
+from portal.forms import PortalForm, parse_int, saved
 from portal.htmx import render
-from portal.models import Role, School, User
+from portal.models import Role, School, SchoolLevel, User
 from portal.permissions import DISTRICT_STAFF, role_required
 from portal.services import schools as school_service
 from portal.services.accounts import active_sessions, revoke_all_sessions
@@ -24,6 +24,8 @@ from portal.services.committee_record import member_desk
 from portal.services.invitations import add_account, resend
 from portal.services.session_limits import effective, set_session_limits
 from portal.services.users import list_users, save_user, school_choices
+
+SCHOOL_LEVELS = [level.value for level in SchoolLevel]
 
 
 @bp.get("/")
@@ -137,9 +139,22 @@ def revoke_user_sessions(user_id: int):
 @bp.get("/schools")
 @role_required(*DISTRICT_STAFF)
 def schools():
-    """The district's schools."""
+    """The district's schools, 25 a page, searchable by name or address and by level (a GET
+    form, so it works without JavaScript): a district of 1,000 schools stays usable."""
+    query = (request.args.get("q") or "").strip()[:100]
+    level = request.args.get("level")
+    level = level if level in SCHOOL_LEVELS else None
+    page = parse_int(request.args.get("page"), 1, 10_000) or 1
+    found = school_service.search_schools(g.district.id, query, level, page=page)
+    if found is None:  # past the last page
+        abort(404)
     return render_template(
-        "manage/schools.html", schools=school_service.search_schools(g.district.id)
+        "manage/schools.html",
+        found=found,
+        schools=found.schools,
+        query=query,
+        level=level,
+        levels=SCHOOL_LEVELS,
     )
 
 
