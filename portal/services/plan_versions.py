@@ -142,18 +142,20 @@ def public_record(plan: SchoolPlan, money=None) -> PublicRecord:
     return PublicRecord(found, changes, standing=plan.is_approved)
 
 
-def version_record(plan: SchoolPlan, shown: PlanVersion) -> PublicRecord:
+def version_record(plan: SchoolPlan, shown: PlanVersion, found=None) -> PublicRecord:
     """The approval record on a version's own page (`changes`: the working plan against the
-    latest version, so the page can say the plan changed since)."""
-    found = versions(plan.id)
+    latest version, so the page can say the plan changed since). `found`: the plan's versions,
+    when the caller has them already (no second query)."""
+    found = versions(plan.id) if found is None else found
     return PublicRecord(found, changes_since(found[0], plan), shown)
 
 
 def version_page(plan: SchoolPlan, number: int) -> dict | None:
     """Template values for a version's public page (the plan page's own template, read-only):
     the rebuilt plan, its budget against the money it rested on, and its approval record.
-    None when the plan has no such version."""
-    shown = version(plan.id, number)
+    None when the plan has no such version. One query for the versions, however many."""
+    found = versions(plan.id)
+    shown = next((v for v in found if v.number == number), None)
     if shown is None:
         return None
     frozen, money = rebuild(shown)
@@ -164,5 +166,5 @@ def version_page(plan: SchoolPlan, number: int) -> dict | None:
         "budget": plans.budget_totals(frozen, money),
         "progress": plans.progress_charts(frozen),
         "needs_questions": plans.NEEDS_QUESTIONS,
-        "record": version_record(plan, shown),
+        "record": version_record(plan, shown, found),
     }

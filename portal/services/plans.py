@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.models import (
@@ -77,21 +77,30 @@ def matrix_for(plan: SchoolPlan, sources) -> tuple[list[MatrixStream], MatrixTot
 
 
 def load_plan(school_id: int, year_id: int) -> SchoolPlan | None:
-    """A plan with its goals, strategies, actions, investments (with their category and staff
-    role) and budget lines: seven queries."""
-    return db.session.scalars(
-        select(SchoolPlan)
-        .where(SchoolPlan.school_id == school_id, SchoolPlan.school_year_id == year_id)
-        .options(
-            selectinload(SchoolPlan.goals)
-            .selectinload(Goal.strategies)
-            .selectinload(Strategy.actions),
-            selectinload(SchoolPlan.goals).selectinload(Goal.district_goal),
-            selectinload(SchoolPlan.investments).selectinload(Investment.budget_lines),
-            selectinload(SchoolPlan.investments).selectinload(Investment.category),
-            selectinload(SchoolPlan.investments).selectinload(Investment.staff_role),
+    """A plan with its review comments, goals (with their district goal, strategies and
+    actions), investments (with their budget lines, category and staff role): three queries,
+    however many rows. Each collection under goals or investments is joined into its parent's
+    query (a few rows each); goals and investments stay apart, so they never multiply."""
+    return (
+        db.session.scalars(
+            select(SchoolPlan)
+            .where(SchoolPlan.school_id == school_id, SchoolPlan.school_year_id == year_id)
+            .options(
+                joinedload(SchoolPlan.review_comments),
+                selectinload(SchoolPlan.goals).options(
+                    joinedload(Goal.district_goal),
+                    joinedload(Goal.strategies).joinedload(Strategy.actions),
+                ),
+                selectinload(SchoolPlan.investments).options(
+                    joinedload(Investment.budget_lines),
+                    joinedload(Investment.category),
+                    joinedload(Investment.staff_role),
+                ),
+            )
         )
-    ).first()
+        .unique()
+        .first()
+    )
 
 
 def public_plan(school_id: int, year_id: int) -> SchoolPlan | None:

@@ -76,12 +76,15 @@ def school_plan(slug: str):
 
 def version_context(school: School, number: int) -> dict:
     """Template values for an approved version of the asked year's plan (404 when there is
-    none)."""
-    context = plan_context(school, year=asked_year(school))
-    version = plan_versions.version_page(context["plan"], number) if context["plan"] else None
+    none). Everything money is the version's own (the allocation it rested on, frozen with
+    it), so the working plan's money is not worked out for this page."""
+    year = asked_year(school) or (current_year(g.district.id) if g.district else None)
+    plan = plans.public_plan(school.id, year.id) if year else None
+    version = plan_versions.version_page(plan, number) if plan else None
     if version is None:
         abort(404)
-    return {**context, **version}
+    money_values = money_context(version["plan"], version["money"], g.district)
+    return {"school": school, "year": year, **year_links(school, year), **money_values, **version}
 
 
 @bp.get("/schools/<slug>/plan/versions/<int:number>")
