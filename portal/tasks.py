@@ -45,7 +45,9 @@ def task(function: Callable) -> Callable:
 def queue_url(config) -> str:
     """Where the queue lives: TASK_QUEUE_URL, else REDIS_URL, else a SQLite file under
     instance/. Tests (TESTING) without a URL get a queue in memory that nothing consumes."""
-    url = config.get("TASK_QUEUE_URL") or config.get("REDIS_URL") or ""
+    # The environment's, until portal/config.py reads TASK_QUEUE_URL itself.
+    url = config.get("TASK_QUEUE_URL", os.environ.get("TASK_QUEUE_URL")) or ""
+    url = url or config.get("REDIS_URL") or ""
     if url:
         return url
     if config.get("TESTING"):
