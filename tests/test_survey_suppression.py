@@ -30,6 +30,7 @@ from portal.models.surveys import (
     Channel,
     PaperSheetUse,
     SurveyAnswer,
+    SurveyRespondentTally,
     SurveyResponse,
     SurveySubmissionReceipt,
     SurveyTally,
@@ -188,7 +189,8 @@ def _setup(app, district_id):
 def _store(app, survey_id, school_ids, items, people, threshold) -> None:
     """Replace the survey's responses with `people` (through record_response, tallies too)."""
     with app.app_context():
-        for model in (SurveyTally, PaperSheetUse, SurveySubmissionReceipt):
+        tables = (SurveyTally, SurveyRespondentTally, PaperSheetUse, SurveySubmissionReceipt)
+        for model in tables:
             db.session.execute(delete(model).where(model.survey_id == survey_id))
         db.session.execute(delete(SurveyAnswer))
         db.session.execute(delete(SurveyResponse))

@@ -378,6 +378,25 @@ class SurveyTally(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SurveyRespondentTally(db.Model):
+    """Running counts of respondents per finest group (school x language x role x channel),
+    updated in the response's transaction (services.surveys.record_response).
+
+    The results page and the disclosure rules count respondents from these rows (at most a few
+    thousand per survey) instead of every response: at a million responses a GROUP BY over
+    survey_response takes seconds, this takes milliseconds. school_id 0 means district-wide.
+    """
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    respondent_role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SurveyAccessCode(db.Model):
     """A one-time code that lets one person answer. Never linked to the response it unlocked."""
 

@@ -63,7 +63,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models.surveys import SurveyResponse, SurveyTally
+from portal.models.surveys import SurveyRespondentTally, SurveyTally
 
 # The breakdowns a public visitor may choose (one at a time), and the tally column of each.
 FILTERS = ("school", "language", "role")
@@ -129,24 +129,15 @@ def _breakdown(counts: dict, offered: Iterable, threshold: int) -> Breakdown:
 
 
 def respondents(survey_id: int, offered: Mapping[str, Iterable], threshold: int) -> Respondents:
-    """Every breakdown of the number of respondents, from one GROUP BY over a covering index.
+    """Every breakdown of the number of respondents, from the survey's respondent tallies (one
+    row per school x language x role x channel, kept at submit: not a scan of the responses).
 
     `offered` maps "school", "language", "role" and "channel" to the values the page lists."""
+    table = SurveyRespondentTally
     rows = db.session.execute(
         select(
-            SurveyResponse.school_id,
-            SurveyResponse.language,
-            SurveyResponse.respondent_role,
-            SurveyResponse.channel,
-            func.count(),
-        )
-        .where(SurveyResponse.survey_id == survey_id)
-        .group_by(
-            SurveyResponse.school_id,
-            SurveyResponse.channel,
-            SurveyResponse.language,
-            SurveyResponse.respondent_role,
-        )
+            table.school_id, table.language, table.respondent_role, table.channel, table.count
+        ).where(table.survey_id == survey_id, table.count > 0)
     ).all()
     sums: dict[str, dict] = {d: {} for d in ("school", "language", "role", "channel")}
     total = 0

@@ -18,7 +18,7 @@ from portal.models.surveys import (
     Survey,
     SurveyArea,
     SurveyItem,
-    SurveyResponse,
+    SurveyRespondentTally,
     SurveyState,
     SurveyTally,
 )
@@ -100,26 +100,18 @@ class ResponseCounts:
 
 
 def response_counts(survey_id: int, where: ResultFilter = ResultFilter()) -> ResponseCounts:
-    """How many people answered, by channel, language and role (one GROUP BY in SQL)."""
-    stmt = select(
-        SurveyResponse.channel,
-        SurveyResponse.language,
-        SurveyResponse.respondent_role,
-        func.count(),
-    ).where(SurveyResponse.survey_id == survey_id)
-    if where.role is not None:
-        stmt = stmt.where(SurveyResponse.respondent_role == where.role)
-    if where.school_id is not None:
-        stmt = stmt.where(
-            SurveyResponse.school_id.is_(None)
-            if where.school_id == 0
-            else SurveyResponse.school_id == where.school_id
-        )
-    if where.language is not None:
-        stmt = stmt.where(SurveyResponse.language == where.language)
-    stmt = stmt.group_by(
-        SurveyResponse.channel, SurveyResponse.language, SurveyResponse.respondent_role
+    """How many people answered, by channel, language and role, from the respondent tallies
+    (kept at submit; school 0 is "the whole district")."""
+    table = SurveyRespondentTally
+    stmt = select(table.channel, table.language, table.respondent_role, table.count).where(
+        table.survey_id == survey_id, table.count > 0
     )
+    if where.role is not None:
+        stmt = stmt.where(table.respondent_role == where.role)
+    if where.school_id is not None:
+        stmt = stmt.where(table.school_id == where.school_id)
+    if where.language is not None:
+        stmt = stmt.where(table.language == where.language)
     total, channel, language, role = 0, Counter(), Counter(), Counter()
     for ch, lang, rl, count in db.session.execute(stmt):
         total += count

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from portal.content import ssfr_survey
 from portal.extensions import db
@@ -32,10 +31,13 @@ from portal.models.surveys import (
     SurveyArea,
     SurveyItem,
     SurveyPhase,
+    SurveyRespondentTally,
     SurveyResponse,
     SurveyState,
     SurveySubmissionReceipt,
     SurveyTally,
+    random_row_id,
+    survey_school,
 )
 from portal.services.errors import Rejected
 from portal.services.survey_codes import hash_code, parse_sheet_code
@@ -122,7 +124,7 @@ def _respondent(survey: Survey, answers: Answers) -> tuple[dict, dict]:
     school = answers.get("school") or ""
     if school == DISTRICT_WIDE:
         values["school_id"] = None
-    elif school.isdigit() and int(school) in {s.id for s in covered_schools(survey)}:
+    elif school.isdigit() and answers_for_school(survey, int(school)):
         values["school_id"] = int(school)
     else:
         errors["school"] = _("Choose a school from the list, or the whole district.")
@@ -287,6 +289,20 @@ def district_surveys(district_id: int) -> list[Survey]:
     )
 
 
+def answers_for_school(survey: Survey, school_id: int) -> bool:
+    """Whether a respondent may answer `survey` for the school `school_id` (one EXISTS: the
+    submission path never loads the district's list of schools)."""
+    from portal.models import School
+
+    if survey.covers_all_schools:
+        found = exists().where(School.id == school_id, School.district_id == survey.district_id)
+    else:
+        found = exists().where(
+            survey_school.c.survey_id == survey.id, survey_school.c.school_id == school_id
+        )
+    return bool(db.session.scalar(select(found)))
+
+
 def covered_schools(survey: Survey):
     if survey.covers_all_schools:
         from portal.models import School
@@ -310,50 +326,76 @@ def record_response(
     entered_by_id: int | None = None,
     today: date | None = None,
     now: datetime | None = None,
-) -> SurveyResponse:
-    """Store one response and bump the tallies, in the caller's transaction.
+) -> int:
+    """Store one response and bump the tallies, in the caller's transaction; returns its id.
 
     Raises SubmissionError when the survey is not open (online only), the receipt, access code or
     sheet code was already used, or no code was given where one is required. Nothing is written
     in that case: every check happens before the first insert, and the unique keys catch races.
+
+    A fixed number of statements whatever the number of answers (issue 18: 200 a second): the
+    receipt (or sheet code) is spent by one INSERT ... ON CONFLICT DO NOTHING, the response is
+    one INSERT, its answers one executemany, and each tally table one set-based upsert.
     """
     if channel == Channel.ONLINE and survey.phase(now) != SurveyPhase.OPEN:
         raise SubmissionError({}, _("This survey is not open for answers."))
     if survey.requires_access_code and channel == Channel.ONLINE:
         _spend_access_code(survey, access_code)
-    if sheet_code is not None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(PaperSheetUse(survey_id=survey.id, sheet_code=sheet_code))
-        except IntegrityError:
-            raise SubmissionError(
-                {"sheet_code": _("This sheet has already been entered.")}
-            ) from None
-    if receipt_token:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    SurveySubmissionReceipt(
-                        survey_id=survey.id, token_hash=hash_code(receipt_token)
-                    )
-                )
-        except IntegrityError:
-            raise Dropped(
-                DropReason.REUSED, _("These answers were already received. Thank you!")
-            ) from None
-    response = SurveyResponse(
-        survey_id=survey.id,
-        channel=channel.value,
-        respondent_role=submission.role,
-        school_id=submission.school_id,
-        language=submission.language,
-        submitted_on=today or date.today(),
-        entered_by_id=entered_by_id,
-        answers=[SurveyAnswer(**answer) for answer in submission.answers],
+    if sheet_code is not None and not _spend_once(
+        PaperSheetUse, survey_id=survey.id, sheet_code=sheet_code
+    ):
+        raise SubmissionError({"sheet_code": _("This sheet has already been entered.")})
+    if receipt_token and not _spend_once(
+        SurveySubmissionReceipt, survey_id=survey.id, token_hash=hash_code(receipt_token)
+    ):
+        raise Dropped(DropReason.REUSED, _("These answers were already received. Thank you!"))
+    response_id = random_row_id()
+    db.session.execute(
+        insert(SurveyResponse.__table__).values(
+            id=response_id,
+            survey_id=survey.id,
+            channel=channel.value,
+            respondent_role=submission.role,
+            school_id=submission.school_id,
+            language=submission.language,
+            submitted_on=today or date.today(),
+            entered_by_id=entered_by_id,
+        )
     )
-    db.session.add(response)
+    if submission.answers:
+        # Every row with every column, so the driver sends them as one batch.
+        db.session.execute(
+            insert(SurveyAnswer.__table__),
+            [
+                {
+                    "id": random_row_id(),
+                    "response_id": response_id,
+                    "item_id": answer["item_id"],
+                    "score": answer.get("score"),
+                    "dont_know": bool(answer.get("dont_know")),
+                    "choice": answer.get("choice"),
+                    "comment": answer.get("comment"),
+                }
+                for answer in submission.answers
+            ],
+        )
+    # Last: the tally rows are the ones other submissions wait for, so they are locked for the
+    # shortest time (until the caller's commit).
     _bump_tallies(survey.id, submission, channel)
-    return response
+    return response_id
+
+
+def _upsert():
+    return pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+
+
+def _spend_once(model, **key) -> bool:
+    """Insert the one-time row `key`; False when it was already there (one statement, and a
+    concurrent spender waits on the unique key and then finds it taken)."""
+    table = model.__table__
+    stmt = _upsert()(table).values(**key).on_conflict_do_nothing()
+    # RETURNING, not rowcount: the driver does not always report a count for this statement.
+    return db.session.execute(stmt.returning(table.c.survey_id)).first() is not None
 
 
 def _spend_access_code(survey: Survey, code: str | None) -> None:
@@ -386,6 +428,21 @@ def tally_answer_key(answer: dict) -> str | None:
 
 
 def _bump_tallies(survey_id: int, submission: Submission, channel: Channel) -> None:
+    """The respondent's group gains one respondent, and each counted answer one count: two
+    set-based upserts, whatever the number of answers."""
+    group = {
+        "survey_id": survey_id,
+        "school_id": submission.school_id or 0,
+        "language": submission.language,
+        "respondent_role": submission.role,
+        "channel": channel.value,
+    }
+    people = _upsert()(SurveyRespondentTally.__table__).values(**group, count=1)
+    db.session.execute(
+        people.on_conflict_do_update(
+            index_elements=list(group), set_={"count": SurveyRespondentTally.count + 1}
+        )
+    )
     keys = Counter()
     for answer in submission.answers:
         value = tally_answer_key(answer)
@@ -393,7 +450,6 @@ def _bump_tallies(survey_id: int, submission: Submission, channel: Channel) -> N
             keys[(answer["item_id"], value)] += 1
     if not keys:
         return
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     rows = [
         {
             "survey_id": survey_id,
@@ -407,7 +463,7 @@ def _bump_tallies(survey_id: int, submission: Submission, channel: Channel) -> N
         }
         for (item_id, value), count in sorted(keys.items())  # one lock order: no deadlocks
     ]
-    stmt = insert(SurveyTally).values(rows)
+    stmt = _upsert()(SurveyTally).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=[
             "survey_id",

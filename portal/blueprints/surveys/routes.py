@@ -99,9 +99,10 @@ def take(slug: str):
         )
     except Rejected as error:
         return _refused(survey, form, error)
+    survey_id = survey.id  # read before the commit expires it (no reload after)
     db.session.commit()
-    response = redirect(url_for("surveys.thanks", slug=survey.slug), code=303)
-    device.answered_now(survey.id)
+    response = redirect(url_for("surveys.thanks", slug=slug), code=303)
+    device.answered_now(survey_id)
     device.save(response)
     return response
 
