@@ -221,3 +221,47 @@ def test_allocation_prints_numbers_in_the_readers_locale(sixty, client):
     total = sum(200 + 20 * n for n in range(1, 64))
     assert f"{total:,}".replace(",", ".") in html
     assert re.search(r"\b2\b[^<]*\b3\b", html)  # "page 2 of 3", in whatever words
+
+
+def _staff_client(app):
+    with app.app_context():
+        email = factories.user(Role.DISTRICT).email
+        db.session.commit()
+        db.session.remove()
+    client = app.test_client()
+    assert sign_in(client, email, PASSWORD).status_code == 303
+    return client
+
+
+def test_staff_school_list_and_calendar_dashboard_are_paged_and_filtered(sixty):
+    client = _staff_client(sixty)
+    first = client.get("/manage/schools").get_data(as_text=True)
+    assert first.count('href="/manage/schools/school-') == 25
+    assert 'rel="next"' in first and "of 63" in first
+    last = client.get("/manage/schools?page=3").get_data(as_text=True)
+    assert last.count('href="/manage/schools/school-') == 13
+    assert client.get("/manage/schools?page=4").status_code == 404
+    middle = client.get("/manage/schools?level=middle").get_data(as_text=True)
+    assert middle.count('href="/manage/schools/school-') == 3
+    found = client.get("/manage/schools?q=School+07").get_data(as_text=True)
+    assert found.count('href="/manage/schools/school-') == 1
+
+    html = client.get("/manage/calendar").get_data(as_text=True)
+    assert html.count('<tr><th scope="row"><a href="/manage/schools/school-') == 25
+    assert "Page 1 of 3" in html and "of 63 schools are behind schedule" in html
+    middle = client.get("/manage/calendar?level=middle").get_data(as_text=True)
+    assert middle.count('<tr><th scope="row"><a href="/manage/schools/school-') == 3
+
+
+def test_the_public_choosers_offer_matches_not_every_school(sixty, client):
+    compare = client.get("/schools/compare").get_data(as_text=True)
+    assert compare.count('type="checkbox" name="school"') == 40
+    assert "More schools match" in compare
+    found = client.get("/schools/compare?q=school+61&school=school-1").get_data(as_text=True)
+    assert 'value="school-61"' in found and 'value="school-1" checked' in found
+    assert found.count('type="checkbox" name="school"') == 2
+
+    bulletins = client.get("/bulletins").get_data(as_text=True)
+    assert '<select id="school"' not in bulletins and 'name="find"' in bulletins
+    found = client.get("/bulletins?find=School+62").get_data(as_text=True)
+    assert '<option value="school-62"' in found and found.count("<option value=\"school-") == 1

@@ -1,6 +1,6 @@
 """Staff screens: the district dashboard and template, and each school's events."""
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,8 +18,8 @@ from portal.blueprints.school_access import (
     editable_school_or_404,
 )
 from portal.extensions import db
-from portal.forms import saved
-from portal.models import CalendarEvent, EventRequirement
+from portal.forms import parse_int, saved
+from portal.models import CalendarEvent, EventRequirement, SchoolLevel
 from portal.permissions import (
     DISTRICT_STAFF,
     SCHOOL_EDITORS,
@@ -29,6 +29,9 @@ from portal.permissions import (
 )
 from portal.services import calendar_editing as edit
 from portal.services import school_calendar as cal
+from portal.services.allocation_pages import paged
+
+SCHOOL_LEVELS = [level.value for level in SchoolLevel]
 
 
 def _school_page(school, status=200, event=None, phases=None):
@@ -119,11 +122,23 @@ def _dashboard(status=200, event=None, phases=None, requirement=None):
     """The district's dashboard; a refused form comes back as typed, the others fresh."""
     year = current_year_or_404()
     desk = edit.district_desk(g.district, year, cal.local_now(g.district).date())
+    level = request.args.get("level")
+    level = level if level in SCHOOL_LEVELS else None
+    behind = request.args.get("behind") == "1"
+    # Every school is checked; the table shows 25 at a time, of a level or behind only.
+    shown = [
+        row for row in desk.rows if level in (None, row.school.level) and (row.behind or not behind)
+    ]
     return render_template(
         "calendar/dashboard.html",
         year=year,
         today=cal.local_now(g.district).date(),
         desk=desk,
+        table=paged(shown, parse_int(request.args.get("page"), 1, 10_000) or 1),
+        behind_count=sum(1 for row in desk.rows if row.behind),
+        level=level,
+        behind=behind,
+        levels=SCHOOL_LEVELS,
         event_form=event or event_form(g.district, posted=False),
         phase_form=phases or phase_form(desk.windows, posted=False),
         requirement_form=requirement or requirement_form(posted=False),
