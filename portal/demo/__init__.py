@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.demo.allocation import load_allocation_demo
 from portal.demo.bulletins import load_bulletins_demo
 from portal.demo.committees import load_committees_demo
-from portal.demo.content.district import DISTRICT, SCHOOLS, USERS, YEARS
+from portal.demo.content.district import DISTRICT, SCHOOL_AREAS, SCHOOLS, USERS, YEARS
 from portal.demo.planning import load_planning_demo
 from portal.demo.readiness import load_readiness_demo
 from portal.demo.surveys import load_survey_demo
@@ -53,6 +53,7 @@ def _schools(district) -> dict[str, School]:
             "slug": slug,
             "level": level,
             "address": address,
+            "area": SCHOOL_AREAS.get(slug, ""),
             "enrollment": enrollment,
             "source_locale": "en",
             "description": dict(description),

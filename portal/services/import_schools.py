@@ -1,6 +1,7 @@
-"""Schools read from a file (see district_imports.py): name, level, address, grades and an
-optional code (the school's web address name). A row matches a school by its code, else by its
-name; an empty optional cell leaves what is saved."""
+"""Schools read from a file (see district_imports.py): name, level, address, grades, area
+(the part of the district it is in) and an optional code (the school's web address name). A
+row matches a school by its code, else by its name; an empty optional cell leaves what is
+saved."""
 
 import re
 
@@ -29,13 +30,19 @@ COLUMNS = (
         "grades", ("grade", "grade span", "grade levels"), False, _l("Such as K-5, TK-8, 9-12.")
     ),
     Column(
+        "area",
+        ("region", "local district", "zone"),
+        False,
+        _l("The part of the district the school is in, for browsing (such as Northeast)."),
+    ),
+    Column(
         "code",
         ("slug", "school code", "web address name"),
         False,
         _l("The school's short web address name (lowercase letters, digits, dashes)."),
     ),
 )
-EXAMPLE = ("Maple Elementary", "elementary", "12 Maple St", "K-5", "maple-elementary")
+EXAMPLE = ("Maple Elementary", "elementary", "12 Maple St", "K-5", "North", "maple-elementary")
 
 # Grades in order: transitional kindergarten, pre-kindergarten, kindergarten, 1 to 12.
 GRADE_ORDER = ["TK", "PK", "K", *[str(n) for n in range(1, 13)]]
@@ -120,12 +127,19 @@ def check(district, rows):
             "level": level,
             "address": cells.get("address", "")[:300],
             "grades": grades or "",
+            "area": cells.get("area", "").strip()[:80],
         }
         checked.append(row)
         display.append(
             {
                 "row": number,
-                "cells": [row["name"], SchoolLevel(level).label, row["grades"], row["address"]],
+                "cells": [
+                    row["name"],
+                    SchoolLevel(level).label,
+                    row["grades"],
+                    row["address"],
+                    row["area"],
+                ],
                 "action": _action(school, row),
             }
         )
@@ -135,7 +149,7 @@ def check(district, rows):
 def _changes(school: School, row: dict) -> dict:
     """The fields the row would change (an empty optional cell changes nothing)."""
     wanted = {"name": row["name"], "level": row["level"]}
-    wanted |= {key: row[key] for key in ("address", "grades") if row[key]}
+    wanted |= {key: row[key] for key in ("address", "grades", "area") if row.get(key)}
     return {key: value for key, value in wanted.items() if getattr(school, key) != value}
 
 
@@ -160,6 +174,7 @@ def apply(district, actor, rows) -> dict:
                 slug=row["slug"],
                 level=row["level"],
                 address=row["address"],
+                area=row.get("area", ""),
                 enrollment=0,
                 source_locale=district.default_locale,
                 description={},

@@ -18,6 +18,18 @@ DISTRICT = {
 }
 
 # (slug, name, level, address, enrollment, description)
+# The part of Riverbend each school is in, for browsing the school list by area.
+SCHOOL_AREAS = {
+    "cesar-chavez-elementary": "Eastside",
+    "oak-grove-elementary": "Northside",
+    "lincoln-elementary": "Downtown",
+    "harbor-view-elementary": "Harbor",
+    "sequoia-middle": "Northside",
+    "frederick-douglass-middle": "Eastside",
+    "riverbend-high": "Downtown",
+    "eastside-high": "Eastside",
+    "bridgeway-continuation": "Harbor",
+}
 SCHOOLS = [
     (
         "cesar-chavez-elementary",
