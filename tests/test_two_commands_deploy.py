@@ -1,11 +1,15 @@
 """The production examples in deploy/ are complete and agree with each other and with the app:
-gunicorn with two or more sync workers (the PDF time limit needs their main thread), `flask work
---loop` as its own service, timers for send-outbox, publish-scheduled, purge and backup, an
-environment file that passes the production check, and nginx passing Host and X-Forwarded-*
-for TRUSTED_PROXIES=1. One test starts gunicorn exactly as the unit does, on a free port."""
+gunicorn with two or more sync workers (the PDF time limit needs their main thread), the task
+queue's `flask worker` as its own service (it also sends the outbox: no timer for that), timers
+for publish-scheduled, purge, backup, reminders and digests, an environment file that passes the
+production check, and nginx: TLS (Mozilla intermediate), HTTP to HTTPS, gzip and Brotli, static
+files for a year, a proxy cache for anonymous pages keyed like the app's Vary and bypassed when
+signed in, Host and X-Forwarded-* for TRUSTED_PROXIES=1. `nginx -t` checks the site when nginx
+is installed; one test starts gunicorn exactly as the unit does, on a free port."""
 
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -63,8 +67,7 @@ def test_gunicorn_runs_two_or_more_sync_workers_behind_nginx():
 def test_every_scheduled_command_has_a_service_and_a_timer(app):
     commands = set(app.cli.list_commands(None))
     expected = {
-        "commonground-work.service": "work --loop",
-        "commonground-send-outbox.service": "send-outbox",
+        "commonground-worker.service": "worker -w 2",
         "commonground-publish-scheduled.service": "publish-scheduled",
         "commonground-purge.service": "purge",
         "commonground-backup.service": "backup",
@@ -78,11 +81,21 @@ def test_every_scheduled_command_has_a_service_and_a_timer(app):
         (exec_start,) = settings["ExecStart"]
         assert f"{VENV}flask --app wsgi {command}" in exec_start
         assert command.split()[0] in commands, f"flask {command} is not a command of the app"
-        if name != "commonground-work.service":
+        if name != "commonground-worker.service":
             assert settings["Type"] == ["oneshot"]
             timer = unit(name.replace(".service", ".timer"))
             assert timer["Unit"] == [name] and timer["Persistent"] == ["true"]
-    assert unit("commonground-work.service")["Restart"] == ["always"]
+    worker = unit("commonground-worker.service")
+    assert worker["Restart"] == ["always"] and worker["KillSignal"] == ["SIGTERM"]
+    # SIGTERM to the consumer, which interrupts its workers (the job in hand goes back).
+    assert worker["KillMode"] == ["mixed"] and int(worker["TimeoutStopSec"][0]) >= 10
+    # Replaced: the home-made queue's loop, and the outbox timer (the worker sends e-mail).
+    for gone in (
+        "commonground-work.service",
+        "commonground-send-outbox.service",
+        "commonground-send-outbox.timer",
+    ):
+        assert not (DEPLOY / gone).exists(), gone
     for daily in ("purge", "backup", "send-digests"):
         (when,) = unit(f"commonground-{daily}.timer")["OnCalendar"]
         assert re.fullmatch(r"\*-\*-\* \d\d:\d\d:00", when), when
@@ -99,6 +112,7 @@ def test_the_environment_file_names_every_setting_and_passes_the_production_chec
         "REDIS_URL",
         "SECURITY_CONTACT",
         "TRUSTED_PROXIES",
+        "TASK_QUEUE_URL",
     ):
         assert key in values, key
     assert values["PORTAL_ENV"] == "production" and values["TRUSTED_PROXIES"] == "1"
@@ -133,6 +147,146 @@ def test_nginx_passes_host_and_one_value_of_each_forwarded_header():
     assert size * 1024 * 1024 > Config().MAX_CONTENT_LENGTH  # the app's own 413 page answers
 
 
+def _site() -> str:
+    """nginx.conf without its comments."""
+    return re.sub(r"#[^\n]*", "", (DEPLOY / "nginx.conf").read_text())
+
+
+def _directives(name: str) -> list[str]:
+    return [m.strip() for m in re.findall(rf"(?m)^\s*{name}\s+([^;]*);", _site())]
+
+
+def test_nginx_speaks_modern_tls_and_sends_plain_http_to_https():
+    assert _directives("ssl_protocols") == ["TLSv1.2 TLSv1.3"]
+    (ciphers,) = _directives("ssl_ciphers")
+    for cipher in ciphers.split(":"):
+        # Mozilla intermediate: forward secrecy (ECDHE/DHE) and AEAD only: no CBC, no RSA kex.
+        assert cipher.startswith(("ECDHE-", "DHE-")), cipher
+        assert "GCM" in cipher or "CHACHA20-POLY1305" in cipher, cipher
+    assert _directives("ssl_session_tickets") == ["off"]
+    assert _directives("ssl_prefer_server_ciphers") == ["off"]
+    plain = re.search(r"server \{[^}]*listen 80;[^}]*\}", _site()).group(0)
+    assert "return 301 https://$host$request_uri;" in plain
+
+
+def test_nginx_compresses_and_serves_static_files_for_a_year():
+    assert _directives("gzip") == ["on"] and _directives("brotli") == ["on"]
+    for types in _directives("gzip_types") + _directives("brotli_types"):
+        assert {"text/css", "application/javascript", "text/calendar"} <= set(types.split())
+    static = re.search(r"location /static/ \{([^}]*)\}", _site()).group(1)
+    assert "alias /srv/commonground/portal/static/;" in static
+    assert 'add_header Cache-Control "public, max-age=31536000, immutable";' in static
+    assert "expires" not in static  # it would add a second Cache-Control header
+
+
+def test_nginx_caches_anonymous_pages_as_the_app_varies_them(app):
+    (key,) = _directives("proxy_cache_key")
+    # What the app's Vary names (web._cache_headers): the language, and htmx's two headers.
+    for part in (
+        "$request_uri",
+        "$host",
+        "$cookie_lang",
+        "$http_accept_language",
+        "$http_hx_request",
+        "$http_hx_target",
+    ):
+        assert part in key, part
+    from portal import i18n
+
+    assert i18n.COOKIE_NAME == "lang"
+    # Signed in (either cookie): never served from, nor stored in, the shared cache.
+    session, remember = (
+        app.config["SESSION_COOKIE_NAME"],
+        app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+    )
+    assert f'map "$cookie_{session}$cookie_{remember}" $commonground_signed_in' in _site()
+    assert _directives("proxy_cache_bypass") == ["$commonground_signed_in $http_authorization"]
+    assert _directives("proxy_no_cache") == ["$commonground_signed_in $http_authorization"]
+    (stale,) = _directives("proxy_cache_use_stale")
+    assert stale.split()[0] == "updating"
+    assert _directives("proxy_cache_lock") == ["on"]
+    assert _directives("proxy_cache_revalidate") == ["on"]
+    # Vary is honoured: nothing tells nginx to ignore the app's caching headers.
+    assert not _directives("proxy_ignore_headers") and not _directives("proxy_cache_valid")
+
+
+def test_nginx_limits_and_timeouts_agree_with_the_app_and_gunicorn():
+    from portal.config import Config
+
+    limit = Config().MAX_CONTENT_LENGTH
+    (size,) = _directives("client_max_body_size")
+    size_bytes = int(size.rstrip("m")) * 1024 * 1024
+    assert limit < size_bytes <= 2 * limit  # the app's own 413 page answers, nginx's soon after
+    args = gunicorn_args()
+    (read,) = _directives("proxy_read_timeout")
+    assert (
+        Config().PDF_TIME_LIMIT_SECONDS
+        < int(read.rstrip("s"))
+        < int(args[args.index("--timeout") + 1])
+    )
+    for name in ("client_header_timeout", "client_body_timeout", "proxy_connect_timeout"):
+        assert _directives(name), name
+
+
+def test_nginx_accepts_the_site(tmp_path):
+    """`nginx -t` on the site as written (certificate paths and the cache folder moved into a
+    temporary folder), inside a minimal nginx.conf; the Brotli module is loaded when installed."""
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-core): structural checks only")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            "/CN=portal.example.org",
+            "-days",
+            "2",
+            "-keyout",
+            str(tmp_path / "key.pem"),
+            "-out",
+            str(tmp_path / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    site = (DEPLOY / "nginx.conf").read_text()
+    site = site.replace(
+        "/etc/letsencrypt/live/portal.example.org/fullchain.pem", str(tmp_path / "cert.pem")
+    )
+    site = site.replace(
+        "/etc/letsencrypt/live/portal.example.org/privkey.pem", str(tmp_path / "key.pem")
+    )
+    site = site.replace("/var/cache/nginx/commonground", str(tmp_path / "cache"))
+    (tmp_path / "site.conf").write_text(site)
+    brotli = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+    if not brotli.exists():
+        pytest.skip(
+            "the Brotli module is missing (apt-get install libnginx-mod-http-brotli-filter)"
+        )
+    (tmp_path / "nginx.conf").write_text(
+        f"load_module {brotli};\n"
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ access_log {tmp_path}/access.log; client_body_temp_path {tmp_path}/body;\n"
+        f"proxy_temp_path {tmp_path}/proxy; include {tmp_path}/site.conf; }}\n"
+    )
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -151,6 +305,7 @@ def test_gunicorn_starts_as_the_unit_says_with_the_example_settings(tmp_path):
         "HOME": str(tmp_path),
     }
     env.pop("REDIS_URL")
+    env.pop("TASK_QUEUE_URL")
     gunicorn = Path(sys.executable).parent / "gunicorn"
     server = subprocess.Popen(
         [str(gunicorn), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
