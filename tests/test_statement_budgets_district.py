@@ -264,4 +264,30 @@ def test_the_public_choosers_offer_matches_not_every_school(sixty, client):
     bulletins = client.get("/bulletins").get_data(as_text=True)
     assert '<select id="school"' not in bulletins and 'name="find"' in bulletins
     found = client.get("/bulletins?find=School+62").get_data(as_text=True)
-    assert '<option value="school-62"' in found and found.count("<option value=\"school-") == 1
+    assert '<option value="school-62"' in found and found.count('<option value="school-') == 1
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+def test_a_dense_scatter_puts_every_dot_and_the_trend_where_the_named_chart_does(rtl):
+    """At 1,000 schools the chart skips names (and their quadratic placement), not accuracy:
+    each dot, each tick and the fitted line sit exactly where scatter_chart puts them."""
+    from portal.services.charts import scatter_chart
+    from portal.services.equity_charts import NAMED_DOTS, dense_scatter
+
+    points = [
+        {
+            "name": f"S{n}",
+            "school": n,
+            "share": (n * 37 % 97) / 100,
+            "per_pupil": 500_000 + n * 7919 % 300_000,
+        }
+        for n in range(NAMED_DOTS + 40)
+    ]
+    dense, named = dense_scatter(points, str, rtl), scatter_chart(points, str, rtl)
+    assert not dense["named"]
+    assert [(d["x"], d["y"]) for d in dense["points"]] == [
+        (d["x"], d["y"]) for d in named["points"]
+    ]
+    assert dense["x_ticks"] == named["x_ticks"] and dense["y_ticks"] == named["y_ticks"]
+    assert dense["line"] == named["line"]
+    assert dense_scatter(points[:NAMED_DOTS], str, rtl)["named"]

@@ -14,8 +14,7 @@ from portal.models.allocation import ScenarioStatus
 from portal.services import equity, funding, plan_versions, plan_years
 from portal.services.allocation import ALL_STUDENTS, AllocationError, AllocationResult
 from portal.services.allocation_setup import LEVELS
-from portal.services.charts import scatter_chart
-from portal.services.equity_charts import decile_charts
+from portal.services.equity_charts import decile_charts, dense_scatter
 from portal.services.school_year import current_year
 from portal.services.spending import spending_context
 
@@ -144,7 +143,7 @@ def district_page(district, args=None) -> DistrictPage:
         district.id, year.id, money, schools, counts, has_poverty=equity.POVERTY in groups
     )
     charts = {
-        key: scatter_chart(equity_points(money, schools, counts, key), formatting.money, rtl=None)
+        key: dense_scatter(equity_points(money, schools, counts, key), formatting.money, rtl=None)
         for key in EQUITY_GROUPS
         if key in groups
     }

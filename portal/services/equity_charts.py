@@ -72,3 +72,56 @@ def decile_charts(view, rtl: bool | None = None) -> dict:
     if spending:
         charts["spending"] = stacked_bars(spending, SPENDING_PARTS, rtl)
     return charts
+
+
+# Above this many schools a scatter chart draws bare dots: no name beside or on each dot, no
+# table of every school under it (the paged school list on the same page has the figures),
+# and none of the label placement, whose cost grows with the square of the dots.
+NAMED_DOTS = 60
+
+
+def dense_scatter(points: list[dict], money_label, rtl: bool | None = None) -> dict:
+    """services.charts.scatter_chart's geometry for many schools, without names: the axes and
+    ticks come from scatter_chart over the extreme points (the same ticks as over all of
+    them), each dot is placed on those axes, and the fitted line is over every school."""
+    from portal.services.allocation import least_squares
+    from portal.services.charts import nice_ticks, scatter_chart
+
+    if len(points) <= NAMED_DOTS:
+        return {**scatter_chart(points, money_label, rtl), "named": True}
+    extremes = [
+        min(points, key=lambda p: p["share"]),
+        max(points, key=lambda p: p["share"]),
+        min(points, key=lambda p: p["per_pupil"]),
+        max(points, key=lambda p: p["per_pupil"]),
+    ]
+    chart = scatter_chart([{**p, "name": ""} for p in extremes], money_label, rtl)
+    cents = [p["per_pupil"] for p in points]
+    y_values = nice_ticks(min(cents), max(cents), 4)
+    first_x, last_x = chart["x_ticks"][0], chart["x_ticks"][-1]
+    first_y, last_y = chart["y_ticks"][0]["y"], chart["y_ticks"][-1]["y"]
+
+    def x_of(share: float) -> float:
+        span = (last_x["value"] - first_x["value"]) or 1
+        return round(
+            first_x["x"] + (share - first_x["value"]) / span * (last_x["x"] - first_x["x"]), 1
+        )
+
+    def y_of(value: float) -> float:
+        span = (y_values[-1] - y_values[0]) or 1
+        return round(first_y + (value - y_values[0]) / span * (last_y - first_y), 1)
+
+    fit = least_squares([(p["share"], p["per_pupil"]) for p in points])
+    line = None
+    if fit:
+        slope, intercept = fit
+        low, high = y_values[0], y_values[-1]
+        line = {
+            "x1": x_of(0.0),
+            "y1": y_of(min(max(intercept, low), high)),
+            "x2": x_of(last_x["value"]),
+            "y2": y_of(min(max(intercept + slope * last_x["value"], low), high)),
+            "slope": slope,
+        }
+    dots = [{**p, "x": x_of(p["share"]), "y": y_of(p["per_pupil"]), "label": None} for p in points]
+    return {**chart, "points": dots, "line": line, "named": False}
