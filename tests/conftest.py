@@ -13,6 +13,7 @@ from html import unescape
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.extensions import db as _db
@@ -25,6 +26,23 @@ pytest_plugins = ["tests.committee_helpers"]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 PASSWORD = "correct horse battery"
+
+
+def worker_database_url(url: str) -> str:
+    """Under pytest-xdist, each worker's own database `<name>_<worker>` on the same server
+    (created when missing), so workers never clean each other's rows; else `url` itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_postgres(url: str) -> None:
@@ -41,7 +59,7 @@ def app(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     else:
-        url = TEST_DATABASE_URL
+        url = worker_database_url(TEST_DATABASE_URL)
         _reset_postgres(url)
     app = create_app(
         {
@@ -73,15 +91,37 @@ def app(request, tmp_path_factory):
         _db.engine.dispose()
 
 
+def _postgres_clean_statement(app) -> str:
+    """One batch emptying every table and restarting the sequences they own, as TRUNCATE ...
+    RESTART IDENTITY does, but about thirty times faster on tables holding a few rows (TRUNCATE
+    makes new files for all 80-odd tables each time). Children before parents, as on SQLite."""
+    statement = getattr(app, "_clean_statement", None)
+    if statement is None:
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        sequences = _db.session.scalars(
+            text(
+                "SELECT DISTINCT s.relname FROM pg_class s"
+                " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+                " JOIN pg_class t ON t.oid = d.refobjid"
+                " WHERE s.relkind = 'S' AND t.relname = ANY(:tables)"
+            ),
+            {"tables": tables},
+        ).all()
+        statement = "; ".join(
+            [f'DELETE FROM "{name}"' for name in tables]  # noqa: S608 - our own table names
+            + [f'ALTER SEQUENCE "{name}" RESTART' for name in sorted(sequences)]
+        )
+        app._clean_statement = statement
+    return statement
+
+
 def _clean(app) -> None:
     with app.app_context():
-        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
         if _db.engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            _db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            _db.session.connection().exec_driver_sql(_postgres_clean_statement(app))
         else:
-            for name in tables:
-                _db.session.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
+            for t in reversed(_db.metadata.sorted_tables):
+                _db.session.execute(text(f'DELETE FROM "{t.name}"'))  # noqa: S608
         _db.session.commit()
         _db.session.remove()
 
