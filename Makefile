@@ -9,8 +9,12 @@ LANGS := es zh_Hans vi ar
 
 run: system-packages install compile-translations migrate demo serve
 
+# The suite on every core (pytest-xdist), a test file per worker at a time, so a file's
+# module-scoped fixtures (the browser tests' demo site) are built once. TEST_WORKERS=0 runs it
+# in one process.
+TEST_WORKERS ?= auto
 test: system-packages install-test compile-translations lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Debian packages the portal and its tests need: Chromium (browser tests, screenshots), fonts
 # for every script we print (Noto Sans for Latin and Vietnamese, Noto Sans Arabic from

@@ -37,6 +37,8 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=browser_items)
         items[:] = [item for item in items if item not in browser_items]
         config._browser_tests_left_out = len(browser_items)
+        if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller
+            config.workeroutput["browser_tests_left_out"] = len(browser_items)
         print(f"\n{_opt_out_line(len(browser_items))}")
         return
     if not os.path.exists(CHROMIUM):
@@ -54,6 +56,22 @@ def opted_out() -> bool:
 
 def _opt_out_line(count: int) -> str:
     return f"!!!!! BROWSER_TESTS=0: {count} browser tests NOT RUN (left out on purpose) !!!!!"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    # Under pytest-xdist the workers collect: each reports what it left out (all the same).
+    left_out = getattr(node, "workeroutput", {}).get("browser_tests_left_out", 0)
+    node.config._browser_tests_left_out = max(
+        left_out, getattr(node.config, "_browser_tests_left_out", 0)
+    )
+
+
+def pytest_report_header(config):
+    # Said at the start on the controller too, where workers' collection output is not shown.
+    if opted_out():
+        return "!!!!! BROWSER_TESTS=0: browser tests NOT RUN (left out on purpose) !!!!!"
+    return None
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
