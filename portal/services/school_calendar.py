@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.models import (
     CalendarEvent,
+    Committee,
+    District,
     EventRequirement,
     Meeting,
     PhaseWindow,
@@ -28,13 +30,13 @@ from portal.models import (
     SchoolPlan,
     SchoolYear,
 )
-from portal.models.calendar import Phase, RequirementState
+from portal.models.calendar import EventKind, Phase, RequirementState
 from portal.services.calendar_meetings import MEETING_KINDS as MEETING_KINDS
 from portal.services.calendar_meetings import MeetingEntry as MeetingEntry
 from portal.services.calendar_meetings import meeting_entries
 from portal.services.calendar_meetings import meeting_kind as meeting_kind
 from portal.services.plan_review import plan_behind, plan_due_on, plan_state
-from portal.services.school_year import current_phase, phase_windows
+from portal.services.school_year import current_phase, phase_windows, year_bounds
 from portal.services.school_year import phase_on as phase_on
 
 
@@ -59,11 +61,11 @@ def school_events(year_id: int, school_id: int) -> list:
     """A school's events, its committees' meetings and the district-wide events it inherits, in
     date order (four queries)."""
     year = db.session.get(SchoolYear, year_id)
+    # No eager load of `school`: each event's is this school (already in the session, so
+    # reading it costs no query) or none (district-wide); a selectin load queried it again.
     events = list(
         db.session.scalars(
-            select(CalendarEvent)
-            .options(selectinload(CalendarEvent.school))
-            .where(
+            select(CalendarEvent).where(
                 CalendarEvent.school_year_id == year_id,
                 or_(CalendarEvent.school_id.is_(None), CalendarEvent.school_id == school_id),
                 _not_a_meeting(),
@@ -84,6 +86,54 @@ def district_events(year_id: int) -> list:
         )
     )
     return _in_order(events + meeting_entries(year))
+
+
+def upcoming_of_kinds(year: SchoolYear, school_id: int, kinds, now: datetime, count: int = 3):
+    """The next `count` entries of these kinds (EventKind) at a school that have not ended: its
+    own and district-wide events, and its committees' meetings, in date order. Two queries,
+    however full the year (the budget page's "when you can weigh in"). The meeting entries
+    carry no phase or calendar identity: they are listed by date, never by phase or in a feed."""
+    wanted = [EventKind(kind).value for kind in kinds]
+    events = db.session.scalars(
+        select(CalendarEvent)
+        .where(
+            CalendarEvent.school_year_id == year.id,
+            or_(CalendarEvent.school_id.is_(None), CalendarEvent.school_id == school_id),
+            CalendarEvent.kind.in_(wanted),
+            _not_a_meeting(),
+            or_(
+                CalendarEvent.ends_at >= now,
+                and_(CalendarEvent.ends_at.is_(None), CalendarEvent.starts_at >= now),
+            ),
+        )
+        .order_by(CalendarEvent.starts_at, CalendarEvent.id)
+        .limit(count)
+    ).all()
+    # A site council's meetings are site-council events, every other committee's "committee"
+    # ones (calendar_meetings.meeting_kind).
+    committees = []
+    if EventKind.SITE_COUNCIL.value in wanted:
+        committees.append(Committee.kind == "ssc")
+    if EventKind.COMMITTEE.value in wanted:
+        committees.append(Committee.kind != "ssc")
+    meetings = []
+    if committees:
+        starts, ends = year_bounds(year, db.session.get(District, year.district_id).timezone)
+        meetings = db.session.scalars(
+            select(Meeting)
+            .join(Committee, Committee.id == Meeting.committee_id)
+            .options(joinedload(Meeting.committee))
+            .where(
+                Committee.school_id == school_id,
+                or_(*committees),
+                Meeting.starts_at >= max(now, starts),
+                Meeting.starts_at < ends,
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(count)
+        ).all()
+    entries = [MeetingEntry(meeting=m, event=None, phase="") for m in meetings]
+    return _in_order(list(events) + entries)[:count]
 
 
 def upcoming(events: list[CalendarEvent], now: datetime, count: int = 3) -> list[CalendarEvent]:

@@ -45,13 +45,13 @@ def spending_context(school, year, money, district) -> dict:
     if plan is None:
         return {"plan": None}
     context = money_context(plan, money, district)
-    now = cal.local_now(district)
-    events = [e for e in cal.school_events(year.id, school.id) if e.kind in INPUT_EVENTS]
     return {
         "plan": plan,
         **context,
         "spend_chart": goal_bars(context["budget"]),
-        "input_events": cal.upcoming(events, now, 3),
+        "input_events": cal.upcoming_of_kinds(
+            year, school.id, INPUT_EVENTS, cal.local_now(district), 3
+        ),
         "open_for_feedback": plan.status == PlanStatus.SHARED,
     }
 
