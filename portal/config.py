@@ -55,14 +55,20 @@ class Config:
         # PDFs asked for by anonymous visitors, per client address, all PDF pages together.
         self.PDF_RATE_LIMIT = env.get("PDF_RATE_LIMIT", "20 per hour")
         # Paper survey sheets in one request; district staff ask for more (up to the packet
-        # size) as a packet that `flask work` makes in the background, a part at a time.
+        # size) as a packet that `flask worker` makes in the background, a part at a time.
         self.PAPER_SHEETS_PER_REQUEST = int(env.get("PAPER_SHEETS_PER_REQUEST", 20))
         self.PAPER_SHEETS_PER_PACKET = int(env.get("PAPER_SHEETS_PER_PACKET", 2000))
         self.PAPER_SHEETS_PER_PART = 50
         self.BACKGROUND_PDF_TIME_LIMIT_SECONDS = float(env.get("BACKGROUND_PDF_SECONDS", 300))
         # A packet still "running" this long after it started lost its worker: it is tried
         # again (up to DOCUMENT_JOB_ATTEMPTS times in all), then marked failed.
+        # On the same host a dead worker's job is taken back at once (its process is gone).
         self.DOCUMENT_JOB_STALE_MINUTES = int(env.get("DOCUMENT_JOB_STALE_MINUTES", 30))
+        # The task queue (Huey, portal/tasks.py): packets of paper forms, e-mail, the safety
+        # net. redis://... or sqlite:///PATH; unset: REDIS_URL, else instance/tasks.sqlite3
+        # (one host only). Keys/table name of the queue (two portals on one Redis need two).
+        self.TASK_QUEUE_URL = env.get("TASK_QUEUE_URL", "")
+        self.TASK_QUEUE_NAME = env.get("TASK_QUEUE_NAME", "commonground")
         self.DOCUMENT_JOB_ATTEMPTS = 2
         # Finished packets are deleted after this many days (`flask purge`).
         self.DOCUMENT_JOB_RETENTION_DAYS = 14
