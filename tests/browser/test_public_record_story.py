@@ -171,8 +171,10 @@ def test_the_public_record_holds_from_draft_to_the_board(browser, live_server, s
     expect(public.locator("main")).to_contain_text("shared for your feedback")
     feedback = public.locator("details.feedback").first
     _open(feedback)
-    feedback.locator("textarea[name=body]").fill("Please add tutoring after school too.")
-    feedback.get_by_role("button", name="Send comment").click()
+    feedback.get_by_role("link", name="Comment", exact=True).click()  # the form's own page
+    form = public.locator("form.feedback-form")
+    form.locator("textarea[name=body]").fill("Please add tutoring after school too.")
+    form.get_by_role("button", name="Send comment").click()
     expect(public.locator(".flash")).to_contain_text("Thank you.")
     # The district reviews comments first: the principal publishes it, and it shows.
     principal.goto(f"{base}/manage/schools/{SLUG}/feedback?lang=en")
@@ -286,8 +288,10 @@ def test_the_public_record_holds_from_draft_to_the_board(browser, live_server, s
     assert visit(nojs, base, PLAN, "en") == 200
     feedback = nojs.locator("details.feedback").first
     _open(feedback)
-    feedback.locator("textarea[name=body]").fill("Thank you for the tutors.")
-    feedback.get_by_role("button", name="Send comment").click()
+    feedback.get_by_role("link", name="Comment", exact=True).click()  # the form's own page
+    form = nojs.locator("form.feedback-form")
+    form.locator("textarea[name=body]").fill("Thank you for the tutors.")
+    form.get_by_role("button", name="Send comment").click()
     expect(nojs.locator(".flash")).to_contain_text("Thank you.")
 
     # 9. Once in Spanish: the pages answer, in Spanish, with the same structure (the new
