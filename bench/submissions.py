@@ -342,6 +342,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--port", type=int, default=8931)
+    parser.add_argument("--no-load", action="store_true", help="the database is ready")
     args = parser.parse_args()
     if not args.database_url:
         raise SystemExit("set BENCH_DATABASE_URL (PostgreSQL) or --database-url")
@@ -349,7 +350,8 @@ def main() -> None:
     if not args.base_url:
         if not args.redis_url:
             raise SystemExit("set BENCH_REDIS_URL or --redis-url (rate limits live in Redis)")
-        _prepare(args.database_url)
+        if not args.no_load:
+            _prepare(args.database_url)
         process = serve(args.database_url, args.redis_url, args.port)
         args.base_url = f"http://127.0.0.1:{args.port}"
     try:
@@ -359,7 +361,10 @@ def main() -> None:
     finally:
         if process is not None:
             process.terminate()
-            process.wait(10)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
     print(f"backend: {args.database_url.split(':')[0]}, {args.concurrency} concurrent")
     for key, value in result.items():
         print(f"{key:<18}{value:.1f}" if isinstance(value, float) else f"{key:<18}{value}")

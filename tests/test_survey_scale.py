@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from portal.extensions import db
 from portal.models import School, Survey
@@ -25,6 +25,8 @@ from portal.services.survey_results import ResultFilter, offered_values, respons
 from tests.statements import counted
 from tests.survey_helpers import answer_form
 
+# The same SQL text in SELECT and GROUP BY (a bound 0 would be two parameters to PostgreSQL).
+SCHOOL = func.coalesce(SurveyResponse.school_id, literal_column("0"))
 ROLES = ("parent", "teacher", "student", "community")
 LANGUAGES = ("en", "es", "vi")
 
@@ -58,7 +60,7 @@ def _recount_answers(survey_id: int) -> Counter:
         select(
             SurveyAnswer.item_id,
             SurveyResponse.respondent_role,
-            func.coalesce(SurveyResponse.school_id, 0),
+            SCHOOL,
             SurveyResponse.language,
             SurveyResponse.channel,
             SurveyAnswer.score,
@@ -70,7 +72,7 @@ def _recount_answers(survey_id: int) -> Counter:
         .group_by(
             SurveyAnswer.item_id,
             SurveyResponse.respondent_role,
-            func.coalesce(SurveyResponse.school_id, 0),
+            SCHOOL,
             SurveyResponse.language,
             SurveyResponse.channel,
             SurveyAnswer.score,
@@ -99,7 +101,7 @@ def _recount_people(survey_id: int) -> Counter:
     the respondent tallies (a GROUP BY over every response)."""
     rows = db.session.execute(
         select(
-            func.coalesce(SurveyResponse.school_id, 0),
+            SCHOOL,
             SurveyResponse.language,
             SurveyResponse.respondent_role,
             SurveyResponse.channel,
@@ -107,7 +109,7 @@ def _recount_people(survey_id: int) -> Counter:
         )
         .where(SurveyResponse.survey_id == survey_id)
         .group_by(
-            func.coalesce(SurveyResponse.school_id, 0),
+            SCHOOL,
             SurveyResponse.language,
             SurveyResponse.respondent_role,
             SurveyResponse.channel,

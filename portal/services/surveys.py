@@ -303,6 +303,21 @@ def answers_for_school(survey: Survey, school_id: int) -> bool:
     return bool(db.session.scalar(select(found)))
 
 
+def school_choices(survey: Survey) -> list:
+    """(id, name) of the schools a respondent may answer for, by name: the form's list reads
+    only these two columns (a district may have a thousand schools)."""
+    from portal.models import School
+
+    stmt = select(School.id, School.name).order_by(School.name)
+    if survey.covers_all_schools:
+        stmt = stmt.where(School.district_id == survey.district_id)
+    else:
+        stmt = stmt.join(survey_school, survey_school.c.school_id == School.id).where(
+            survey_school.c.survey_id == survey.id
+        )
+    return list(db.session.execute(stmt))
+
+
 def covered_schools(survey: Survey):
     if survey.covers_all_schools:
         from portal.models import School
@@ -463,7 +478,8 @@ def _bump_tallies(survey_id: int, submission: Submission, channel: Channel) -> N
         }
         for (item_id, value), count in sorted(keys.items())  # one lock order: no deadlocks
     ]
-    stmt = _upsert()(SurveyTally).values(rows)
+    # One statement, compiled once and sent as a batch (executemany), whatever the answers.
+    stmt = _upsert()(SurveyTally.__table__)
     stmt = stmt.on_conflict_do_update(
         index_elements=[
             "survey_id",
@@ -474,6 +490,6 @@ def _bump_tallies(survey_id: int, submission: Submission, channel: Channel) -> N
             "channel",
             "answer",
         ],
-        set_={"count": SurveyTally.count + stmt.excluded.count},
+        set_={"count": SurveyTally.__table__.c.count + stmt.excluded.count},
     )
-    db.session.execute(stmt)
+    db.session.execute(stmt, rows)

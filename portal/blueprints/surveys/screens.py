@@ -65,7 +65,7 @@ def form_context(survey: Survey, form, step: int | None, focus: bool = False) ->
         "focus": focus,  # move focus to the screen's heading (after Next, Back or a switch)
         "areas": {area.value: area for area in SurveyArea},
         "roles": list(RespondentRole),
-        "schools": survey_service.covered_schools(survey),
+        "schools": survey_service.school_choices(survey),
         "languages": LANGUAGES,
         "receipt": form_receipt(survey, form.receipt.data),
         "honeypot": HONEYPOT_FIELD,
