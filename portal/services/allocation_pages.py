@@ -4,7 +4,6 @@ routes render these; nothing here changes a row."""
 
 from dataclasses import dataclass, field, fields
 
-from flask import has_request_context, request
 from sqlalchemy import select
 
 from portal import formatting
@@ -100,8 +99,8 @@ class DistrictPage:
     """/allocation: the published scenario's weights, what the district sends to schools and
     holds centrally, an equity chart per charted need group, and the whole budget's equity
     view (services/equity.py): deciles of poverty and staff per 100 students. The two
-    per-school tables come a page at a time (`staff_table`, `school_table`), of one `level`
-    when asked; totals, charts and deciles cover every school."""
+    per-school tables come a page at a time (`tables`), of one level when asked; totals,
+    charts and deciles cover every school."""
 
     year: object
     scenario: object
@@ -113,22 +112,42 @@ class DistrictPage:
     levels: list[str] = field(default_factory=list)
     equity_view: equity.EquityView | None = None
     decile_charts: dict = field(default_factory=dict)
-    level: str | None = None
-    staff_table: Paged | None = None
-    school_table: Paged | None = None
     school_levels: list[str] = field(default_factory=list)
 
     def as_context(self) -> dict:
-        """The fields as template values."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The fields as template values, and `tables` (the page's query in, its tables out)."""
+        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "tables": self.tables}
+
+    def tables(self, args) -> "Tables":
+        """The two per-school tables for the page's query `args` (a mapping): `level` narrows
+        both, `staff_page` pages the staffing table and `page` the school list."""
+        level = args.get("level") if args.get("level") in LEVELS else None
+        staff = [s for s in self.equity_view.planned if level in (None, s.school.level)]
+        level_of = {s.id: s.level for s in self.schools.values()}
+        schools = sorted(
+            (s for s in self.money.schools if level in (None, level_of[s.allocation.school_id])),
+            key=lambda s: (-s.per_pupil_cents, self.schools[s.allocation.school_id].name),
+        )
+        return Tables(
+            level,
+            paged(staff, _page_number(args.get("staff_page"))),
+            paged(schools, _page_number(args.get("page"))),
+        )
 
 
-def district_page(district, args=None) -> DistrictPage:
+@dataclass(frozen=True)
+class Tables:
+    """/allocation's per-school tables for one query: the level shown and a page of each."""
+
+    level: str | None
+    staff: Paged
+    school: Paged
+
+
+def district_page(district) -> DistrictPage:
     """The district page's values; `scenario` is None while nothing is published (or before
-    the district itself is set up). `args` (the request's query, by default) may name a
-    `level` and the `page` of the school list and `staff_page` of the staffing table."""
-    if args is None:
-        args = request.args if has_request_context() else {}
+    the district itself is set up). The template asks `tables(request.args)` for the page of
+    each per-school table (services never read the request)."""
     year = current_year(district.id) if district else None
     run = funding.published_run(district.id, year.id) if year else None
     groups = group_names(district.id) if district else {}
@@ -147,12 +166,6 @@ def district_page(district, args=None) -> DistrictPage:
         for key in EQUITY_GROUPS
         if key in groups
     }
-    level = args.get("level") if args.get("level") in LEVELS else None
-    staff_rows = [s for s in view.planned if level in (None, s.school.level)]
-    school_rows = sorted(
-        (s for s in money.schools if level in (None, schools[s.allocation.school_id].level)),
-        key=lambda s: (-s.per_pupil_cents, schools[s.allocation.school_id].name),
-    )
     return DistrictPage(
         year,
         run.scenario,
@@ -164,9 +177,6 @@ def district_page(district, args=None) -> DistrictPage:
         levels=[level for level in LEVELS if level in run.scenario.weights],
         equity_view=view,
         decile_charts=decile_charts(view),
-        level=level,
-        staff_table=paged(staff_rows, _page_number(args.get("staff_page"))),
-        school_table=paged(school_rows, _page_number(args.get("page"))),
         school_levels=sorted({s.level for s in schools.values()}, key=LEVELS.index),
     )
 
