@@ -12,7 +12,7 @@ from bench import make_district
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
-SMALL = {"schools": 12, "students": 900, "responses": 300, "years": 2}
+SMALL = {"schools": 12, "students": 900, "responses": 300, "years": 3}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
