@@ -17,6 +17,7 @@ from portal.models import (
     Role,
     RoleGrant,
     School,
+    ShortLink,
     User,
 )
 from portal.models.district_imports import DistrictImport
@@ -152,6 +153,29 @@ def test_schools_are_previewed_saved_and_the_same_file_again_changes_nothing(adm
     done = _apply(admin, again)
     assert "0 added, 0 changed, 3 already" in visible_text(done.get_data(as_text=True))
     assert _snapshot(ctx) == after
+
+
+def test_an_area_column_sets_each_schools_area_and_an_empty_cell_keeps_it(admin, ctx):
+    rows = [
+        ["Name", "Level", "Region"],  # "region" is read as the area column
+        ["Willow Elementary", "elementary", "  Northeast "],
+        ["Maple Elementary", "elementary", "Westside"],
+    ]
+    _apply(admin, _upload(admin, "schools", _csv(rows)))
+    with ctx() as session:
+        areas = dict(session.execute(select(School.slug, School.area)).all())
+        assert areas["willow-elementary"] == "Northeast"
+        assert areas["maple-elementary"] == "Westside"
+        willow = session.scalars(select(School).where(School.slug == "willow-elementary")).one()
+        assert willow.area == "Northeast"
+        links = session.scalars(select(ShortLink.target_id).where(ShortLink.kind == "school")).all()
+        assert willow.id in links  # made with the school, not when its page is first read
+    again = [["Name", "Level", "Area"], ["Maple Elementary", "elementary", ""]]
+    preview = _upload(admin, "schools", _csv(again))
+    assert "No change" in preview.get_data(as_text=True)
+    with ctx() as session:
+        maple = session.scalars(select(School).where(School.slug == "maple-elementary")).one()
+        assert maple.area == "Westside"
 
 
 def test_a_school_matches_by_its_code_and_changes_its_name(admin, ctx):
