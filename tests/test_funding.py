@@ -295,6 +295,7 @@ def test_adopting_is_audited_and_a_stale_second_click_changes_nothing(login_as, 
         entries = (
             session.query(AuditEntry)
             .filter_by(object_type="allocation_scenario", object_id=draft)
+            .order_by(AuditEntry.id)
             .all()
         )
         # Stored by the fixture (the system), then adopted with its status before and after.

@@ -120,7 +120,12 @@ def test_an_enrolled_account_signs_in_with_password_then_code(
     assert done.status_code == 303 and done.headers["Location"] == "/manage/users"
     assert c.get("/manage/").status_code == 200
     with ctx() as session:
-        entry = session.query(AuditEntry).filter_by(action="auth.signed_in").all()[-1]
+        entry = (
+            session.query(AuditEntry)
+            .filter_by(action="auth.signed_in")
+            .order_by(AuditEntry.id)
+            .all()[-1]
+        )
         assert entry.detail == {"two_step": True}
 
 
