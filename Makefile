@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 LANGS := es zh_Hans vi ar
 
-.PHONY: run test install install-test system-packages compile-translations translations lint format migrate demo serve clean bench screenshots lighthouse
+.PHONY: run test install install-test system-packages compile-translations translations lint format migrate demo serve clean bench bench-http screenshots lighthouse
 
 run: system-packages install compile-translations migrate demo serve
 
@@ -20,11 +20,12 @@ test: system-packages install-test compile-translations lint
 # for every script we print (Noto Sans for Latin and Vietnamese, Noto Sans Arabic from
 # fonts-noto-core, Noto Sans CJK for Chinese, DejaVu and Noto Symbols2 for the paper-survey
 # boxes), fontconfig to find them, Pango and HarfBuzz-Subset for WeasyPrint, poppler-utils to
-# read PDFs back. Installed when missing and we are root; otherwise the one apt-get line to run
+# read PDFs back, nginx with Brotli to check deploy/nginx.conf (`nginx -t`). Installed when missing and we are root; otherwise the one apt-get line to run
 # is printed and make stops. Then the fonts are checked: no Chinese or Arabic PDF without them.
 # tests/test_two_commands.py runs this target with fake dpkg-query and apt-get.
 SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core fontconfig \
-	poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv
+	poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv \
+	nginx-core libnginx-mod-http-brotli-filter
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 		| grep -q "ok installed" || echo $$p; done); \
@@ -111,7 +112,16 @@ serve: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 bench: install-test compile-translations
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/server_time.py
+
+# Pages over HTTP (gunicorn, wrk) beside a bare Flask + Jinja reference app serving the same
+# bytes, cold and warm, with page weight and survey submissions (issue 18). For example
+# BENCH_ARGS="--scale small --database-url postgresql+psycopg://... --redis-url redis://..."
+bench-http: install-test compile-translations
+	@command -v wrk > /dev/null || { [ "$$(id -u)" = 0 ] && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk > /dev/null; } || \
+		{ echo "Missing wrk. Run:  sudo apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .stamp-* instance
