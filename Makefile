@@ -20,8 +20,8 @@ test: system-packages install-test compile-translations lint
 # for every script we print (Noto Sans for Latin and Vietnamese, Noto Sans Arabic from
 # fonts-noto-core, Noto Sans CJK for Chinese, DejaVu and Noto Symbols2 for the paper-survey
 # boxes), fontconfig to find them, Pango and HarfBuzz-Subset for WeasyPrint, poppler-utils to
-# read PDFs back, nginx with Brotli to check deploy/nginx.conf (`nginx -t`). Installed when missing and we are root; otherwise the one apt-get line to run
-# is printed and make stops. Then the fonts are checked: no Chinese or Arabic PDF without them.
+# read PDFs back, nginx with Brotli to check deploy/nginx.conf (`nginx -t`). Installed when
+# missing and we are root; otherwise the one apt-get line to run is printed and make stops. Then the fonts are checked: no Chinese or Arabic PDF without them.
 # tests/test_two_commands.py runs this target with fake dpkg-query and apt-get.
 SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core fontconfig \
 	poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv \
