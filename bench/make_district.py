@@ -503,6 +503,11 @@ def _schools(db, copier, rng, district, figures) -> dict:
     new_schools = _school_rows(rng, new_count, {s.slug for s in demo})
     levels = [s.level for s in demo] + [row[2] for row in new_schools]
     sizes = _enrolments(rng, total, figures["students"], levels)
+    demo_sizes = {s.id: s.enrollment for s in demo}
+
+    def template_size_of(school):
+        return demo_sizes[school.id]
+
     # The demo schools take their share of the students too.
     for school, size in zip(demo, sizes, strict=False):
         rows = [
@@ -517,6 +522,12 @@ def _schools(db, copier, rng, district, figures) -> dict:
         ):
             prior.cents = round(prior.cents * size / school.enrollment)
         school.enrollment = size
+    # The money grows with the students, so the formula's floors fit as they did in the demo.
+    factor = figures["students"] / sum(template_size_of(s) for s in demo)
+    db.session.execute(
+        text("UPDATE funding_stream SET revenue_cents = CAST(revenue_cents * :f AS BIGINT)"),
+        {"f": factor},
+    )
     db.session.commit()
     picked = {t: copier.pick("school", [t]) for t in templates}
     template_size = {s.id: s.enrollment for s in demo}
@@ -856,7 +867,7 @@ def check(db, figures: dict | None = None) -> list[str]:
     for scenario in db.session.scalars(select(AllocationScenario)):
         run = try_scenario(scenario)
         if run.result is None:
-            problems.append(f"scenario {scenario.id} does not run: {run.error}")
+            problems.append(f"scenario {scenario.id} does not run: {run.problem}")
             continue
         if run.result.total_cents > run.result.available_cents or any(
             s.total_cents < 0 for s in run.result.schools
