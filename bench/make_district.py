@@ -523,7 +523,7 @@ def _schools(db, copier, rng, district, figures) -> dict:
             prior.cents = round(prior.cents * size / school.enrollment)
         school.enrollment = size
     # The money grows with the students, so the formula's floors fit as they did in the demo.
-    factor = figures["students"] / sum(template_size_of(s) for s in demo)
+    factor = max(1.0, figures["students"] / sum(template_size_of(s) for s in demo))
     db.session.execute(
         text("UPDATE funding_stream SET revenue_cents = CAST(revenue_cents * :f AS BIGINT)"),
         {"f": factor},
