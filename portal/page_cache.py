@@ -404,8 +404,6 @@ def _scopes_for(session: Session, obj) -> set[str]:
     for slug in {slugs[school_id], getattr(obj, "slug", None) if table == "school" else None}:
         if slug:
             scopes.add(school_scope(slug))
-    if table == "school":
-        scopes.add(DISTRICT)  # its name and level are on district-wide lists and menus
     return scopes
 
 
@@ -442,22 +440,27 @@ def install_invalidation(app: Flask, session_factory, store) -> None:
             # A statement over many rows: its school cannot be told row by row.
             pending(state.session).update({DISTRICT, EVERY_SCHOOL})
 
+    # after_commit fires when a savepoint is released too; only the outermost transaction's
+    # end tells (bumping at a savepoint would let a reader stamp old rows with the new version).
     @event.listens_for(session_factory, "after_commit")
-    def _bump(session):
+    def _committed(session):
+        if ours():
+            session.info["page_cache_committed"] = True
+
+    @event.listens_for(session_factory, "after_transaction_end")
+    def _ended(session, transaction):
         if not ours():
             return
+        committed = session.info.pop("page_cache_committed", False)
+        if transaction.nested or transaction.parent is not None:
+            return  # a savepoint: what it changed is pending with the outer transaction
         scopes = session.info.pop("page_cache_pending", None)
         session.info.pop("page_cache_slugs", None)
-        if scopes:
+        if committed and scopes:
             try:
                 store.bump(scopes)
             except Exception:  # noqa: BLE001 - never fail a committed request; TTL bounds it
                 app.logger.exception("page cache invalidation failed for %s", sorted(scopes))
-
-    @event.listens_for(session_factory, "after_rollback")
-    def _forget(session):
-        session.info.pop("page_cache_pending", None)
-        session.info.pop("page_cache_slugs", None)
 
 
 def init_app(app: Flask) -> None:

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # The tasks a worker knows, by name: functions run inside an app and a request context.
 TASKS: dict[str, Callable] = {}
 _PENDING = "portal_tasks_after_commit"
+_COMMITTED = "portal_tasks_committed"
 
 
 def task(function: Callable) -> Callable:
@@ -123,8 +124,20 @@ def after_commit(function: Callable, *args) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _enqueue_pending(session: Session) -> None:
+def _committed(session: Session) -> None:
+    session.info[_COMMITTED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _enqueue_pending(session: Session, transaction) -> None:
+    # after_commit also fires when a savepoint is released: only the outermost transaction's
+    # end enqueues (a worker must find the rows committed).
+    committed = session.info.pop(_COMMITTED, False)
+    if transaction.nested or transaction.parent is not None:
+        return
     pending = session.info.pop(_PENDING, None)
+    if not committed:
+        return
     if not pending or not has_app_context():
         return
     for function, args in pending:
