@@ -90,6 +90,11 @@ class SchoolForm(PortalForm):
         _l("Level"), choices=[SelectChoice(lv.value, label) for lv, label in LEVEL_LABELS.items()]
     )
     address = StringField(_l("Address"), validators=[Length(max=300)])
+    area = StringField(
+        _l("Area"),
+        validators=[Length(max=80)],
+        description=_l("The part of the district the school is in, for browsing the school list."),
+    )
     enrollment = IntegerField(
         _l("Enrollment"),
         validators=[
@@ -109,6 +114,7 @@ class SchoolForm(PortalForm):
             "slug": self.slug.data,
             "level": self.level.data,
             "address": self.address.data,
+            "area": (self.area.data or "").strip(),
             "enrollment": self.enrollment.data,
             "source_locale": self.source_locale.data,
             "description": self.translations("description"),

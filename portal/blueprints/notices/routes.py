@@ -17,8 +17,8 @@ from portal.models import Meeting
 from portal.permissions import public
 from portal.responses import download
 from portal.services import follows, mail, subscriptions
+from portal.services.bulletins import district_schools
 from portal.services.notice_ics import meeting_calendar
-from portal.services.schools import search_schools
 
 
 def _chosen(form, schools):
@@ -32,7 +32,7 @@ def follow():
     """Give an address and a language, choose schools and how often; a signed link confirms."""
     if g.district is None:
         abort(404)
-    schools = search_schools(g.district.id)
+    schools = district_schools(g.district.id)
     form = FollowForm(locale=str(get_locale()))
     form.offer_schools(schools)
     if request.method == "GET" and request.args.get("school"):
@@ -75,7 +75,7 @@ def manage(token: str):
     subscriber = mail.subscriber_from_token(token, "manage")
     if subscriber is None:
         return render_template("notices/token_invalid.html"), 400
-    schools = search_schools(subscriber.district_id)
+    schools = district_schools(subscriber.district_id)
     rows = follows.follows_of(subscriber)
     frequency = rows[0].frequency if rows else "now"
     form = ChoicesForm(
