@@ -66,6 +66,7 @@ NOT_SHOWN = frozenset(
         "survey_dropped_submission",
         "survey_response",
         "survey_submission_receipt",
+        "survey_respondent_tally",
         "survey_tally",
         "two_factor_secret",
     }

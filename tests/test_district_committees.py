@@ -122,7 +122,9 @@ def test_a_delac_meets_votes_and_keeps_minutes(delac, login_as, ctx, client):
     assert staff.post(f"{url}/post").status_code == 303
     page = visible_text(client.get(f"/meetings/{meeting_id}").get_data(as_text=True))
     assert "Reclassification" in page and "Posted late" not in page
-    assert "Send comment" in page  # a posted district agenda takes comments, as a school's
+    # A posted district agenda takes comments, as a school's (each item links to its form).
+    assert "Comment" in page
+    assert "/feedback/agenda_item/" in client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
 
     # A vote: two of three present, both vote yes on their phones.
     present = [members["Rosa Díaz"], members["Tuan Le"]]

@@ -120,7 +120,8 @@ def calendar_year(funded, ctx):
                 phase="reflect",
                 kind="site_council",
                 min_count=2,
-                due_on=today - timedelta(days=1),
+                # Two days back: in the evening in Los Angeles, "yesterday" in UTC is today.
+                due_on=today - timedelta(days=2),
             )
         )
         session.add(

@@ -470,6 +470,10 @@ NOT_PERSONAL = frozenset(
         "survey_school",
         "survey_submission_receipt",
         "survey_tally",
+        "survey_respondent_tally",
+        # Copies of anonymous public pages as sent, and the counters that retire them.
+        "page_cache",
+        "page_version",
     }
 )
 
