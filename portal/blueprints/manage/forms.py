@@ -91,7 +91,7 @@ class SchoolForm(PortalForm):
     )
     address = StringField(_l("Address"), validators=[Length(max=300)])
     area = StringField(
-        _l("Area"),
+        _l("Part of the district"),
         validators=[Length(max=80)],
         description=_l("The part of the district the school is in, for browsing the school list."),
     )
