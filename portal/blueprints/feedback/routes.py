@@ -174,7 +174,11 @@ def _address_errors(email: str | None) -> dict:
 
 def _flaggable_or_404(feedback_id: int) -> tuple[Feedback, feedback.Found]:
     row = db.session.get(Feedback, feedback_id)
-    found = feedback.target_of(row, g.district) if row else None
+    # Only a published comment can be reported: the confirmation page quotes it, and a pending
+    # or hidden one must not be readable by its number.
+    if row is None or row.visibility != FeedbackVisibility.VISIBLE:
+        abort(404)
+    found = feedback.target_of(row, g.district)
     if found is None:
         abort(404)
     return row, found

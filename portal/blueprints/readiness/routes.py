@@ -24,9 +24,9 @@ from portal.models.surveys import SurveyArea
 from portal.permissions import (
     ASSESSMENT_STAFF,
     DISTRICT_STAFF,
+    cacheable,
     can_read_interviews,
     can_take_inventory,
-    public,
     role_required,
 )
 from portal.responses import pdf_download
@@ -239,7 +239,7 @@ def report_pdf(assessment_id: int):
 
 
 @bp.get("/readiness/<slug>")
-@public
+@cacheable
 def public_summary(slug: str):
     """What the district chose to share: Tier 1 by area (small groups hidden) and its summary."""
     if g.district is None:

@@ -30,7 +30,7 @@ from portal.i18n import LANGUAGES
 from portal.models import Survey
 from portal.models.survey_guard import DropReason
 from portal.models.surveys import Channel, RespondentRole, SurveyPhase
-from portal.permissions import is_district_staff, public
+from portal.permissions import cacheable, is_district_staff, public
 from portal.services import survey_guard
 from portal.services import surveys as survey_service
 from portal.services.errors import Rejected
@@ -38,7 +38,7 @@ from portal.services.survey_results import build_results, earlier_surveys, pick_
 
 
 @bp.get("/surveys")
-@public
+@cacheable
 def index():
     """Open surveys first, then past ones."""
     surveys = survey_service.published_surveys(g.district.id)
@@ -192,7 +192,7 @@ def thanks(slug: str):
 
 
 @bp.get("/surveys/<slug>/results")
-@public
+@cacheable
 def results(slug: str):
     """Results by area and item, with filters; small groups are never shown to the public."""
     survey = load_survey(slug)
