@@ -14,7 +14,7 @@ from portal.blueprints.notices.forms import (
 )
 from portal.extensions import csrf, db, limiter
 from portal.models import Meeting
-from portal.permissions import public
+from portal.permissions import cacheable, public
 from portal.responses import download
 from portal.services import follows, mail, subscriptions
 from portal.services.bulletins import district_schools
@@ -122,7 +122,7 @@ def unsubscribe(token: str):
 
 
 @bp.get("/meetings/<int:meeting_id>/meeting.ics")
-@public
+@cacheable
 def meeting_ics(meeting_id: int):
     """One meeting for a phone's calendar, in the language of `?lang=`."""
     meeting = db.session.get(Meeting, meeting_id)
