@@ -166,7 +166,8 @@ def start_gunicorn(app: str, cwd: Path, env: dict, log_path: Path) -> tuple[subp
     /healthz answers."""
     port = free_port()
     cmd = [str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
-    cmd += ["--no-control-socket", "--log-level", "warning", app]
+    # A cold page of a large district can take seconds on a loaded machine: not a worker timeout.
+    cmd += ["--no-control-socket", "--timeout", "180", "--log-level", "warning", app]
     log = log_path.open("ab")
     server = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
@@ -362,7 +363,9 @@ def capture(base: str, pages: list[Page], folder: Path) -> list[str]:
     Returns the problems (a page that did not answer 2xx)."""
     problems, manifest = [], []
     for number, page in enumerate(pages):
+        started = time.monotonic()
         got = weight.fetch(base + page.path, page.all_headers())
+        print(f"  captured {page.name}: {time.monotonic() - started:.2f} s", flush=True)
         if not 200 <= got.status < 300:
             problems.append(f"{page.name} ({page.path}): HTTP {got.status}")
         content_type = got.headers.get("content-type", "")
