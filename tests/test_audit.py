@@ -129,9 +129,9 @@ def test_adopting_a_scenario_is_one_entry_with_its_status_change(record, login_a
     with ctx() as session:
         assert session.get(AllocationScenario, draft).status == "adopted"
         entries = session.scalars(
-            select(AuditEntry).where(
-                AuditEntry.object_type == "allocation_scenario", AuditEntry.object_id == draft
-            ).order_by(AuditEntry.id)
+            select(AuditEntry)
+            .where(AuditEntry.object_type == "allocation_scenario", AuditEntry.object_id == draft)
+            .order_by(AuditEntry.id)
         ).all()
         # Created by the fixture (the system), then adopted: the named entry holds the change,
         # with no second entry saying the same thing.
