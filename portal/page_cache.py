@@ -276,28 +276,37 @@ class PageCacheMiddleware:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return self.wsgi_app(environ, start_response)
+            return self._pass(environ, start_response)
         request = Request(environ)
         request.trusted_hosts = self.app.config.get("TRUSTED_HOSTS") or None
         try:
             request.host  # noqa: B018 - an untrusted Host header: Flask answers it (400)
         except SecurityError:
-            return self.wsgi_app(environ, start_response)
+            return self._pass(environ, start_response)
         if any(name in request.cookies for name in self.no_cache_cookies):
-            return self.wsgi_app(environ, start_response)
+            return self._pass(environ, start_response)
         match = self._match(environ)
         if match is None:
-            return self.wsgi_app(environ, start_response)
+            return self._pass(environ, start_response)
         endpoint, scopes = match
         key = request_key(request, self.build)
         try:
             stamp, entry = self.store.lookup(scopes, key)
         except Exception:  # noqa: BLE001 - a cache that cannot be reached is no cache
             self.app.logger.exception("page cache lookup failed")
-            return self.wsgi_app(environ, start_response)
+            return self._pass(environ, start_response)
         if entry is not None and entry.stamp == stamp:
             return self._send(request, entry, "hit", start_response)
         return self._render_and_keep(environ, request, endpoint, key, stamp, start_response)
+
+    def _pass(self, environ, start_response):
+        """Flask answers; the mark asking to keep the page is not for the browser's eyes."""
+
+        def without_mark(status, headers, exc_info=None):
+            kept = [(k, v) for k, v in headers if k.lower() != STORE_HEADER.lower()]
+            return start_response(status, kept, exc_info)
+
+        return self.wsgi_app(environ, without_mark)
 
     def _match(self, environ) -> tuple[str, list[str]] | None:
         """The endpoint and the scopes its page depends on, or None if it is never cached."""

@@ -220,3 +220,16 @@ def test_only_the_outermost_commit_bumps_the_versions(cached):
         db.session.commit()
     page, how = _get(client, "/schools/maple-elementary")
     assert how == "miss" and "2 Savepoint Lane" in page.get_data(as_text=True)
+
+
+def test_the_keep_mark_never_reaches_the_browser(cached, make_user):
+    email = make_user()
+    anonymous = cached.test_client()
+    signed_in = cached.test_client()
+    signed_in.post("/auth/sign-in", data={"email": email, "password": PASSWORD})
+    with_cookie = cached.test_client()
+    with_cookie.set_cookie("session", "not-a-session")
+    for client in (anonymous, anonymous, signed_in, with_cookie):
+        response = client.get("/schools/maple-elementary")
+        assert response.status_code == 200
+        assert page_cache.STORE_HEADER not in response.headers
