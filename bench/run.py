@@ -401,6 +401,15 @@ class Row:
     warm_ref: WrkResult | None = None
 
 
+def drain(base: str) -> None:
+    """Wait until the requests wrk left queued are answered: a slow page's backlog (gunicorn
+    still answers what it accepted after wrk hangs up) must not eat the next page's window.
+    One /healthz per worker, one after another, each waits behind what is queued."""
+    for _worker in range(WORKERS):
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{base}/healthz", timeout=300).close()  # noqa: S310
+
+
 def measure_phase(rows, base, ref_base, phase, args, prime=False) -> None:
     """Interleaved wrk runs of every page: the portal's, then the reference's copy."""
     for number, row in enumerate(rows):
@@ -408,7 +417,9 @@ def measure_phase(rows, base, ref_base, phase, args, prime=False) -> None:
         if prime:  # the first visit that fills the cache
             weight.fetch(base + row.page.path, headers)
         real = run_wrk(base + row.page.path, headers, args.duration, args.connections)
+        drain(base)
         ref = run_wrk(f"{ref_base}/p/{number}", headers, args.duration, args.connections)
+        drain(ref_base)
         setattr(row, phase, real)
         setattr(row, f"{phase}_ref", ref)
         print(
