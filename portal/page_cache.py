@@ -34,7 +34,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.http import parse_accept_header, quote_etag, unquote_etag
 from werkzeug.wrappers import Request
 
-from portal import i18n
+from portal import i18n, transactions
 
 # Header by which a Flask response asks the middleware to keep it (stripped before sending).
 STORE_HEADER = "X-Page-Cache-Store"
@@ -450,20 +450,11 @@ def install_invalidation(app: Flask, session_factory, store) -> None:
             # A statement over many rows: its school cannot be told row by row.
             pending(state.session).update({DISTRICT, EVERY_SCHOOL})
 
-    # after_commit fires when a savepoint is released too; only the outermost transaction's
-    # end tells (bumping at a savepoint would let a reader stamp old rows with the new version).
-    @event.listens_for(session_factory, "after_commit")
-    def _committed(session):
-        if ours():
-            session.info["page_cache_committed"] = True
-
-    @event.listens_for(session_factory, "after_transaction_end")
-    def _ended(session, transaction):
+    # Only the outermost transaction's end counts: bumping when a savepoint is released would
+    # let a reader stamp the old rows with the new version.
+    def _ended(session, committed):
         if not ours():
             return
-        committed = session.info.pop("page_cache_committed", False)
-        if transaction.nested or transaction.parent is not None:
-            return  # a savepoint: what it changed is pending with the outer transaction
         scopes = session.info.pop("page_cache_pending", None)
         session.info.pop("page_cache_slugs", None)
         if committed and scopes:
@@ -471,6 +462,8 @@ def install_invalidation(app: Flask, session_factory, store) -> None:
                 store.bump(scopes)
             except Exception:  # noqa: BLE001 - never fail a committed request; TTL bounds it
                 app.logger.exception("page cache invalidation failed for %s", sorted(scopes))
+
+    transactions.on_outermost_end(session_factory, _ended)
 
 
 def init_app(app: Flask) -> None:

@@ -23,9 +23,9 @@ from flask import Flask, current_app, g, has_app_context
 from flask_babel import force_locale
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from portal import transactions
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
 
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 # The tasks a worker knows, by name: functions run inside an app and a request context.
 TASKS: dict[str, Callable] = {}
 _PENDING = "portal_tasks_after_commit"
-_COMMITTED = "portal_tasks_committed"
 
 
 def task(function: Callable) -> Callable:
@@ -123,22 +122,11 @@ def after_commit(function: Callable, *args) -> None:
         pending.append((function, args))
 
 
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    session.info[_COMMITTED] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _enqueue_pending(session: Session, transaction) -> None:
-    # after_commit also fires when a savepoint is released: only the outermost transaction's
-    # end enqueues (a worker must find the rows committed).
-    committed = session.info.pop(_COMMITTED, False)
-    if transaction.nested or transaction.parent is not None:
-        return
+def _enqueue_pending(session: Session, committed: bool) -> None:
+    """After the outermost transaction: enqueue what it asked for if it committed (a worker
+    must find the rows committed); forget it if it rolled back."""
     pending = session.info.pop(_PENDING, None)
-    if not committed:
-        return
-    if not pending or not has_app_context():
+    if not committed or not pending or not has_app_context():
         return
     for function, args in pending:
         try:
@@ -147,10 +135,7 @@ def _enqueue_pending(session: Session, transaction) -> None:
             log.exception("could not enqueue %s%r; the sweep will", function.__name__, args)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, previous_transaction) -> None:
-    if not previous_transaction.nested:
-        session.info.pop(_PENDING, None)
+transactions.on_outermost_end(Session, _enqueue_pending)
 
 
 @task
